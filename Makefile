@@ -1,0 +1,132 @@
+# The front door. `make run` brings the whole stack up locally; `make test`
+# runs every test. See README.md for every target and variable.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Which emulator: ministack (default, from PyPI) or localstack (Docker + token).
+EMULATOR ?= ministack
+export EMULATOR
+
+ROOT       := $(CURDIR)
+LOCAL      := $(ROOT)/.local
+VENV       := $(ROOT)/localstack/.venv
+NODE_BIN   := $(ROOT)/localstack/node_modules/.bin
+HOST_ARCH  := $(shell go env GOARCH)
+FUNCTIONS  := intake admin hello
+ENDPOINT   := http://127.0.0.1:4566
+OUTPUTS    := $(LOCAL)/outputs.json
+STACK      := PartnerLeads
+GO_TEST_FLAGS ?=
+
+# Everything that talks to the emulator: the SDK, the CDK CLIs and our tools.
+LOCAL_ENV := AWS_ENDPOINT_URL=$(ENDPOINT) AWS_ENDPOINT_URL_S3=$(ENDPOINT) \
+	AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 \
+	STACK_OUTPUTS=$(OUTPUTS)
+CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 CDK_DISABLE_VERSION_CHECK=1 CDK_CLI_NOTICES=false
+
+.PHONY: help deps build synth up deploy-local run test test-unit test-emulator bench lint fuzz deploy stop clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+# ---- installs (stamped, so they run once) ----------------------------------
+
+$(VENV)/.installed: localstack/requirements.txt
+	@echo "==> installing the emulator into localstack/.venv"
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r localstack/requirements.txt
+	touch $@
+
+localstack/node_modules/.installed: localstack/package.json localstack/package-lock.json
+	@echo "==> installing the pinned CDK CLIs (npm ci)"
+	cd localstack && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(LOCAL)/go.installed: go.mod go.sum
+	@echo "==> downloading Go modules"
+	mkdir -p $(LOCAL) && go mod download && touch $@
+
+deps: $(VENV)/.installed localstack/node_modules/.installed $(LOCAL)/go.installed ## install the emulator, the CDK CLIs and Go modules
+
+# ---- build -----------------------------------------------------------------
+
+# build ARCH=arm64|amd64: one bootstrap per function, as Lambda's provided.al2023 wants.
+ARCH ?= $(HOST_ARCH)
+build: $(LOCAL)/go.installed ## build every function for ARCH (default: this host)
+	@for f in $(FUNCTIONS); do \
+	  GOOS=linux GOARCH=$(ARCH) CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -ldflags='-s -w' \
+	    -o $(LOCAL)/build/$(ARCH)/$$f/bootstrap ./functions/$$f; \
+	done
+	@echo "==> built $(FUNCTIONS) for linux/$(ARCH)"
+
+$(LOCAL)/bin/infra: $(LOCAL)/go.installed $(wildcard infra/*.go)
+	go build -o $@ ./infra
+
+synth: deps $(LOCAL)/bin/infra ## write the CloudFormation template (arm64, as for AWS) under infra/cdk.out
+	$(MAKE) --no-print-directory build ARCH=arm64
+	cd infra && $(CDK_ENV) $(NODE_BIN)/cdk synth --quiet -c arch=arm64 $(STACK) >/dev/null
+	@echo "==> template: infra/cdk.out/$(STACK).template.json"
+
+# ---- local stack ------------------------------------------------------------
+
+up: deps ## start the emulator on 127.0.0.1:4566
+	localstack/emulator.sh start
+
+deploy-local: deps $(LOCAL)/bin/infra up ## build for this host and deploy the stack onto the emulator
+	$(MAKE) --no-print-directory build ARCH=$(HOST_ARCH)
+	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal bootstrap -c arch=$(HOST_ARCH) --quiet >/dev/null
+	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal deploy $(STACK) -c arch=$(HOST_ARCH) \
+	  --require-approval never --progress events --outputs-file $(OUTPUTS)
+	@echo "==> deployed $(STACK) (outputs in .local/outputs.json)"
+
+run: deploy-local ## set up everything locally, create a demo partner, and stay up until Ctrl-C
+	$(LOCAL_ENV) go run ./shared/cmd/leadctl demo --env-file $(LOCAL)/run.env
+	@echo "==> up. Ctrl-C or 'make stop' stops the emulator."
+	@trap 'localstack/emulator.sh stop; exit 0' INT TERM; \
+	  while localstack/emulator.sh status >/dev/null 2>&1; do sleep 2; done
+
+stop: ## stop the emulator
+	localstack/emulator.sh stop
+
+# ---- tests ------------------------------------------------------------------
+
+test: deps ## run every test: unit, CDK assertions, adapter tests and end-to-end on the emulator
+	$(MAKE) --no-print-directory test-unit
+	@started=0; \
+	if ! localstack/emulator.sh status >/dev/null 2>&1; then started=1; fi; \
+	trap '[ $$started = 1 ] && localstack/emulator.sh stop' EXIT; \
+	$(MAKE) --no-print-directory test-emulator
+
+test-unit: deps $(LOCAL)/bin/infra ## domain and handler table tests, fuzz seeds, CDK assertions
+	$(CDK_ENV) go test $(GO_TEST_FLAGS) -count=1 ./...
+
+test-emulator: deploy-local ## adapter and end-to-end tests against the deployed stack
+	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -count=1 -tags emulator -run 'Emulator|E2E' ./...
+
+# ---- benchmarks, lint, fuzz ----------------------------------------------------
+
+bench: deploy-local ## run every benchmark and print one markdown report (also written into README.md)
+	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal deploy PartnerLeadsBench -c arch=$(HOST_ARCH) \
+	  --require-approval never --outputs-file $(LOCAL)/bench-outputs.json >/dev/null
+	$(LOCAL_ENV) go run ./shared/cmd/benchreport -build $(LOCAL)/build/$(HOST_ARCH) \
+	  -bench-outputs $(LOCAL)/bench-outputs.json -readme README.md
+
+lint: deps ## gofmt, go vet (all build tags)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	go vet ./...
+	go vet -tags emulator ./...
+
+FUZZTIME ?= 30s
+fuzz: deps ## run each fuzz target for FUZZTIME
+	go test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./shared/intake
+
+# ---- real AWS ------------------------------------------------------------------
+
+deploy: deps $(LOCAL)/bin/infra ## deploy to real AWS (arm64) with your AWS credentials
+	$(MAKE) --no-print-directory build ARCH=arm64
+	cd infra && $(CDK_ENV) $(NODE_BIN)/cdk deploy $(STACK) -c arch=arm64
+
+clean: stop ## stop the emulator and remove every generated file
+	rm -rf $(LOCAL) infra/cdk.out localstack/node_modules $(VENV)

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/partnerleads/pipeline/shared/admin"
+	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/validation"
+)
+
+const maxBody = 4 << 10
+
+// handler serves partner and key administration; every route is admin-only.
+type handler struct{ admin admin.Service }
+
+func routes(h handler) []httpapi.Route {
+	only := []auth.Role{auth.RoleAdmin}
+	return []httpapi.Route{
+		{Method: http.MethodPost, Pattern: "/v1/admin/partners", Roles: only, Handler: h.createPartner},
+		{Method: http.MethodPost, Pattern: "/v1/admin/keys", Roles: only, Handler: h.createKey},
+		{Method: http.MethodGet, Pattern: "/v1/admin/keys", Roles: only, Handler: h.listKeys},
+		{Method: http.MethodPost, Pattern: "/v1/admin/keys/{id}/revoke", Roles: only, Handler: h.setStatus(auth.KeyRevoked)},
+		{Method: http.MethodPost, Pattern: "/v1/admin/keys/{id}/disable", Roles: only, Handler: h.setStatus(auth.KeyDisabled)},
+		{Method: http.MethodPost, Pattern: "/v1/admin/keys/{id}/enable", Roles: only, Handler: h.setStatus(auth.KeyActive)},
+	}
+}
+
+func decode(r httpapi.Request, v any) error {
+	if err := r.RequireJSON(); err != nil {
+		return err
+	}
+	body, err := r.Body(maxBody)
+	if err != nil {
+		return err
+	}
+	return validation.Decode(body, v)
+}
+
+type partnerCreated struct {
+	Partner admin.Partner `json:"partner"`
+	admin.Issued
+}
+
+func (h handler) createPartner(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := decode(r, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	p, iss, err := h.admin.CreatePartner(ctx, in.Name)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusCreated, partnerCreated{Partner: p, Issued: iss}), nil
+}
+
+func (h handler) createKey(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	var in struct {
+		Role      auth.Role `json:"role"`
+		PartnerID string    `json:"partnerId"`
+		SubjectID string    `json:"subjectId"`
+		Name      string    `json:"name"`
+	}
+	if err := decode(r, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	iss, err := h.admin.CreateKey(ctx, in.Role, in.PartnerID, in.SubjectID, in.Name)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusCreated, iss), nil
+}
+
+func (h handler) listKeys(ctx context.Context, _ httpapi.Request) (httpapi.Response, error) {
+	keys, err := h.admin.ListKeys(ctx)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if keys == nil {
+		keys = []auth.Key{}
+	}
+	return httpapi.JSON(http.StatusOK, map[string]any{"items": keys}), nil
+}
+
+func (h handler) setStatus(status string) httpapi.HandlerFunc {
+	return func(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+		k, err := h.admin.SetKeyStatus(ctx, r.Params["id"], status)
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		return httpapi.JSON(http.StatusOK, k), nil
+	}
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/intake"
+	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/openapi"
+	"github.com/partnerleads/pipeline/shared/validation"
+)
+
+// handler serves the partner-facing lead API.
+type handler struct{ leads *intake.Service }
+
+func routes(h handler) []httpapi.Route {
+	return []httpapi.Route{
+		{Method: http.MethodGet, Pattern: "/v1/openapi.json", Handler: h.openAPI},
+		{Method: http.MethodPost, Pattern: "/v1/leads", Roles: []auth.Role{auth.RolePartner}, Handler: h.create},
+		{Method: http.MethodGet, Pattern: "/v1/leads", Roles: []auth.Role{auth.RolePartner, auth.RoleManager, auth.RoleAdmin}, Handler: h.list},
+		{Method: http.MethodGet, Pattern: "/v1/leads/{id}", Roles: []auth.Role{auth.RolePartner, auth.RoleRep, auth.RoleManager, auth.RoleAdmin}, Handler: h.get},
+	}
+}
+
+// receipt is the 201 body of an accepted lead.
+type receipt struct {
+	ID         string      `json:"id"`
+	Status     lead.Status `json:"status"`
+	ReceivedAt time.Time   `json:"receivedAt"`
+}
+
+func (h handler) create(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	if err := r.RequireJSON(); err != nil {
+		return httpapi.Response{}, err
+	}
+	idemKey := r.Header("Idempotency-Key")
+	if len(idemKey) > 255 || !printableASCII(idemKey) {
+		return httpapi.Response{}, httpapi.BadRequest("invalid-idempotency-key", "Invalid Idempotency-Key", "use 1 to 255 printable ASCII characters")
+	}
+	body, err := r.Body(intake.MaxBodyBytes)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	n, err := intake.Parse(body)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	rc, err := h.leads.Submit(ctx, r.Principal, n, idemKey)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	resp := httpapi.JSON(http.StatusCreated, receipt{ID: rc.LeadID, Status: rc.Status, ReceivedAt: rc.ReceivedAt})
+	resp.Headers["Location"] = "/v1/leads/" + rc.LeadID
+	if rc.Replayed {
+		resp.Headers["Idempotency-Replayed"] = "true"
+	}
+	return resp, nil
+}
+
+func (h handler) get(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	l, err := h.leads.Get(ctx, r.Principal, r.Params["id"])
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, l), nil
+}
+
+type page struct {
+	Items      []lead.Lead `json:"items"`
+	NextCursor string      `json:"nextCursor,omitempty"`
+}
+
+func (h handler) list(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	q := intake.ListQuery{PartnerID: r.Query("partnerId"), Cursor: r.Query("cursor")}
+	var ve validation.Error
+	if s := r.Query("status"); s != "" {
+		st, err := lead.ParseStatus(s)
+		if err != nil {
+			ve.Add("status", "invalid_enum", "is not a lifecycle status")
+		}
+		q.Status = st
+	}
+	if s := r.Query("updatedSince"); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			ve.Add("updatedSince", "invalid_time", "must be an RFC 3339 time such as 2026-01-31T00:00:00Z")
+		}
+		q.UpdatedSince = t
+	}
+	if s := r.Query("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > intake.MaxPageSize {
+			ve.Add("limit", "out_of_range", "must be a whole number from 1 to %d", intake.MaxPageSize)
+		}
+		q.Limit = n
+	}
+	if err := ve.OrNil(); err != nil {
+		return httpapi.Response{}, err
+	}
+	p, err := h.leads.List(ctx, r.Principal, q)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if p.Leads == nil {
+		p.Leads = []lead.Lead{}
+	}
+	return httpapi.JSON(http.StatusOK, page{Items: p.Leads, NextCursor: p.NextCursor}), nil
+}
+
+func (h handler) openAPI(context.Context, httpapi.Request) (httpapi.Response, error) {
+	return httpapi.Response{
+		StatusCode: http.StatusOK,
+		Headers:    map[string]string{"Content-Type": "application/json", "Cache-Control": "max-age=300"},
+		Body:       string(openapi.Document),
+	}, nil
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Config is what the stacks read from CDK context (-c key=value).
+type Config struct {
+	// Arch is arm64 (the default, for AWS) or amd64 (for local deploys on
+	// an x86 host).
+	Arch string
+	// BuildDir holds <function>/bootstrap binaries built for Arch.
+	BuildDir string
+	// ProtectionWindowDays and IdempotencyTTLHours are passed to intake.
+	ProtectionWindowDays string
+	IdempotencyTTLHours  string
+	// LogRetentionDays for every function's log group.
+	LogRetentionDays float64
+}
+
+// ConfigFromContext reads and checks the context, panicking (as CDK apps
+// do) with a clear message on a bad value.
+func ConfigFromContext(scope constructs.Construct) Config {
+	get := func(key, def string) string {
+		if v, ok := scope.Node().TryGetContext(jsii.String(key)).(string); ok && v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Arch:                 get("arch", "arm64"),
+		BuildDir:             get("buildDir", ""),
+		ProtectionWindowDays: get("protectionWindowDays", "90"),
+		IdempotencyTTLHours:  get("idempotencyTtlHours", "48"),
+		LogRetentionDays:     30,
+	}
+	if c.Arch != "arm64" && c.Arch != "amd64" {
+		panic(fmt.Sprintf("context arch=%q: want arm64 or amd64", c.Arch))
+	}
+	if c.BuildDir == "" {
+		c.BuildDir = filepath.Join("..", ".local", "build", c.Arch)
+	}
+	return c
+}
+
+func (c Config) architecture() awslambda.Architecture {
+	if c.Arch == "amd64" {
+		return awslambda.Architecture_X86_64()
+	}
+	return awslambda.Architecture_ARM_64()
+}
+
+// goFunction is a Go Lambda on provided.al2023 with its own log group.
+func (c Config) goFunction(scope constructs.Construct, id, binary string, env map[string]*string) awslambda.Function {
+	logs := awslogs.NewLogGroup(scope, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
+		Retention:     awslogs.RetentionDays_ONE_MONTH,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	return awslambda.NewFunction(scope, jsii.String(id), &awslambda.FunctionProps{
+		Runtime:       awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:  c.architecture(),
+		Handler:       jsii.String("bootstrap"),
+		Code:          awslambda.Code_FromAsset(jsii.String(filepath.Join(c.BuildDir, binary)), nil),
+		MemorySize:    jsii.Number(256),
+		Timeout:       awscdk.Duration_Seconds(jsii.Number(10)),
+		Environment:   &env,
+		LogGroup:      logs,
+		LoggingFormat: awslambda.LoggingFormat_JSON,
+	})
+}

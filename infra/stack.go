@@ -1,0 +1,116 @@
+package main
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+type PipelineStackProps struct {
+	awscdk.StackProps
+	Config Config
+}
+
+// NewPipelineStack is the whole pipeline: tables, functions and the API.
+func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStackProps) awscdk.Stack {
+	stack := awscdk.NewStack(scope, &id, &props.StackProps)
+	cfg := props.Config
+
+	leads := leadsTable(stack)
+	directory := directoryTable(stack)
+
+	intakeFn := cfg.goFunction(stack, "Intake", "intake", map[string]*string{
+		"LEADS_TABLE":            leads.TableName(),
+		"DIRECTORY_TABLE":        directory.TableName(),
+		"PROTECTION_WINDOW_DAYS": jsii.String(cfg.ProtectionWindowDays),
+		"IDEMPOTENCY_TTL_HOURS":  jsii.String(cfg.IdempotencyTTLHours),
+	})
+	leads.GrantReadWriteData(intakeFn)
+	directory.GrantReadData(intakeFn)
+
+	adminFn := cfg.goFunction(stack, "Admin", "admin", map[string]*string{
+		"DIRECTORY_TABLE": directory.TableName(),
+	})
+	directory.GrantReadWriteData(adminFn)
+
+	api := httpAPI(stack, intakeFn, adminFn)
+
+	out := func(name string, v *string) { awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: v}) }
+	out("ApiId", api.ApiId())
+	out("ApiUrl", api.ApiEndpoint())
+	out("LeadsTableName", leads.TableName())
+	out("DirectoryTableName", directory.TableName())
+	return stack
+}
+
+func stringKey(name string) *awsdynamodb.Attribute {
+	return &awsdynamodb.Attribute{Name: jsii.String(name), Type: awsdynamodb.AttributeType_STRING}
+}
+
+// leadsTable holds leads, history, identity claims and idempotency records;
+// see shared/dynamo/DESIGN.md for the key design.
+func leadsTable(stack awscdk.Stack) awsdynamodb.Table {
+	t := awsdynamodb.NewTable(stack, jsii.String("Leads"), &awsdynamodb.TableProps{
+		PartitionKey:        stringKey("PK"),
+		SortKey:             stringKey("SK"),
+		BillingMode:         awsdynamodb.BillingMode_PAY_PER_REQUEST,
+		Stream:              awsdynamodb.StreamViewType_NEW_AND_OLD_IMAGES,
+		Encryption:          awsdynamodb.TableEncryption_AWS_MANAGED,
+		TimeToLiveAttribute: jsii.String("ttl"),
+		RemovalPolicy:       awscdk.RemovalPolicy_RETAIN,
+		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
+			PointInTimeRecoveryEnabled: jsii.Bool(true),
+		},
+	})
+	for i, name := range []string{"byPartner", "byPartnerStatus", "byOwner", "byDue"} {
+		n := string(rune('1' + i))
+		t.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
+			IndexName:      jsii.String(name),
+			PartitionKey:   stringKey("GSI" + n + "PK"),
+			SortKey:        stringKey("GSI" + n + "SK"),
+			ProjectionType: awsdynamodb.ProjectionType_ALL,
+		})
+	}
+	return t
+}
+
+// directoryTable holds partners and API keys (hashes only).
+func directoryTable(stack awscdk.Stack) awsdynamodb.Table {
+	t := awsdynamodb.NewTable(stack, jsii.String("Directory"), &awsdynamodb.TableProps{
+		PartitionKey:  stringKey("PK"),
+		SortKey:       stringKey("SK"),
+		BillingMode:   awsdynamodb.BillingMode_PAY_PER_REQUEST,
+		Encryption:    awsdynamodb.TableEncryption_AWS_MANAGED,
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
+			PointInTimeRecoveryEnabled: jsii.Bool(true),
+		},
+	})
+	t.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
+		IndexName:      jsii.String("byType"),
+		PartitionKey:   stringKey("GSI1PK"),
+		SortKey:        stringKey("GSI1SK"),
+		ProjectionType: awsdynamodb.ProjectionType_ALL,
+	})
+	return t
+}
+
+func httpAPI(stack awscdk.Stack, intakeFn, adminFn awslambda.IFunction) awsapigatewayv2.HttpApi {
+	api := awsapigatewayv2.NewHttpApi(stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
+		Description: jsii.String("Partner lead pipeline API"),
+	})
+	intake := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("IntakeIntegration"), intakeFn, nil)
+	adminI := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("AdminIntegration"), adminFn, nil)
+	route := func(path string, in awsapigatewayv2.HttpRouteIntegration, methods ...awsapigatewayv2.HttpMethod) {
+		api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{Path: jsii.String(path), Methods: &methods, Integration: in})
+	}
+	route("/v1/openapi.json", intake, awsapigatewayv2.HttpMethod_GET)
+	route("/v1/leads", intake, awsapigatewayv2.HttpMethod_GET, awsapigatewayv2.HttpMethod_POST)
+	route("/v1/leads/{id}", intake, awsapigatewayv2.HttpMethod_GET)
+	route("/v1/admin/{proxy+}", adminI, awsapigatewayv2.HttpMethod_ANY)
+	return api
+}

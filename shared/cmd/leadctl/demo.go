@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/partnerleads/pipeline/shared/admin"
+	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/stackinfo"
+)
+
+// demo creates a demo partner and an admin key, prints how to use them and
+// writes them to envFile for scripts.
+func demo(ctx context.Context, svc admin.Service, outs stackinfo.Outputs, envFile string, out io.Writer) error {
+	base, err := outs.APIBase()
+	if err != nil {
+		return err
+	}
+	p, partnerKey, err := svc.CreatePartner(ctx, "Demo Partner")
+	if err != nil {
+		return err
+	}
+	adminKey, err := svc.CreateKey(ctx, auth.RoleAdmin, "", "demo-admin", "demo admin")
+	if err != nil {
+		return err
+	}
+	if envFile != "" {
+		if err := os.MkdirAll(filepath.Dir(envFile), 0o700); err != nil {
+			return err
+		}
+		body := fmt.Sprintf("API_URL=%s\nPARTNER_API_KEY=%s\nPARTNER_ID=%s\nADMIN_API_KEY=%s\n", base, partnerKey.Token, p.ID, adminKey.Token)
+		if err := os.WriteFile(envFile, []byte(body), 0o600); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(out, `
+API URL          %s
+demo partner     %s
+partner API key  %s
+admin API key    %s
+(also in %s)
+
+Send a lead:
+
+  curl -sS -X POST "%s/v1/leads" \
+    -H "Authorization: Bearer %s" \
+    -H "Content-Type: application/json" \
+    -H "Idempotency-Key: demo-1" \
+    -d '{"contact":{"name":"Maria Silva","email":"maria@example.com.br","phone":"+55 11 91234-5678"},
+         "company":{"name":"Exemplo Ltda","domain":"example.com.br","taxId":"11.222.333/0001-81"},
+         "location":{"country":"BR","state":"SP","city":"São Paulo"},
+         "consent":{"lgpd":true}}'
+
+Read it back (use the id from the answer):
+
+  curl -sS "%s/v1/leads/LEAD_ID" -H "Authorization: Bearer %s"
+`, base, p.ID, partnerKey.Token, adminKey.Token, envFile, base, partnerKey.Token, base, partnerKey.Token)
+	return nil
+}

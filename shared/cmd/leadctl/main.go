@@ -1,0 +1,122 @@
+// Command leadctl administers a deployed pipeline with your AWS credentials:
+// partners, API keys for every role, and the local demo set-up.
+//
+//	leadctl partner create --name "Acme Resellers"
+//	leadctl key create --role manager --subject mgr-ana --name "Ana"
+//	leadctl key list
+//	leadctl key revoke|disable|enable KEY_ID
+//	leadctl demo --env-file .local/run.env
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/partnerleads/pipeline/shared/admin"
+	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/stackinfo"
+)
+
+const usage = `usage:
+  leadctl partner create --name NAME
+  leadctl key create --role partner|rep|manager|finance|admin [--partner ID] [--subject ID] [--name NAME]
+  leadctl key list
+  leadctl key revoke|disable|enable KEY_ID
+  leadctl demo [--env-file FILE]
+
+Finds the stack through CloudFormation (--stack, default PartnerLeads).
+API keys are printed once and never stored in clear.`
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "leadctl:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) < 2 && !(len(args) == 1 && args[0] == "demo") {
+		return errors.New(usage)
+	}
+	cmd := args[0]
+	sub, rest := "", args[1:]
+	if cmd != "demo" {
+		sub, rest = args[1], args[2:]
+	}
+	fs := flag.NewFlagSet("leadctl "+cmd+" "+sub, flag.ContinueOnError)
+	stack := fs.String("stack", stackinfo.DefaultStack, "CloudFormation stack name")
+	name := fs.String("name", "", "partner or key name")
+	role := fs.String("role", "", "key role")
+	partner := fs.String("partner", "", "partner id (partner keys)")
+	subject := fs.String("subject", "", "subject id (rep, manager, finance keys)")
+	envFile := fs.String("env-file", "", "demo: write API_URL and PARTNER_API_KEY here")
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+
+	cfg, err := platform.AWSConfig(ctx)
+	if err != nil {
+		return err
+	}
+	outs, err := stackinfo.Load(ctx, cfg, *stack)
+	if err != nil {
+		return err
+	}
+	table, err := outs.Get("DirectoryTableName")
+	if err != nil {
+		return err
+	}
+	dir := dynamo.NewDirectoryStore(dynamodb.NewFromConfig(cfg), table)
+	svc := admin.Service{Partners: dir, Keys: dir, Now: time.Now}
+
+	switch cmd + " " + sub {
+	case "partner create":
+		p, iss, err := svc.CreatePartner(ctx, *name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "partner %s (%s)\nkey     %s\napi key %s\n(shown once: store it now)\n", p.ID, p.Name, iss.Key.ID, iss.Token)
+	case "key create":
+		iss, err := svc.CreateKey(ctx, auth.Role(*role), *partner, *subject, *name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "key     %s (%s)\napi key %s\n(shown once: store it now)\n", iss.Key.ID, iss.Key.Role, iss.Token)
+	case "key list":
+		keys, err := svc.ListKeys(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tROLE\tPARTNER\tSUBJECT\tSTATUS\tNAME")
+		for _, k := range keys {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Role, k.PartnerID, k.SubjectID, k.Status, k.Name)
+		}
+		return tw.Flush()
+	case "key revoke", "key disable", "key enable":
+		if fs.NArg() != 1 {
+			return errors.New("name exactly one KEY_ID")
+		}
+		status := map[string]string{"revoke": auth.KeyRevoked, "disable": auth.KeyDisabled, "enable": auth.KeyActive}[sub]
+		k, err := svc.SetKeyStatus(ctx, fs.Arg(0), status)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "key %s is now %s\n", k.ID, k.Status)
+	case "demo ":
+		return demo(ctx, svc, outs, *envFile, out)
+	default:
+		return errors.New(usage)
+	}
+	return nil
+}

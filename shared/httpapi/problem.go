@@ -1,0 +1,98 @@
+// Package httpapi is the edge between API Gateway (HTTP API, payload 2.0) and
+// the domain: routing, authentication, request decoding, and the one place
+// where typed domain errors become status codes and RFC 9457 problems.
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/partnerleads/pipeline/shared/admin"
+	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/intake"
+	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/validation"
+)
+
+// ProblemTypePrefix starts every problem type URI; the suffixes are stable
+// and documented in the OpenAPI document.
+const ProblemTypePrefix = "urn:partnerleads:problem:"
+
+// Problem is an RFC 9457 problem details object.
+type Problem struct {
+	Type           string                  `json:"type"`
+	Title          string                  `json:"title"`
+	Status         int                     `json:"status"`
+	Detail         string                  `json:"detail,omitempty"`
+	Errors         []validation.FieldError `json:"errors,omitempty"`
+	ExistingLeadID string                  `json:"existingLeadId,omitempty"`
+}
+
+func problem(status int, slug, title, detail string) Problem {
+	return Problem{Type: ProblemTypePrefix + slug, Title: title, Status: status, Detail: detail}
+}
+
+// routeProblem is a problem raised by the edge itself, before the domain.
+type routeProblem struct{ p Problem }
+
+func (e *routeProblem) Error() string { return e.p.Title }
+
+func edgeError(status int, slug, title, detail string) error {
+	return &routeProblem{problem(status, slug, title, detail)}
+}
+
+// problemFor maps an error to its problem. It is the only such mapping.
+func problemFor(err error) (Problem, bool) {
+	var (
+		rp  *routeProblem
+		ve  *validation.Error
+		dup *intake.DuplicateError
+		tr  *lead.TransitionError
+	)
+	switch {
+	case errors.As(err, &rp):
+		return rp.p, true
+	case errors.As(err, &ve):
+		if ve.Malformed() {
+			p := problem(http.StatusBadRequest, "malformed-json", "Malformed JSON", ve.Fields[0].Message)
+			return p, true
+		}
+		p := problem(http.StatusUnprocessableEntity, "validation-error", "The request has invalid fields", ve.Error())
+		p.Errors = ve.Fields
+		return p, true
+	case errors.As(err, &dup):
+		p := problem(http.StatusConflict, "duplicate-lead", "Duplicate lead", "you already sent this lead; it is still open")
+		p.ExistingLeadID = dup.LeadID
+		return p, true
+	case errors.As(err, &tr):
+		return problem(http.StatusConflict, "invalid-transition", "Transition not allowed", tr.Error()), true
+	case errors.Is(err, intake.ErrAlreadyRegistered):
+		return problem(http.StatusConflict, "already-registered", "Already registered", "this lead is already registered and protected for another partner"), true
+	case errors.Is(err, intake.ErrIdempotencyMismatch):
+		return problem(http.StatusUnprocessableEntity, "idempotency-key-reused", "Idempotency-Key reused", "this Idempotency-Key was used with a different request body"), true
+	case errors.Is(err, intake.ErrInvalidCursor):
+		return problem(http.StatusBadRequest, "invalid-cursor", "Invalid cursor", "use the cursor of a previous page unchanged"), true
+	case errors.Is(err, intake.ErrBodyTooLarge):
+		return problem(http.StatusRequestEntityTooLarge, "body-too-large", "Request body too large", "the body exceeds the size limit"), true
+	case errors.Is(err, auth.ErrUnauthenticated):
+		return problem(http.StatusUnauthorized, "unauthenticated", "Unauthenticated", "send a valid, active API key as 'Authorization: Bearer <key>'"), true
+	case errors.Is(err, auth.ErrForbidden):
+		return problem(http.StatusForbidden, "forbidden", "Forbidden", "this key's role may not do this"), true
+	case errors.Is(err, lead.ErrNotFound), errors.Is(err, auth.ErrKeyNotFound), errors.Is(err, admin.ErrPartnerNotFound):
+		return problem(http.StatusNotFound, "not-found", "Not found", ""), true
+	case errors.Is(err, lead.ErrVersionConflict), errors.Is(err, auth.ErrKeyRevoked):
+		return problem(http.StatusConflict, "conflict", "Conflict", err.Error()), true
+	}
+	return problem(http.StatusInternalServerError, "internal", "Internal error", "the request could not be completed; it is safe to retry with the same Idempotency-Key"), false
+}
+
+func problemResponse(p Problem) events.APIGatewayV2HTTPResponse {
+	r := jsonResponse(p.Status, p)
+	r.Headers["Content-Type"] = "application/problem+json"
+	if p.Status == http.StatusUnauthorized {
+		r.Headers["WWW-Authenticate"] = `Bearer realm="partner-leads"`
+	}
+	return r
+}

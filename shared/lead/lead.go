@@ -1,0 +1,63 @@
+package lead
+
+import "time"
+
+// Lead is a partner's referral as the pipeline keeps it. Contact fields are
+// personal data: they are never logged.
+type Lead struct {
+	ID             string    `json:"id"`
+	PartnerID      string    `json:"partnerId"`
+	ExternalRef    string    `json:"externalRef,omitempty"`
+	Status         Status    `json:"status"`
+	OwnerID        string    `json:"ownerId,omitempty"`
+	Version        int64     `json:"version"`
+	ReceivedAt     time.Time `json:"receivedAt"`
+	UpdatedAt      time.Time `json:"updatedAt"`
+	Contact        Contact   `json:"contact"`
+	Company        Company   `json:"company"`
+	Location       Location  `json:"location"`
+	Interest       string    `json:"interest,omitempty"`
+	EstimatedValue *Money    `json:"estimatedValue,omitempty"`
+	Notes          string    `json:"notes,omitempty"`
+	Consent        Consent   `json:"consent"`
+	// Identity holds the hashed, normalised identity keys the lead claims
+	// against duplicates and channel conflict.
+	Identity []IdentityKey `json:"-"`
+}
+
+type Contact struct {
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
+}
+
+type Company struct {
+	Name     string `json:"name"`
+	Domain   string `json:"domain,omitempty"`
+	TaxID    string `json:"taxId,omitempty"`
+	Size     string `json:"size,omitempty"`
+	Industry string `json:"industry,omitempty"`
+}
+
+type Location struct {
+	Country    string `json:"country"`
+	State      string `json:"state,omitempty"`
+	City       string `json:"city,omitempty"`
+	PostalCode string `json:"postalCode,omitempty"`
+}
+
+// Money is an amount in integer minor units of an ISO 4217 currency.
+type Money struct {
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
+}
+
+type Consent struct {
+	LGPD bool `json:"lgpd"`
+}
+
+// Actor is who made a change.
+type Actor struct {
+	ID   string `json:"id"`
+	Role string `json:"role"`
+}

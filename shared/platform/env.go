@@ -1,0 +1,62 @@
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+)
+
+// Env reads typed configuration, collecting every problem so that a cold
+// start fails once with the whole list.
+type Env struct{ errs []error }
+
+// String returns a required variable.
+func (e *Env) String(name string) string {
+	v := os.Getenv(name)
+	if v == "" {
+		e.errs = append(e.errs, fmt.Errorf("%s is required", name))
+	}
+	return v
+}
+
+// Days returns a whole number of days, or def when unset, within [min, max].
+func (e *Env) Days(name string, def, min, max int) time.Duration {
+	return e.intUnit(name, def, min, max, 24*time.Hour)
+}
+
+// Hours returns a whole number of hours, or def when unset, within [min, max].
+func (e *Env) Hours(name string, def, min, max int) time.Duration {
+	return e.intUnit(name, def, min, max, time.Hour)
+}
+
+func (e *Env) intUnit(name string, def, min, max int, unit time.Duration) time.Duration {
+	raw := os.Getenv(name)
+	if raw == "" {
+		return time.Duration(def) * unit
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < min || n > max {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q: want a whole number from %d to %d", name, raw, min, max))
+		return time.Duration(def) * unit
+	}
+	return time.Duration(n) * unit
+}
+
+// Err returns every configuration problem found, or nil.
+func (e *Env) Err() error { return errors.Join(e.errs...) }
+
+// AWSConfig loads the SDK configuration once per cold start. AWS_ENDPOINT_URL
+// (set for the local emulator) is honoured by the SDK itself.
+func AWSConfig(ctx context.Context) (aws.Config, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load AWS config: %w", err)
+	}
+	return cfg, nil
+}

@@ -1,0 +1,63 @@
+// Package stackinfo finds a deployed stack's outputs (table names, API id)
+// through CloudFormation, on AWS and on the emulator alike.
+package stackinfo
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+)
+
+// DefaultStack is the pipeline stack's name.
+const DefaultStack = "PartnerLeads"
+
+// Outputs are a stack's CloudFormation outputs by key.
+type Outputs map[string]string
+
+// Load reads the outputs of a deployed stack.
+func Load(ctx context.Context, cfg aws.Config, stack string) (Outputs, error) {
+	out, err := cloudformation.NewFromConfig(cfg).DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &stack})
+	if err != nil {
+		return nil, fmt.Errorf("describe stack %s (is it deployed? try 'make run'): %w", stack, err)
+	}
+	if len(out.Stacks) == 0 {
+		return nil, fmt.Errorf("stack %s not found", stack)
+	}
+	o := Outputs{}
+	for _, kv := range out.Stacks[0].Outputs {
+		o[aws.ToString(kv.OutputKey)] = aws.ToString(kv.OutputValue)
+	}
+	return o, nil
+}
+
+// Get returns one output or an error naming it.
+func (o Outputs) Get(key string) (string, error) {
+	v, ok := o[key]
+	if !ok || v == "" {
+		return "", fmt.Errorf("stack output %s is missing", key)
+	}
+	return v, nil
+}
+
+// APIBase is the URL that /v1/... paths hang off. On the emulator
+// (AWS_ENDPOINT_URL set) it is the path-style execute-api URL, which needs no
+// DNS; on AWS it is the stack's ApiUrl output.
+func (o Outputs) APIBase() (string, error) {
+	if ep := os.Getenv("AWS_ENDPOINT_URL"); ep != "" {
+		id, err := o.Get("ApiId")
+		if err != nil {
+			return "", err
+		}
+		u, err := url.Parse(ep)
+		if err != nil {
+			return "", fmt.Errorf("AWS_ENDPOINT_URL: %w", err)
+		}
+		return strings.TrimRight(u.String(), "/") + "/_aws/execute-api/" + id, nil
+	}
+	return o.Get("ApiUrl")
+}
