@@ -1,0 +1,16 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/partnerleads/pipeline/shared/memstore"
+	"github.com/partnerleads/pipeline/shared/storetest"
+)
+
+func TestLeadStore(t *testing.T) {
+	storetest.RunLeadStore(t, func(*testing.T) storetest.LeadStore { return memstore.New() })
+}
+
+func TestDirectoryStore(t *testing.T) {
+	storetest.RunDirectoryStore(t, func(*testing.T) storetest.DirectoryStore { return memstore.New() })
+}
