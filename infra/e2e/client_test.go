@@ -1,0 +1,165 @@
+//go:build emulator
+
+// Package e2e drives the stack deployed on the emulator (or AWS) through its
+// public HTTP API, and checks every exchange against the OpenAPI document.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/partnerleads/pipeline/shared/admin"
+	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/openapi"
+	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/stackinfo"
+)
+
+// api is a client of the deployed stage.
+type api struct {
+	base   string
+	http   *http.Client
+	router routers.Router
+	admin  string // an admin token, minted straight into the directory table
+}
+
+func newAPI(t *testing.T) *api {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := platform.AWSConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs, err := stackinfo.Load(ctx, cfg, stackinfo.DefaultStack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := outs.APIBase()
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := outs.Get("DirectoryTableName")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The bootstrap admin key is minted the way leadctl does it.
+	dir := dynamo.NewDirectoryStore(dynamodb.NewFromConfig(cfg), table)
+	iss, err := admin.Service{Partners: dir, Keys: dir, Now: time.Now}.CreateKey(ctx, auth.RoleAdmin, "", "e2e", "e2e admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(openapi.Document)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Servers = openapi3.Servers{{URL: base}}
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &api{base: base, http: &http.Client{Timeout: 30 * time.Second}, router: router, admin: iss.Token}
+}
+
+// reply is a decoded answer.
+type reply struct {
+	status int
+	header http.Header
+	body   map[string]any
+	raw    []byte
+}
+
+func (r reply) problemType() string {
+	s, _ := r.body["type"].(string)
+	return strings.TrimPrefix(s, "urn:partnerleads:problem:")
+}
+
+// call sends one request. The response is always checked against the
+// OpenAPI document; the request too when validRequest is set (malformed
+// requests are sent on purpose and would fail that check).
+func (a *api) call(t *testing.T, method, path, token, body string, headers map[string]string, validRequest bool) reply {
+	t.Helper()
+	ctx := context.Background()
+	req, err := http.NewRequestWithContext(ctx, method, a.base+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	route, params, routeErr := a.router.FindRoute(req)
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+	if validRequest {
+		if routeErr != nil {
+			t.Fatalf("%s %s is not in the OpenAPI document: %v", method, path, routeErr)
+		}
+		if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
+			t.Fatalf("request %s %s breaks the OpenAPI document: %v", method, path, err)
+		}
+		req.Body = io.NopCloser(strings.NewReader(body))
+	}
+	resp, err := a.http.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	r := reply{status: resp.StatusCode, header: resp.Header, raw: raw}
+	_ = json.Unmarshal(raw, &r.body)
+	if routeErr == nil {
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header,
+			Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+		out.SetBodyBytes(raw)
+		if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
+			t.Errorf("response to %s %s (%d) breaks the OpenAPI document: %v\n%s", method, path, resp.StatusCode, err, raw)
+		}
+	}
+	if resp.StatusCode >= 400 && resp.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("%s %s: %d answered as %q, want application/problem+json", method, path, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	return r
+}
+
+// partner creates a partner through the admin API and returns its id and key.
+func (a *api) partner(t *testing.T, name string) (string, string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"name": name})
+	r := a.call(t, "POST", "/v1/admin/partners", a.admin, string(body), nil, true)
+	if r.status != 201 {
+		t.Fatalf("create partner: %d %s", r.status, r.raw)
+	}
+	return r.body["partner"].(map[string]any)["id"].(string), r.body["apiKey"].(string)
+}
+
+// lead returns a valid submission whose identity is unique to tag.
+func lead(tag string) string {
+	var b bytes.Buffer
+	_ = json.NewEncoder(&b).Encode(map[string]any{
+		"externalRef":    "ext-" + tag,
+		"contact":        map[string]any{"name": "Contato " + tag, "email": tag + "@example.com.br"},
+		"company":        map[string]any{"name": "Empresa " + tag, "domain": tag + ".example.com.br", "size": "10-49"},
+		"location":       map[string]any{"country": "BR", "state": "SP", "city": "São Paulo"},
+		"estimatedValue": map[string]any{"amount": 250000, "currency": "BRL"},
+		"consent":        map[string]any{"lgpd": true},
+	})
+	return b.String()
+}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// synth builds the pipeline stack for arch with placeholder binaries and
+// returns its template as plain JSON.
+func synth(t *testing.T, arch string) (assertions.Template, map[string]any) {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"intake", "admin", "hello"} {
+		if err := os.MkdirAll(filepath.Join(dir, f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f, "bootstrap"), []byte("placeholder"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]any{"arch": arch, "buildDir": dir}})
+	stack := NewPipelineStack(app, "Test", &PipelineStackProps{Config: ConfigFromContext(app)})
+	tpl := assertions.Template_FromStack(stack, nil)
+	b, err := json.Marshal(tpl.ToJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return tpl, m
+}
+
+func resources(m map[string]any, typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for id, r := range m["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		if res["Type"] == typ {
+			props, _ := res["Properties"].(map[string]any)
+			out[id] = props
+		}
+	}
+	return out
+}
+
+func TestStack(t *testing.T) {
+	tpl, m := synth(t, "arm64")
+
+	t.Run("tables: stream, PITR, encryption, indexes", func(t *testing.T) {
+		tables := resources(m, "AWS::DynamoDB::Table")
+		if len(tables) != 2 {
+			t.Fatalf("%d tables, want 2", len(tables))
+		}
+		for id, p := range tables {
+			if p["PointInTimeRecoverySpecification"].(map[string]any)["PointInTimeRecoveryEnabled"] != true {
+				t.Errorf("%s: no point-in-time recovery", id)
+			}
+			if p["SSESpecification"].(map[string]any)["SSEEnabled"] != true {
+				t.Errorf("%s: not encrypted with KMS", id)
+			}
+			if p["BillingMode"] != "PAY_PER_REQUEST" {
+				t.Errorf("%s: billing %v", id, p["BillingMode"])
+			}
+		}
+		tpl.HasResourceProperties(jsii.String("AWS::DynamoDB::Table"), map[string]any{
+			"StreamSpecification":     map[string]any{"StreamViewType": "NEW_AND_OLD_IMAGES"},
+			"TimeToLiveSpecification": map[string]any{"AttributeName": "ttl", "Enabled": true},
+			"GlobalSecondaryIndexes": []any{
+				assertions.Match_ObjectLike(&map[string]any{"IndexName": "byPartner"}),
+				assertions.Match_ObjectLike(&map[string]any{"IndexName": "byPartnerStatus"}),
+				assertions.Match_ObjectLike(&map[string]any{"IndexName": "byOwner"}),
+				assertions.Match_ObjectLike(&map[string]any{"IndexName": "byDue"}),
+			},
+		})
+	})
+
+	t.Run("functions: provided.al2023 on arm64 with JSON logs and retention", func(t *testing.T) {
+		fns := resources(m, "AWS::Lambda::Function")
+		if len(fns) != 2 {
+			t.Fatalf("%d functions, want 2 (the bench baseline is not in this stack)", len(fns))
+		}
+		for id, p := range fns {
+			if p["Runtime"] != "provided.al2023" || p["Handler"] != "bootstrap" {
+				t.Errorf("%s: runtime %v handler %v", id, p["Runtime"], p["Handler"])
+			}
+			if archs := p["Architectures"].([]any); len(archs) != 1 || archs[0] != "arm64" {
+				t.Errorf("%s: architectures %v", id, archs)
+			}
+			if p["LoggingConfig"].(map[string]any)["LogFormat"] != "JSON" {
+				t.Errorf("%s: logs are not JSON", id)
+			}
+		}
+		for id, p := range resources(m, "AWS::Logs::LogGroup") {
+			if p["RetentionInDays"] != float64(30) {
+				t.Errorf("%s: retention %v", id, p["RetentionInDays"])
+			}
+		}
+	})
+
+	t.Run("API routes", func(t *testing.T) {
+		var keys []string
+		for _, p := range resources(m, "AWS::ApiGatewayV2::Route") {
+			keys = append(keys, p["RouteKey"].(string))
+		}
+		for _, want := range []string{"POST /v1/leads", "GET /v1/leads", "GET /v1/leads/{id}", "GET /v1/openapi.json", "ANY /v1/admin/{proxy+}"} {
+			if !slices.Contains(keys, want) {
+				t.Errorf("route %q missing from %v", want, keys)
+			}
+		}
+	})
+
+	t.Run("IAM: no wildcard actions, no managed full access, intake only reads the directory", func(t *testing.T) {
+		for id, p := range resources(m, "AWS::IAM::Policy") {
+			for _, st := range p["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+				s := st.(map[string]any)
+				for _, a := range asList(s["Action"]) {
+					if a == "*" || strings.HasSuffix(a, ":*") {
+						t.Errorf("%s: wildcard action %s", id, a)
+					}
+					if strings.HasPrefix(id, "Intake") && refersTo(s["Resource"], "Directory") && isWrite(a) {
+						t.Errorf("%s: intake may %s on the directory table", id, a)
+					}
+				}
+			}
+		}
+		for id, p := range resources(m, "AWS::IAM::Role") {
+			b, _ := json.Marshal(p["ManagedPolicyArns"])
+			if strings.Contains(string(b), "FullAccess") {
+				t.Errorf("%s: managed full-access policy", id)
+			}
+		}
+	})
+}
+
+func TestLocalArchitecture(t *testing.T) {
+	_, m := synth(t, "amd64")
+	for id, p := range resources(m, "AWS::Lambda::Function") {
+		if archs := p["Architectures"].([]any); archs[0] != "x86_64" {
+			t.Errorf("%s: architectures %v, want x86_64 for arch=amd64", id, archs)
+		}
+	}
+}
+
+func asList(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		out := make([]string, len(x))
+		for i, e := range x {
+			out[i], _ = e.(string)
+		}
+		return out
+	}
+	return nil
+}
+
+func refersTo(resource any, logicalPrefix string) bool {
+	b, _ := json.Marshal(resource)
+	return strings.Contains(string(b), `"`+logicalPrefix)
+}
+
+func isWrite(action string) bool {
+	for _, w := range []string{"Put", "Update", "Delete", "BatchWrite", "Write"} {
+		if strings.Contains(action, w) {
+			return true
+		}
+	}
+	return false
+}
