@@ -78,7 +78,7 @@ deploy-local: deps $(LOCAL)/bin/infra up ## build for this host and deploy the s
 	$(MAKE) --no-print-directory build ARCH=$(HOST_ARCH)
 	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal bootstrap -c arch=$(HOST_ARCH) --quiet >/dev/null
 	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal deploy $(STACK) -c arch=$(HOST_ARCH) \
-	  --require-approval never --progress events --outputs-file $(OUTPUTS)
+	  --require-approval never --progress events --method=direct --outputs-file $(OUTPUTS)
 	@echo "==> deployed $(STACK) (outputs in .local/outputs.json)"
 
 run: deploy-local ## set up everything locally, create a demo partner, and stay up until Ctrl-C
@@ -108,10 +108,10 @@ test-emulator: deploy-local ## adapter and end-to-end tests against the deployed
 # ---- benchmarks, lint, fuzz ----------------------------------------------------
 
 bench: deploy-local ## run every benchmark and print one markdown report (also written into README.md)
+	@echo "==> deploying the hello-world baseline stack"
 	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal deploy PartnerLeadsBench -c arch=$(HOST_ARCH) \
-	  --require-approval never --outputs-file $(LOCAL)/bench-outputs.json >/dev/null
-	$(LOCAL_ENV) go run ./shared/cmd/benchreport -build $(LOCAL)/build/$(HOST_ARCH) \
-	  -bench-outputs $(LOCAL)/bench-outputs.json -readme README.md
+	  --require-approval never --method=direct >/dev/null 2>&1
+	$(LOCAL_ENV) go run ./shared/cmd/benchreport -build $(LOCAL)/build/$(HOST_ARCH) -readme README.md
 
 lint: deps ## gofmt, go vet (all build tags)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
@@ -126,6 +126,7 @@ fuzz: deps ## run each fuzz target for FUZZTIME
 
 deploy: deps $(LOCAL)/bin/infra ## deploy to real AWS (arm64) with your AWS credentials
 	$(MAKE) --no-print-directory build ARCH=arm64
+	cd infra && $(CDK_ENV) $(NODE_BIN)/cdk bootstrap -c arch=arm64
 	cd infra && $(CDK_ENV) $(NODE_BIN)/cdk deploy $(STACK) -c arch=arm64
 
 clean: stop ## stop the emulator and remove every generated file

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+)
+
+// goBenchmarks runs the in-process handler benchmarks and compares each
+// with BenchmarkHelloInvoke from the same package and run.
+func goBenchmarks(ctx context.Context) ([]row, error) {
+	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1", "./functions/intake")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("go test -bench: %w\n%s", err, out.String())
+	}
+	type result struct{ ns, bytes, allocs float64 }
+	res := map[string]result{}
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 8 || !strings.HasPrefix(f[0], "Benchmark") {
+			continue
+		}
+		name := strings.TrimPrefix(f[0][:strings.LastIndex(f[0], "-")], "Benchmark")
+		ns, _ := strconv.ParseFloat(f[2], 64)
+		by, _ := strconv.ParseFloat(f[4], 64)
+		al, _ := strconv.ParseFloat(f[6], 64)
+		res[name] = result{ns, by, al}
+	}
+	base, ok := res["HelloInvoke"]
+	if !ok {
+		return nil, fmt.Errorf("no BenchmarkHelloInvoke result in:\n%s", out.String())
+	}
+	in, ok := res["IntakeCreateInvoke"]
+	if !ok {
+		return nil, fmt.Errorf("no BenchmarkIntakeCreateInvoke result")
+	}
+	return []row{
+		{"Intake POST, in-process (ns/op)", fmt.Sprintf("%.0f", in.ns), fmt.Sprintf("%.0f", base.ns), ratio(in.ns, base.ns),
+			"event JSON → validate, normalise, dedupe, store (in-memory fake) → response JSON"},
+		{"Intake POST, in-process (allocs/op)", fmt.Sprintf("%.0f", in.allocs), fmt.Sprintf("%.0f", base.allocs), ratio(in.allocs, base.allocs), fmt.Sprintf("%.0f B/op vs %.0f B/op", in.bytes, base.bytes)},
+	}, nil
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/partnerleads/pipeline/shared/admin"
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/stackinfo"
+)
+
+// emulatorLatency times POST /v1/leads (unique, accepted leads) against POST
+// /hello on the bench stack, interleaved so both see the same noise.
+func emulatorLatency(ctx context.Context, n int) ([]row, error) {
+	cfg, err := platform.AWSConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pipe, err := stackinfo.Load(ctx, cfg, stackinfo.DefaultStack)
+	if err != nil {
+		return nil, err
+	}
+	bench, err := stackinfo.Load(ctx, cfg, "PartnerLeadsBench")
+	if err != nil {
+		return nil, err
+	}
+	base, err := pipe.APIBase()
+	if err != nil {
+		return nil, err
+	}
+	helloBase, err := bench.APIBase()
+	if err != nil {
+		return nil, err
+	}
+	table, err := pipe.Get("DirectoryTableName")
+	if err != nil {
+		return nil, err
+	}
+	dir := dynamo.NewDirectoryStore(dynamodb.NewFromConfig(cfg), table)
+	_, iss, err := admin.Service{Partners: dir, Keys: dir, Now: time.Now}.CreatePartner(ctx, "bench")
+	if err != nil {
+		return nil, err
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	post := func(url, token, body string) (time.Duration, int, error) {
+		req, _ := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		start := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, 0, err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return time.Since(start), resp.StatusCode, nil
+	}
+	run := fmt.Sprintf("%d", time.Now().UnixNano())
+	var li, lh []time.Duration
+	for i := range n {
+		body := fmt.Sprintf(`{"contact":{"name":"Bench","email":"b%s-%d@bench.example"},"company":{"name":"Bench"},"location":{"country":"BR"},"consent":{"lgpd":true}}`, run, i)
+		d, code, err := post(base+"/v1/leads", iss.Token, body)
+		if err != nil || code != 201 {
+			return nil, fmt.Errorf("POST /v1/leads: %d %v", code, err)
+		}
+		li = append(li, d)
+		if d, code, err = post(helloBase+"/hello", "", body); err != nil || code != 200 {
+			return nil, fmt.Errorf("POST /hello: %d %v", code, err)
+		}
+		lh = append(lh, d)
+		if (i+1)%20 == 0 {
+			fmt.Fprintf(os.Stderr, "    %d/%d requests each\n", i+1, n)
+		}
+	}
+	p50i, p50h := percentile(li, 0.5), percentile(lh, 0.5)
+	p99i, p99h := percentile(li, 0.99), percentile(lh, 0.99)
+	note := fmt.Sprintf("%d sequential requests each, interleaved; every invoke is a fresh process on the emulator", n)
+	return []row{
+		{"POST /v1/leads on the emulator, p50 (ms)", ms(p50i), ms(p50h), ratio(float64(p50i), float64(p50h)), note},
+		{"POST /v1/leads on the emulator, p99 (ms)", ms(p99i), ms(p99h), ratio(float64(p99i), float64(p99h)), "baseline: hello-world function behind its own HTTP API"},
+	}, nil
+}
