@@ -102,8 +102,11 @@ test: deps ## run every test: unit, CDK assertions, adapter tests and end-to-end
 test-unit: deps $(LOCAL)/bin/infra ## domain and handler table tests, fuzz seeds, CDK assertions
 	$(CDK_ENV) go test $(GO_TEST_FLAGS) -count=1 ./...
 
+# Packages with tests behind the `emulator` build tag.
+EMULATOR_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' '^//go:build emulator' shared functions infra)))
+
 test-emulator: deploy-local ## adapter and end-to-end tests against the deployed stack
-	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -count=1 -tags emulator -run 'Emulator|E2E' ./...
+	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -count=1 -tags emulator $(addprefix ./,$(EMULATOR_PKGS))
 
 # ---- benchmarks, lint, fuzz ----------------------------------------------------
 

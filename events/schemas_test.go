@@ -1,0 +1,70 @@
+package events
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/partnerleads/pipeline/shared/lead"
+)
+
+// The events our code builds validate against their schemas, and the schemas
+// refuse what they should.
+func TestLeadCreatedMatchesSchema(t *testing.T) {
+	t.Parallel()
+	s, err := Schema(lead.EventLeadCreated, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 24, 5, 1, 43, 918730000, time.UTC)
+	l := lead.Lead{ID: "01M85YWTKE0RD52J1QXHTJQDDE", PartnerID: "ptn_1", Status: lead.StatusNew, Version: 1, ReceivedAt: at, UpdatedAt: at,
+		Location: lead.Location{Country: "BR", State: "SP"}, Company: lead.Company{Size: "10-49", Industry: "6201-5/01"},
+		Contact: lead.Contact{Name: "Maria", Email: "maria@example.com.br"}, EstimatedValue: &lead.Money{Amount: 150000, Currency: "BRL"}}
+	good := encode(t, lead.CreatedEvent(l))
+	if err := s.Validate(good); err != nil {
+		t.Fatalf("lead.created from code breaks its schema: %v", err)
+	}
+	if bytes.Contains(mustJSON(t, good), []byte("maria")) {
+		t.Fatal("lead.created carries contact data")
+	}
+	bad := map[string]func(m map[string]any){
+		"no id":             func(m map[string]any) { delete(m, "id") },
+		"wrong type":        func(m map[string]any) { m["type"] = "lead.assigned" },
+		"sequence 2":        func(m map[string]any) { m["sequence"] = 2 },
+		"extra field":       func(m map[string]any) { m["email"] = "x@y.z" },
+		"lower country":     func(m map[string]any) { m["detail"].(map[string]any)["country"] = "br" },
+		"bad time":          func(m map[string]any) { m["occurredAt"] = "yesterday" },
+		"contact in detail": func(m map[string]any) { m["detail"].(map[string]any)["email"] = "x@y.z" },
+	}
+	for name, f := range bad {
+		m := encode(t, lead.CreatedEvent(l)).(map[string]any)
+		f(m)
+		if err := s.Validate(m); err == nil {
+			t.Errorf("%s: schema accepted it", name)
+		}
+	}
+}
+
+func encode(t *testing.T, v any) any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
