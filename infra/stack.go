@@ -39,7 +39,9 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 
 	api := httpAPI(stack, intakeFn, adminFn)
 
-	out := func(name string, v *string) { awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: v}) }
+	out := func(name string, v *string) {
+		awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: v})
+	}
 	out("ApiId", api.ApiId())
 	out("ApiUrl", api.ApiEndpoint())
 	out("LeadsTableName", leads.TableName())

@@ -24,7 +24,6 @@ import (
 	"github.com/partnerleads/pipeline/shared/auth"
 	"github.com/partnerleads/pipeline/shared/dynamo"
 	"github.com/partnerleads/pipeline/shared/openapi"
-	"github.com/partnerleads/pipeline/shared/platform"
 	"github.com/partnerleads/pipeline/shared/stackinfo"
 )
 
@@ -39,11 +38,7 @@ type api struct {
 func newAPI(t *testing.T) *api {
 	t.Helper()
 	ctx := context.Background()
-	cfg, err := platform.AWSConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	outs, err := stackinfo.Load(ctx, cfg, stackinfo.DefaultStack)
+	cfg, outs, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerleads/pipeline/shared/dynamo"
-	"github.com/partnerleads/pipeline/shared/platform"
 	"github.com/partnerleads/pipeline/shared/stackinfo"
 	"github.com/partnerleads/pipeline/shared/storetest"
 )
@@ -18,12 +17,7 @@ import (
 // stack deployed on the emulator.
 func clientAndOutputs(t *testing.T) (*dynamodb.Client, stackinfo.Outputs) {
 	t.Helper()
-	ctx := context.Background()
-	cfg, err := platform.AWSConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	outs, err := stackinfo.Load(ctx, cfg, stackinfo.DefaultStack)
+	cfg, outs, err := stackinfo.Connect(context.Background(), stackinfo.DefaultStack)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 )
 
@@ -60,4 +61,15 @@ func (o Outputs) APIBase() (string, error) {
 		return strings.TrimRight(u.String(), "/") + "/_aws/execute-api/" + id, nil
 	}
 	return o.Get("ApiUrl")
+}
+
+// Connect loads the AWS configuration and a deployed stack's outputs: what
+// every operator tool and emulator test starts with.
+func Connect(ctx context.Context, stack string) (aws.Config, Outputs, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return aws.Config{}, nil, fmt.Errorf("load AWS config: %w", err)
+	}
+	outs, err := Load(ctx, cfg, stack)
+	return cfg, outs, err
 }

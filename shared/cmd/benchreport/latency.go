@@ -13,18 +13,13 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/admin"
 	"github.com/partnerleads/pipeline/shared/dynamo"
-	"github.com/partnerleads/pipeline/shared/platform"
 	"github.com/partnerleads/pipeline/shared/stackinfo"
 )
 
 // emulatorLatency times POST /v1/leads (unique, accepted leads) against POST
 // /hello on the bench stack, interleaved so both see the same noise.
 func emulatorLatency(ctx context.Context, n int) ([]row, error) {
-	cfg, err := platform.AWSConfig(ctx)
-	if err != nil {
-		return nil, err
-	}
-	pipe, err := stackinfo.Load(ctx, cfg, stackinfo.DefaultStack)
+	cfg, pipe, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,6 @@ import (
 	"github.com/partnerleads/pipeline/shared/admin"
 	"github.com/partnerleads/pipeline/shared/auth"
 	"github.com/partnerleads/pipeline/shared/dynamo"
-	"github.com/partnerleads/pipeline/shared/platform"
 	"github.com/partnerleads/pipeline/shared/stackinfo"
 )
 
@@ -64,11 +63,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 
-	cfg, err := platform.AWSConfig(ctx)
-	if err != nil {
-		return err
-	}
-	outs, err := stackinfo.Load(ctx, cfg, *stack)
+	cfg, outs, err := stackinfo.Connect(ctx, *stack)
 	if err != nil {
 		return err
 	}
