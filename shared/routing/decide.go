@@ -1,0 +1,266 @@
+// Package routing decides, in real time and at any hour, who owns a new
+// lead: scoring, ordered rules, weighted round-robin, least-loaded and
+// score-tier strategies, working hours, holidays, out-of-office, capacity,
+// on-call and fallback. Deciding is pure; the router service commits a
+// decision with conditional writes.
+package routing
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// Paths a decision can take.
+const (
+	PathRule     = "rule"     // a rule's pool had an eligible rep
+	PathOnCall   = "on_call"  // nobody in the pool was available: on-call rotation
+	PathFallback = "fallback" // nobody on call either, or no rule matched
+)
+
+// Exclusion reasons, as shown in explanations.
+const (
+	ExUnknown     = "unknown_rep"
+	ExInactive    = "inactive"
+	ExAway        = "out_of_office"
+	ExHours       = "outside_working_hours"
+	ExTerritory   = "territory"
+	ExIndustry    = "skill_industry"
+	ExSize        = "skill_size"
+	ExProduct     = "skill_product"
+	ExAtCapacity  = "at_capacity"
+	ExDailyCap    = "daily_cap"
+	ExTier        = "not_senior"
+	ExNotSelected = "" // eligible, not chosen
+)
+
+// Load is a rep's current load.
+type Load struct {
+	Open     int    `json:"open"`
+	Day      string `json:"day"`
+	DayCount int    `json:"dayCount"`
+}
+
+func (l Load) today(day string) int {
+	if l.Day == day {
+		return l.DayCount
+	}
+	return 0
+}
+
+// Candidate is one rep considered, and why it was left out if it was.
+type Candidate struct {
+	RepID    string  `json:"repId"`
+	Excluded string  `json:"excluded,omitempty"`
+	Load     float64 `json:"load"` // open ÷ capacity
+}
+
+// Decision is a routing decision with its full explanation.
+type Decision struct {
+	LeadID        string      `json:"leadId"`
+	At            time.Time   `json:"at"`
+	RuleSet       int         `json:"ruleSetVersion"`
+	RuleID        string      `json:"ruleId,omitempty"`
+	Strategy      string      `json:"strategy,omitempty"`
+	Path          string      `json:"path"`
+	Score         int         `json:"score"`
+	Grade         string      `json:"grade"`
+	Candidates    []Candidate `json:"candidates"`
+	OnCall        []Candidate `json:"onCall,omitempty"`
+	PointerBefore int64       `json:"pointerBefore,omitempty"`
+	PointerAfter  int64       `json:"pointerAfter,omitempty"`
+	Chosen        string      `json:"chosen"`
+	// WithinCapacity: the choice must respect the rep's capacity when it is
+	// committed. On-call and fallback owners are the safety net and take a
+	// lead even when full, so that no lead is ever left unowned.
+	WithinCapacity bool `json:"withinCapacity"`
+}
+
+// Engine is a compiled rule set over a set of reps.
+type Engine struct {
+	rs     RuleSet
+	reps   map[string]Rep
+	cycles map[string][]int // per rule: smooth weighted round-robin order over the pool
+	onCall []string
+}
+
+// NewEngine compiles a rule set. Reps must have been Prepare()d.
+func NewEngine(rs RuleSet, reps map[string]Rep) *Engine {
+	e := &Engine{rs: rs, reps: reps, cycles: map[string][]int{}}
+	for _, r := range rs.Rules {
+		if r.Strategy == WeightedRoundRobin {
+			e.cycles[r.ID] = cycle(r.Pool, reps)
+		}
+	}
+	for id, r := range reps {
+		if r.OnCall {
+			e.onCall = append(e.onCall, id)
+		}
+	}
+	slices.Sort(e.onCall)
+	return e
+}
+
+// RuleSet returns the compiled rule set.
+func (e *Engine) RuleSet() RuleSet { return e.rs }
+
+// cycle is one period of smooth weighted round-robin over the pool: every
+// prefix gives each rep its weighted share to within one lead.
+func cycle(pool []string, reps map[string]Rep) []int {
+	w := make([]int, len(pool))
+	total := 0
+	for i, id := range pool {
+		w[i] = max(reps[id].Weight, 1)
+		total += w[i]
+	}
+	cur := make([]int, len(pool))
+	out := make([]int, 0, total)
+	for range total {
+		best := 0
+		for i := range pool {
+			cur[i] += w[i]
+			if cur[i] > cur[best] {
+				best = i
+			}
+		}
+		cur[best] -= total
+		out = append(out, best)
+	}
+	return out
+}
+
+// Scored returns the facts with score and grade set by the rule set's model.
+func (e *Engine) Scored(f Facts) Facts {
+	e.rs.Scoring.Apply(&f)
+	return f
+}
+
+// Decide picks the owner of a scored lead. loads holds the pool's and the
+// on-call reps' loads; pointers the round-robin pointers by rule id.
+func (e *Engine) Decide(f Facts, loads map[string]Load, pointers map[string]int64, now time.Time) Decision {
+	d := Decision{LeadID: f.LeadID, At: now, RuleSet: e.rs.Version, Score: f.Score, Grade: f.Grade}
+	var rule *Rule
+	for i := range e.rs.Rules {
+		if e.rs.Rules[i].When.match(f) {
+			rule = &e.rs.Rules[i]
+			break
+		}
+	}
+	if rule == nil {
+		d.Path, d.Chosen = PathFallback, e.rs.FallbackOwner
+		return d
+	}
+	d.RuleID, d.Strategy = rule.ID, rule.Strategy
+	d.Candidates = make([]Candidate, len(rule.Pool))
+	eligible := make([]bool, len(rule.Pool))
+	any := false
+	for i, id := range rule.Pool {
+		d.Candidates[i] = e.candidate(id, f, loads, now, !rule.AllowAfterHours, true)
+		eligible[i] = d.Candidates[i].Excluded == ExNotSelected
+		any = any || eligible[i]
+	}
+	if any {
+		d.Path, d.WithinCapacity = PathRule, true
+		switch rule.Strategy {
+		case WeightedRoundRobin:
+			cyc := e.cycles[rule.ID]
+			p := pointers[rule.ID]
+			d.PointerBefore = p
+			for k := range int64(len(cyc)) {
+				if i := cyc[(p+k)%int64(len(cyc))]; eligible[i] {
+					d.Chosen, d.PointerAfter = rule.Pool[i], p+k+1
+					break
+				}
+			}
+		case ScoreTier:
+			senior := f.Grade == "A"
+			tier := slices.Clone(eligible)
+			found := false
+			for i, id := range rule.Pool {
+				if tier[i] && (e.reps[id].Tier == "senior") != senior {
+					tier[i] = false
+				}
+				found = found || tier[i]
+			}
+			if found {
+				for i := range eligible {
+					if eligible[i] && !tier[i] {
+						eligible[i], d.Candidates[i].Excluded = false, ExTier
+					}
+				}
+			}
+			d.Chosen = leastLoaded(d.Candidates, eligible)
+		default:
+			d.Chosen = leastLoaded(d.Candidates, eligible)
+		}
+		return d
+	}
+	// Nobody in the pool can take it now: the on-call rotation picks the
+	// least loaded of its active reps who are not out of office, whatever
+	// the hour, territory, skills or load.
+	d.OnCall = make([]Candidate, len(e.onCall))
+	onCallOK := make([]bool, len(e.onCall))
+	for i, id := range e.onCall {
+		d.OnCall[i] = e.candidate(id, f, loads, now, false, false)
+		onCallOK[i] = d.OnCall[i].Excluded == ExNotSelected
+	}
+	if c := leastLoaded(d.OnCall, onCallOK); c != "" {
+		d.Path, d.Chosen = PathOnCall, c
+		return d
+	}
+	d.Path, d.Chosen = PathFallback, cmp.Or(rule.FallbackOwner, e.rs.FallbackOwner)
+	return d
+}
+
+// candidate checks one rep against the lead and the clock. Pool members get
+// every check; the on-call safety net only active and out-of-office.
+func (e *Engine) candidate(id string, f Facts, loads map[string]Load, now time.Time, checkHours, pool bool) Candidate {
+	c := Candidate{RepID: id}
+	r, ok := e.reps[id]
+	if !ok {
+		c.Excluded = ExUnknown
+		return c
+	}
+	l := loads[id]
+	c.Load = float64(l.Open) / float64(max(r.Capacity.MaxOpen, 1))
+	switch {
+	case !r.Active:
+		c.Excluded = ExInactive
+	case r.Away(now):
+		c.Excluded = ExAway
+	case checkHours && !r.Hours.Working(now):
+		c.Excluded = ExHours
+	case !pool:
+	case !r.covers(f.Country, f.State):
+		c.Excluded = ExTerritory
+	case !anyOrContains(r.Skills.Industries, f.Industry):
+		c.Excluded = ExIndustry
+	case !anyOrContains(r.Skills.Sizes, f.Size):
+		c.Excluded = ExSize
+	case !anyOrContains(r.Skills.Products, f.Product):
+		c.Excluded = ExProduct
+	case l.Open >= r.Capacity.MaxOpen:
+		c.Excluded = ExAtCapacity
+	case r.Capacity.DailyCap > 0 && l.today(r.Hours.Day(now)) >= r.Capacity.DailyCap:
+		c.Excluded = ExDailyCap
+	}
+	return c
+}
+
+// leastLoaded picks the eligible candidate with the lowest open ÷ capacity,
+// then the lowest id.
+func leastLoaded(cs []Candidate, eligible []bool) string {
+	best := -1
+	for i, c := range cs {
+		if !eligible[i] {
+			continue
+		}
+		if best < 0 || c.Load < cs[best].Load || (c.Load == cs[best].Load && c.RepID < cs[best].RepID) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	return cs[best].RepID
+}

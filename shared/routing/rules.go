@@ -1,0 +1,108 @@
+package routing
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+
+	"github.com/partnerleads/pipeline/shared/validation"
+)
+
+// Strategies a rule can pick a rep with.
+const (
+	WeightedRoundRobin = "weighted_round_robin"
+	LeastLoaded        = "least_loaded"
+	ScoreTier          = "score_tier"
+)
+
+// RuleSet is the ordered, versioned routing configuration. The first rule
+// whose conditions match a lead decides its pool and strategy.
+type RuleSet struct {
+	Version       int     `json:"version"`
+	Rules         []Rule  `json:"rules"`
+	FallbackOwner string  `json:"fallbackOwner"`
+	Scoring       Scoring `json:"scoring"`
+}
+
+// Rule picks a pool and a strategy for the leads its conditions match.
+type Rule struct {
+	ID              string     `json:"id"`
+	When            Conditions `json:"when"`
+	Pool            []string   `json:"pool"`
+	Strategy        string     `json:"strategy"`
+	AllowAfterHours bool       `json:"allowAfterHours,omitempty"`
+	FallbackOwner   string     `json:"fallbackOwner,omitempty"`
+}
+
+// Conditions match when every non-empty list contains the lead's value.
+type Conditions struct {
+	Countries  []string `json:"countries,omitempty"`
+	States     []string `json:"states,omitempty"`
+	Industries []string `json:"industries,omitempty"`
+	Sizes      []string `json:"sizes,omitempty"`
+	Products   []string `json:"products,omitempty"`
+	Grades     []string `json:"grades,omitempty"`
+	Partners   []string `json:"partners,omitempty"`
+}
+
+func (c Conditions) match(f Facts) bool {
+	return anyOrContains(c.Countries, f.Country) && anyOrContains(c.States, f.State) &&
+		anyOrContains(c.Industries, f.Industry) && anyOrContains(c.Sizes, f.Size) &&
+		anyOrContains(c.Products, f.Product) && anyOrContains(c.Grades, f.Grade) &&
+		anyOrContains(c.Partners, f.PartnerID)
+}
+
+// ParseRuleSet decodes and validates a rule set strictly. Pools may only
+// name known reps.
+func ParseRuleSet(body []byte, reps map[string]Rep) (RuleSet, error) {
+	var rs RuleSet
+	if err := validation.Decode(bytes.TrimSpace(body), &rs); err != nil {
+		return RuleSet{}, err
+	}
+	return rs, rs.Validate(reps)
+}
+
+// Validate checks a rule set against the known reps.
+func (rs RuleSet) Validate(reps map[string]Rep) error {
+	var ve validation.Error
+	if rs.FallbackOwner == "" {
+		ve.Add("fallbackOwner", "required", "is required, so that no lead is ever left unowned")
+	}
+	if len(rs.Rules) > 500 {
+		ve.Add("rules", "too_long", "at most 500 rules")
+	}
+	seen := map[string]bool{}
+	for i, r := range rs.Rules {
+		field := fmt.Sprintf("rules[%d]", i)
+		if r.ID == "" || seen[r.ID] {
+			ve.Add(field+".id", "invalid", "is required and unique")
+		}
+		seen[r.ID] = true
+		if !slices.Contains([]string{WeightedRoundRobin, LeastLoaded, ScoreTier}, r.Strategy) {
+			ve.Add(field+".strategy", "invalid_enum", "must be weighted_round_robin, least_loaded or score_tier")
+		}
+		if len(r.Pool) == 0 {
+			ve.Add(field+".pool", "required", "names at least one rep")
+		}
+		for _, id := range r.Pool {
+			if _, ok := reps[id]; !ok {
+				ve.Add(field+".pool", "unknown_rep", "rep %q does not exist", id)
+			}
+		}
+		for _, g := range r.When.Grades {
+			if g != "A" && g != "B" && g != "C" {
+				ve.Add(field+".when.grades", "invalid_enum", "grades are A, B and C")
+			}
+		}
+	}
+	s := rs.Scoring
+	if s.GradeA < s.GradeB {
+		ve.Add("scoring", "invalid", "gradeA must be at least gradeB")
+	}
+	for i, p := range s.Points {
+		if scoringAttributes[p.Attribute] == nil {
+			ve.Add(fmt.Sprintf("scoring.points[%d].attribute", i), "invalid_enum", "must be industry, size, product, country, state or partner")
+		}
+	}
+	return ve.OrNil()
+}
