@@ -43,3 +43,14 @@ func TestEmulatorDirectoryStore(t *testing.T) {
 	st := dynamo.NewDirectoryStore(db, table)
 	storetest.RunDirectoryStore(t, func(*testing.T) storetest.DirectoryStore { return st })
 }
+
+// 8 concurrent router workers, 500 leads, each delivered twice: no double
+// assignment, no capacity overflow, a fair pointer.
+func TestEmulatorRouter(t *testing.T) {
+	db, outs := clientAndOutputs(t)
+	table, err := outs.Get("LeadsTableName")
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.RunRouter(t, dynamo.NewLeadStore(db, table), 500)
+}

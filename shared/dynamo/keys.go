@@ -50,3 +50,8 @@ func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Valu
 func key(pk, sk string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{attrPK: s(pk), attrSK: s(sk)}
 }
+
+func ownerPK(ownerID string) string  { return "OWNER#" + ownerID }
+func decisionSK(seq int64) string    { return fmt.Sprintf("ROUTING#%010d", seq) }
+func loadPK(repID string) string     { return "LOAD#" + repID }
+func pointerPK(ruleID string) string { return "RR#" + ruleID }

@@ -32,8 +32,10 @@ func NewLeadStore(db *dynamodb.Client, table string) *LeadStore {
 func jsonTags(o *attributevalue.EncoderOptions)       { o.TagKey = "json" }
 func jsonTagsDecode(o *attributevalue.DecoderOptions) { o.TagKey = "json" }
 
-// leadItem is a lead as stored: its JSON fields plus keys and index keys.
-func leadItem(l lead.Lead) (map[string]types.AttributeValue, error) {
+// leadItem is a lead as stored: its JSON fields, keys and index keys, and
+// the change that produced this version (which the stream publisher turns
+// into the domain event).
+func leadItem(l lead.Lead, change lead.Entry) (map[string]types.AttributeValue, error) {
 	item, err := attributevalue.MarshalMapWithOptions(l, jsonTags)
 	if err != nil {
 		return nil, fmt.Errorf("marshal lead %s: %w", l.ID, err)
@@ -42,17 +44,40 @@ func leadItem(l lead.Lead) (map[string]types.AttributeValue, error) {
 	for i, k := range l.Identity {
 		ids[i] = k.Kind + ":" + k.Hash
 	}
-	sk := listSK(l.UpdatedAt, l.ID)
 	item[attrPK] = s(leadPK(l.ID))
 	item[attrSK] = s("LEAD")
-	item["GSI1PK"] = s(partnerPK(l.PartnerID))
-	item["GSI1SK"] = s(sk)
-	item["GSI2PK"] = s(partnerStatusPK(l.PartnerID, l.Status))
-	item["GSI2SK"] = s(sk)
 	if len(ids) > 0 {
 		item["identity"] = &types.AttributeValueMemberSS{Value: ids}
 	}
+	for k, v := range indexKeys(l) {
+		item[k] = v
+	}
+	if err := putChange(item, change); err != nil {
+		return nil, err
+	}
 	return item, nil
+}
+
+// indexKeys are the index attributes that follow a lead's state.
+func indexKeys(l lead.Lead) map[string]types.AttributeValue {
+	sk := listSK(l.UpdatedAt, l.ID)
+	m := map[string]types.AttributeValue{
+		"GSI1PK": s(partnerPK(l.PartnerID)), "GSI1SK": s(sk),
+		"GSI2PK": s(partnerStatusPK(l.PartnerID, l.Status)), "GSI2SK": s(sk),
+	}
+	if l.OwnerID != "" {
+		m["GSI3PK"], m["GSI3SK"] = s(ownerPK(l.OwnerID)), s(string(l.Status)+"#"+sk)
+	}
+	return m
+}
+
+func putChange(item map[string]types.AttributeValue, e lead.Entry) error {
+	change, err := attributevalue.MarshalWithOptions(e, jsonTags)
+	if err != nil {
+		return fmt.Errorf("marshal change of %s: %w", e.LeadID, err)
+	}
+	item["lastChange"], item["historyHash"] = change, s(e.Hash)
+	return nil
 }
 
 func decodeLead(item map[string]types.AttributeValue) (lead.Lead, error) {
@@ -66,24 +91,26 @@ func decodeLead(item map[string]types.AttributeValue) (lead.Lead, error) {
 			l.Identity = append(l.Identity, lead.IdentityKey{Kind: kind, Hash: hash})
 		}
 	}
+	if h, ok := item["historyHash"].(*types.AttributeValueMemberS); ok {
+		l.HistoryHash = h.Value
+	}
 	return l, nil
 }
 
 func (st *LeadStore) Create(ctx context.Context, c intake.Creation) error {
-	li, err := leadItem(c.Lead)
+	li, err := leadItem(c.Lead, c.Entry)
 	if err != nil {
 		return err
 	}
-	hi, err := attributevalue.MarshalMapWithOptions(c.Entry, jsonTags)
+	hi, err := historyPut(st.table, c.Entry)
 	if err != nil {
-		return fmt.Errorf("marshal history of %s: %w", c.Lead.ID, err)
+		return err
 	}
-	hi[attrPK], hi[attrSK] = s(leadPK(c.Lead.ID)), s(historySK(c.Entry.Seq))
 
 	now := s(fmtTime(c.Now))
 	items := []types.TransactWriteItem{
 		{Put: &types.Put{TableName: &st.table, Item: li, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
-		{Put: &types.Put{TableName: &st.table, Item: hi, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+		{Put: hi},
 	}
 	idemAt := -1
 	if r := c.Idempotency; r != nil {
@@ -194,7 +221,7 @@ func (st *LeadStore) Claims(ctx context.Context, keys []lead.IdentityKey) ([]lea
 }
 
 func (st *LeadStore) Get(ctx context.Context, id string) (lead.Lead, error) {
-	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(leadPK(id), "LEAD")})
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(leadPK(id), "LEAD"), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return lead.Lead{}, fmt.Errorf("get lead %s: %w", id, err)
 	}

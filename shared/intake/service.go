@@ -105,6 +105,7 @@ func (s *Service) creation(p auth.Principal, n Normalised, idemKey, fingerprint 
 	for i, k := range n.Identity {
 		claims[i] = lead.Claim{Key: k, LeadID: id, PartnerID: p.PartnerID, Open: true, ProtectedUntil: now.Add(s.cfg.ProtectionWindow)}
 	}
+	l.HistoryHash = entry.Hash
 	c := Creation{Lead: l, Entry: entry, Claims: claims, Now: now}
 	if idemKey != "" {
 		c.Idempotency = &IdempotencyRecord{

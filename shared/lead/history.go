@@ -11,6 +11,8 @@ import (
 const (
 	ChangeCreated       = "created"
 	ChangeStatusChanged = "status_changed"
+	ChangeAssigned      = "assigned"   // routed by the router
+	ChangeReassigned    = "reassigned" // a manager moved or re-routed it
 )
 
 // Entry is one immutable line of a lead's history. Seq equals the lead's
@@ -25,6 +27,7 @@ type Entry struct {
 	Change   string    `json:"change"`
 	From     Status    `json:"from,omitempty"`
 	To       Status    `json:"to,omitempty"`
+	Owner    string    `json:"owner,omitempty"` // the owner after an assignment
 	Reason   string    `json:"reason,omitempty"`
 	PrevHash string    `json:"prevHash,omitempty"`
 	Hash     string    `json:"hash"`

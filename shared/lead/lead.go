@@ -10,6 +10,8 @@ type Lead struct {
 	ExternalRef    string    `json:"externalRef,omitempty"`
 	Status         Status    `json:"status"`
 	OwnerID        string    `json:"ownerId,omitempty"`
+	Score          int       `json:"score,omitempty"`
+	Grade          string    `json:"grade,omitempty"`
 	Version        int64     `json:"version"`
 	ReceivedAt     time.Time `json:"receivedAt"`
 	UpdatedAt      time.Time `json:"updatedAt"`
@@ -23,6 +25,9 @@ type Lead struct {
 	// Identity holds the hashed, normalised identity keys the lead claims
 	// against duplicates and channel conflict.
 	Identity []IdentityKey `json:"-"`
+	// HistoryHash is the hash of the newest history entry, so that the next
+	// write can chain to it without reading the history.
+	HistoryHash string `json:"-"`
 }
 
 type Contact struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/auth"
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/routing"
 )
 
 // Store keeps everything in maps behind one mutex, so every Create is atomic.
@@ -24,12 +25,21 @@ type Store struct {
 	idem     map[[2]string]intake.IdempotencyRecord
 	keys     map[string]auth.Key
 	partners map[string]admin.Partner
+	// routing
+	open      map[string]int
+	days      map[[2]string]int // rep, day
+	pointers  map[string]int64
+	decisions map[string][]routing.Decision
+	reps      map[string]routing.Rep
+	ruleSets  []routing.RuleSet
 }
 
 var (
-	_ intake.Store       = (*Store)(nil)
-	_ auth.KeyStore      = (*Store)(nil)
-	_ admin.PartnerStore = (*Store)(nil)
+	_ intake.Store        = (*Store)(nil)
+	_ auth.KeyStore       = (*Store)(nil)
+	_ admin.PartnerStore  = (*Store)(nil)
+	_ routing.Store       = (*Store)(nil)
+	_ routing.ConfigStore = (*Store)(nil)
 )
 
 func New() *Store {
@@ -37,6 +47,8 @@ func New() *Store {
 		leads: map[string]lead.Lead{}, history: map[string][]lead.Entry{},
 		claims: map[lead.IdentityKey]lead.Claim{}, idem: map[[2]string]intake.IdempotencyRecord{},
 		keys: map[string]auth.Key{}, partners: map[string]admin.Partner{},
+		open: map[string]int{}, days: map[[2]string]int{}, pointers: map[string]int64{},
+		decisions: map[string][]routing.Decision{}, reps: map[string]routing.Rep{},
 	}
 }
 

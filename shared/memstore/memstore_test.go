@@ -14,3 +14,7 @@ func TestLeadStore(t *testing.T) {
 func TestDirectoryStore(t *testing.T) {
 	storetest.RunDirectoryStore(t, func(*testing.T) storetest.DirectoryStore { return memstore.New() })
 }
+
+func TestRouter(t *testing.T) {
+	storetest.RunRouter(t, memstore.New(), 200)
+}

@@ -139,13 +139,7 @@ func (e *Engine) Scored(f Facts) Facts {
 // on-call reps' loads; pointers the round-robin pointers by rule id.
 func (e *Engine) Decide(f Facts, loads map[string]Load, pointers map[string]int64, now time.Time) Decision {
 	d := Decision{LeadID: f.LeadID, At: now, RuleSet: e.rs.Version, Score: f.Score, Grade: f.Grade}
-	var rule *Rule
-	for i := range e.rs.Rules {
-		if e.rs.Rules[i].When.match(f) {
-			rule = &e.rs.Rules[i]
-			break
-		}
-	}
+	rule := e.match(f)
 	if rule == nil {
 		d.Path, d.Chosen = PathFallback, e.rs.FallbackOwner
 		return d
@@ -210,6 +204,16 @@ func (e *Engine) Decide(f Facts, loads map[string]Load, pointers map[string]int6
 	}
 	d.Path, d.Chosen = PathFallback, cmp.Or(rule.FallbackOwner, e.rs.FallbackOwner)
 	return d
+}
+
+// match returns the first rule whose conditions hold, or nil.
+func (e *Engine) match(f Facts) *Rule {
+	for i := range e.rs.Rules {
+		if e.rs.Rules[i].When.match(f) {
+			return &e.rs.Rules[i]
+		}
+	}
+	return nil
 }
 
 // candidate checks one rep against the lead and the clock. Pool members get

@@ -1,0 +1,229 @@
+package routing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/partnerleads/pipeline/shared/lead"
+)
+
+// Router actors in history entries.
+var routerActor = lead.Actor{ID: "router", Role: "system"}
+
+// Service routes leads and lets managers reassign them.
+type Service struct {
+	store  Store
+	config Config
+	now    func() time.Time
+	ttl    time.Duration
+
+	mu       sync.Mutex
+	engine   *Engine
+	loadedAt time.Time
+}
+
+// NewService builds the router. The configuration is re-read at most every
+// ttl, so a rule change reaches warm functions within ttl.
+func NewService(store Store, config Config, now func() time.Time, ttl time.Duration) *Service {
+	return &Service{store: store, config: config, now: now, ttl: ttl}
+}
+
+// ErrNoRuleSet: no routing configuration has been saved yet.
+var ErrNoRuleSet = errors.New("no routing rule set is configured")
+
+// Engine returns the compiled current configuration.
+func (s *Service) Engine(ctx context.Context) (*Engine, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.engine != nil && s.now().Sub(s.loadedAt) < s.ttl {
+		return s.engine, nil
+	}
+	e, err := LoadEngine(ctx, s.config)
+	if err != nil {
+		return nil, err
+	}
+	s.engine, s.loadedAt = e, s.now()
+	return e, nil
+}
+
+// LoadEngine reads and compiles the current configuration.
+func LoadEngine(ctx context.Context, c Config) (*Engine, error) {
+	rs, err := c.RuleSet(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read rule set: %w", err)
+	}
+	if rs.Version == 0 {
+		return nil, ErrNoRuleSet
+	}
+	list, err := c.Reps(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read reps: %w", err)
+	}
+	reps := make(map[string]Rep, len(list))
+	for _, r := range list {
+		if err := r.Prepare(); err != nil {
+			return nil, fmt.Errorf("rep %s: %w", r.ID, err)
+		}
+		reps[r.ID] = r
+	}
+	return NewEngine(rs, reps), nil
+}
+
+// maxRouteAttempts bounds retries when concurrent routers contend for the
+// same pointer or rep; each retry waits a little, with jitter.
+const maxRouteAttempts = 30
+
+func backoff(ctx context.Context, attempt int) {
+	select {
+	case <-time.After(time.Duration(rand.IntN(attempt+1)) * time.Millisecond):
+	case <-ctx.Done():
+	}
+}
+
+// Route gives a new lead its owner. It is idempotent: a lead that already
+// has an owner is left alone and routed reports false.
+func (s *Service) Route(ctx context.Context, leadID string) (d Decision, routed bool, err error) {
+	for attempt := range maxRouteAttempts {
+		if attempt > 0 {
+			backoff(ctx, attempt)
+		}
+		l, err := s.store.Get(ctx, leadID)
+		if err != nil {
+			return Decision{}, false, fmt.Errorf("route lead %s: %w", leadID, err)
+		}
+		if l.OwnerID != "" || l.Status != lead.StatusNew {
+			return Decision{}, false, nil
+		}
+		e, err := s.Engine(ctx)
+		if err != nil {
+			return Decision{}, false, err
+		}
+		d, a, err := s.plan(ctx, e, l)
+		if err != nil {
+			return Decision{}, false, err
+		}
+		err = s.store.Assign(ctx, a)
+		var full *CapacityError
+		switch {
+		case err == nil:
+			return d, true, nil
+		case errors.Is(err, ErrLeadChanged), errors.Is(err, ErrPointerMoved), errors.As(err, &full):
+			continue // somebody else moved first: read again and decide again
+		default:
+			return Decision{}, false, fmt.Errorf("assign lead %s: %w", leadID, err)
+		}
+	}
+	return Decision{}, false, fmt.Errorf("route lead %s: still contended after %d attempts", leadID, maxRouteAttempts)
+}
+
+// plan reads the loads and pointer the decision needs and decides.
+func (s *Service) plan(ctx context.Context, e *Engine, l lead.Lead) (Decision, Assignment, error) {
+	f := e.Scored(FactsOf(l))
+	ids := slices.Clone(e.onCall)
+	pointers := map[string]int64{}
+	if r := e.match(f); r != nil {
+		ids = append(ids, r.Pool...)
+		if r.Strategy == WeightedRoundRobin {
+			p, err := s.store.Pointer(ctx, r.ID)
+			if err != nil {
+				return Decision{}, Assignment{}, fmt.Errorf("read pointer %s: %w", r.ID, err)
+			}
+			pointers[r.ID] = p
+		}
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	loads, err := s.store.Loads(ctx, ids, func(id string) string { return e.reps[id].Hours.Day(now) })
+	if err != nil {
+		return Decision{}, Assignment{}, fmt.Errorf("read loads: %w", err)
+	}
+	d := e.Decide(f, loads, pointers, now)
+	rep := e.reps[d.Chosen]
+	a := Assignment{
+		Lead: l, Decision: d, Now: now,
+		MaxOpen: rep.Capacity.MaxOpen, DailyCap: rep.Capacity.DailyCap, Day: rep.Hours.Day(now),
+		Entry: lead.Entry{
+			LeadID: l.ID, Seq: l.Version + 1, At: now, Actor: routerActor, Change: lead.ChangeAssigned,
+			From: l.Status, To: lead.StatusAssigned, Owner: d.Chosen, Reason: d.Reason(),
+		}.Seal(l.HistoryHash),
+	}
+	return d, a, nil
+}
+
+// Reason is a one-line summary of a decision for the history.
+func (d Decision) Reason() string {
+	switch d.Path {
+	case PathRule:
+		return fmt.Sprintf("rule %s (rule set v%d, %s, grade %s)", d.RuleID, d.RuleSet, d.Strategy, d.Grade)
+	case PathOnCall:
+		return fmt.Sprintf("on call: nobody in rule %s's pool was available", d.RuleID)
+	default:
+		if d.RuleID == "" {
+			return fmt.Sprintf("fallback: no rule of rule set v%d matched", d.RuleSet)
+		}
+		return fmt.Sprintf("fallback: nobody in rule %s's pool or on call was available", d.RuleID)
+	}
+}
+
+// Reassign moves an assigned lead to newOwner (when set) or re-routes it
+// through the rules (when empty), recording who did it and why.
+func (s *Service) Reassign(ctx context.Context, actor lead.Actor, leadID, newOwner, reason string) (lead.Lead, *Decision, error) {
+	for attempt := range maxRouteAttempts {
+		if attempt > 0 {
+			backoff(ctx, attempt)
+		}
+		l, err := s.store.Get(ctx, leadID)
+		if err != nil {
+			return lead.Lead{}, nil, err
+		}
+		if l.OwnerID == "" || !l.Status.Open() {
+			return lead.Lead{}, nil, ErrNotReassignable
+		}
+		now := s.now().UTC().Truncate(time.Microsecond)
+		var d *Decision
+		if newOwner == "" {
+			e, err := s.Engine(ctx)
+			if err != nil {
+				return lead.Lead{}, nil, err
+			}
+			dec, _, err := s.plan(ctx, e, l)
+			if err != nil {
+				return lead.Lead{}, nil, err
+			}
+			d = &dec
+		}
+		owner := newOwner
+		if d != nil {
+			owner = d.Chosen
+		}
+		r := Reassignment{Lead: l, NewOwner: owner, Decision: d, Now: now, Entry: lead.Entry{
+			LeadID: l.ID, Seq: l.Version + 1, At: now, Actor: actor, Change: lead.ChangeReassigned,
+			From: l.Status, To: l.Status, Owner: owner, Reason: reason,
+		}.Seal(l.HistoryHash)}
+		err = s.store.Reassign(ctx, r)
+		if errors.Is(err, ErrLeadChanged) {
+			continue
+		}
+		if err != nil {
+			return lead.Lead{}, nil, fmt.Errorf("reassign lead %s: %w", leadID, err)
+		}
+		l.OwnerID, l.Version, l.UpdatedAt = owner, l.Version+1, now
+		return l, d, nil
+	}
+	return lead.Lead{}, nil, fmt.Errorf("reassign lead %s: still contended", leadID)
+}
+
+// ErrNotReassignable: only an open lead that has an owner can be reassigned.
+var ErrNotReassignable = errors.New("only an open, assigned lead can be reassigned")
+
+// Decisions returns a lead's routing decisions, newest first.
+func (s *Service) Decisions(ctx context.Context, leadID string) ([]Decision, error) {
+	if _, err := s.store.Get(ctx, leadID); err != nil {
+		return nil, err
+	}
+	return s.store.Decisions(ctx, leadID)
+}

@@ -1,0 +1,62 @@
+package routing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/partnerleads/pipeline/shared/lead"
+)
+
+// Store is what the router needs from lead storage. Assign is one
+// conditional transaction: it succeeds only if the lead is still the
+// version that was decided on and unowned, the rep still has room (when the
+// decision respects capacity), and the round-robin pointer has not moved.
+type Store interface {
+	Get(ctx context.Context, id string) (lead.Lead, error)
+	Loads(ctx context.Context, repIDs []string, day func(repID string) string) (map[string]Load, error)
+	Pointer(ctx context.Context, ruleID string) (int64, error)
+	Assign(ctx context.Context, a Assignment) error
+	Reassign(ctx context.Context, r Reassignment) error
+	Decisions(ctx context.Context, leadID string) ([]Decision, error)
+}
+
+// Config is where the routing configuration lives.
+type Config interface {
+	RuleSet(ctx context.Context) (RuleSet, error) // the current version; zero RuleSet if none
+	Reps(ctx context.Context) ([]Rep, error)
+}
+
+// Assignment is a decision ready to commit.
+type Assignment struct {
+	Lead     lead.Lead // as read: Version is the expected version
+	Decision Decision
+	Entry    lead.Entry // history entry Version+1
+	Now      time.Time
+	// Capacity to enforce when Decision.WithinCapacity.
+	MaxOpen, DailyCap int
+	Day               string // the rep's local day, for the daily cap
+}
+
+// Reassignment moves an owned lead to another owner (manager action or
+// re-route). Capacity is not enforced: it is a deliberate override.
+type Reassignment struct {
+	Lead     lead.Lead // as read
+	NewOwner string
+	Decision *Decision // set for a re-route
+	Entry    lead.Entry
+	Now      time.Time
+}
+
+var (
+	// ErrLeadChanged: the lead is no longer the version decided on.
+	ErrLeadChanged = errors.New("lead changed since it was read")
+	// ErrPointerMoved: another router advanced the round-robin pointer.
+	ErrPointerMoved = errors.New("round-robin pointer moved")
+)
+
+// CapacityError: the rep filled up between read and commit.
+type CapacityError struct{ RepID string }
+
+func (e *CapacityError) Error() string { return fmt.Sprintf("rep %s is at capacity", e.RepID) }
