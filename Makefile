@@ -14,7 +14,7 @@ LOCAL      := $(ROOT)/.local
 VENV       := $(ROOT)/localstack/.venv
 NODE_BIN   := $(ROOT)/localstack/node_modules/.bin
 HOST_ARCH  := $(shell go env GOARCH)
-FUNCTIONS  := intake admin hello
+FUNCTIONS  := intake admin publisher router hello
 ENDPOINT   := http://127.0.0.1:4566
 OUTPUTS    := $(LOCAL)/outputs.json
 STACK      := PartnerLeads
@@ -26,7 +26,7 @@ LOCAL_ENV := AWS_ENDPOINT_URL=$(ENDPOINT) AWS_ENDPOINT_URL_S3=$(ENDPOINT) \
 	STACK_OUTPUTS=$(OUTPUTS)
 CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 CDK_DISABLE_VERSION_CHECK=1 CDK_CLI_NOTICES=false
 
-.PHONY: help deps build synth up deploy-local run test test-unit test-emulator bench lint fuzz deploy stop clean
+.PHONY: help deps build synth up deploy-local run simulate test test-unit test-emulator bench lint fuzz deploy stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -86,6 +86,11 @@ run: deploy-local ## set up everything locally, create a demo partner, and stay 
 	@echo "==> up. Ctrl-C or 'make stop' stops the emulator."
 	@trap 'localstack/emulator.sh stop; exit 0' INT TERM; \
 	  while localstack/emulator.sh status >/dev/null 2>&1; do sleep 2; done
+
+RULES ?= shared/cmd/leadctl/demo/rules.json
+LAST  ?= 200
+simulate: ## what-if: replay the last LAST leads (or LEADS=file.jsonl) against RULES=file.json on the local stack
+	$(LOCAL_ENV) go run ./shared/cmd/leadctl simulate --rules $(RULES) --last $(LAST) $(if $(LEADS),--leads $(LEADS))
 
 stop: ## stop the emulator
 	localstack/emulator.sh stop

@@ -68,3 +68,39 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// Every change kind gives an event that validates against its type's schema.
+func TestEveryChangeMatchesItsSchema(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 24, 5, 1, 43, 0, time.UTC)
+	l := lead.Lead{ID: "01M85YWTKE0RD52J1QXHTJQDDE", PartnerID: "ptn_1", Status: lead.StatusAssigned, Version: 2, ReceivedAt: at,
+		Location: lead.Location{Country: "BR"}}
+	changes := []lead.Entry{
+		{Seq: 1, At: at, Change: lead.ChangeCreated, To: lead.StatusNew, Actor: lead.Actor{ID: "ptn_1", Role: "partner"}},
+		{Seq: 2, At: at, Change: lead.ChangeAssigned, From: lead.StatusNew, To: lead.StatusAssigned, Owner: "rep-ana", Reason: "rule r1", Actor: lead.Actor{ID: "router", Role: "system"}},
+		{Seq: 3, At: at, Change: lead.ChangeReassigned, From: lead.StatusAssigned, To: lead.StatusAssigned, Owner: "rep-bia", Actor: lead.Actor{ID: "mgr", Role: "manager"}},
+		{Seq: 4, At: at, Change: lead.ChangeStatusChanged, From: lead.StatusProposal, To: lead.StatusLost, Reason: "price", Actor: lead.Actor{ID: "rep-bia", Role: "rep"}},
+	}
+	for _, c := range changes {
+		if c.Change == lead.ChangeCreated {
+			l.Status = lead.StatusNew
+		}
+		ev, err := lead.EventFor(l, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := Schema(ev.Type, ev.Version)
+		if err != nil {
+			t.Fatalf("%s: %v", ev.Type, err)
+		}
+		if err := s.Validate(encode(t, ev)); err != nil {
+			t.Errorf("%s breaks its schema: %v", ev.Type, err)
+		}
+		if ev.Sequence != c.Seq || ev.ID != lead.EventID(l.ID, c.Seq) {
+			t.Errorf("%s: sequence %d id %s", ev.Type, ev.Sequence, ev.ID)
+		}
+	}
+	if _, err := lead.EventFor(l, lead.Entry{Seq: 9, Change: "teleported"}); err == nil {
+		t.Error("unknown change kind accepted")
+	}
+}

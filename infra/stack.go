@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/partnerleads/pipeline/shared/lead"
 )
 
 type PipelineStackProps struct {
@@ -34,8 +36,19 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 
 	adminFn := cfg.goFunction(stack, "Admin", "admin", map[string]*string{
 		"DIRECTORY_TABLE": directory.TableName(),
+		"LEADS_TABLE":     leads.TableName(),
 	})
 	directory.GrantReadWriteData(adminFn)
+	leads.GrantReadData(adminFn) // the simulator replays recent leads
+
+	bus := eventBackbone(stack, cfg, leads)
+	routerFn := cfg.goFunction(stack, "Router", "router", map[string]*string{
+		"LEADS_TABLE":     leads.TableName(),
+		"DIRECTORY_TABLE": directory.TableName(),
+	})
+	leads.GrantReadWriteData(routerFn)
+	directory.GrantReadData(routerFn)
+	onEvent(stack, bus, "RouteNewLeads", routerFn, lead.EventLeadCreated)
 
 	api := httpAPI(stack, intakeFn, adminFn)
 
@@ -46,6 +59,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	out("ApiUrl", api.ApiEndpoint())
 	out("LeadsTableName", leads.TableName())
 	out("DirectoryTableName", directory.TableName())
+	out("EventBusName", bus.EventBusName())
 	return stack
 }
 
@@ -113,6 +127,8 @@ func httpAPI(stack awscdk.Stack, intakeFn, adminFn awslambda.IFunction) awsapiga
 	route("/v1/openapi.json", intake, awsapigatewayv2.HttpMethod_GET)
 	route("/v1/leads", intake, awsapigatewayv2.HttpMethod_GET, awsapigatewayv2.HttpMethod_POST)
 	route("/v1/leads/{id}", intake, awsapigatewayv2.HttpMethod_GET)
+	route("/v1/leads/{id}/routing", intake, awsapigatewayv2.HttpMethod_GET)
+	route("/v1/leads/{id}/assign", intake, awsapigatewayv2.HttpMethod_POST)
 	route("/v1/admin/{proxy+}", adminI, awsapigatewayv2.HttpMethod_ANY)
 	return api
 }

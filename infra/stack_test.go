@@ -18,7 +18,7 @@ import (
 func synth(t *testing.T, arch string) (assertions.Template, map[string]any) {
 	t.Helper()
 	dir := t.TempDir()
-	for _, f := range []string{"intake", "admin", "hello"} {
+	for _, f := range []string{"intake", "admin", "publisher", "router", "hello"} {
 		if err := os.MkdirAll(filepath.Join(dir, f), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -85,8 +85,8 @@ func TestStack(t *testing.T) {
 
 	t.Run("functions: provided.al2023 on arm64 with JSON logs and retention", func(t *testing.T) {
 		fns := resources(m, "AWS::Lambda::Function")
-		if len(fns) != 2 {
-			t.Fatalf("%d functions, want 2 (the bench baseline is not in this stack)", len(fns))
+		if len(fns) != 4 {
+			t.Fatalf("%d functions, want 4 (the bench baseline is not in this stack)", len(fns))
 		}
 		for id, p := range fns {
 			if p["Runtime"] != "provided.al2023" || p["Handler"] != "bootstrap" {
@@ -106,12 +106,32 @@ func TestStack(t *testing.T) {
 		}
 	})
 
+	t.Run("event backbone: filtered stream, partial failures, bisect, on-failure queue; rule with DLQ", func(t *testing.T) {
+		tpl.HasResourceProperties(jsii.String("AWS::Lambda::EventSourceMapping"), map[string]any{
+			"FunctionResponseTypes":      []any{"ReportBatchItemFailures"},
+			"BisectBatchOnFunctionError": true,
+			"StartingPosition":           "TRIM_HORIZON",
+			"DestinationConfig":          map[string]any{"OnFailure": assertions.Match_ObjectLike(&map[string]any{})},
+			"FilterCriteria":             map[string]any{"Filters": []any{map[string]any{"Pattern": `{"dynamodb":{"Keys":{"SK":{"S":["LEAD"]}}}}`}}},
+		})
+		tpl.ResourceCountIs(jsii.String("AWS::Events::EventBus"), jsii.Number(1))
+		tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{
+			"EventPattern": map[string]any{"source": []any{"partnerleads.leads"}, "detail-type": []any{"lead.created"}},
+			"Targets":      []any{assertions.Match_ObjectLike(&map[string]any{"DeadLetterConfig": assertions.Match_ObjectLike(&map[string]any{}), "RetryPolicy": assertions.Match_ObjectLike(&map[string]any{})})},
+		})
+		for id, p := range resources(m, "AWS::SQS::Queue") {
+			if p["SqsManagedSseEnabled"] != true {
+				t.Errorf("%s: queue not encrypted", id)
+			}
+		}
+	})
+
 	t.Run("API routes", func(t *testing.T) {
 		var keys []string
 		for _, p := range resources(m, "AWS::ApiGatewayV2::Route") {
 			keys = append(keys, p["RouteKey"].(string))
 		}
-		for _, want := range []string{"POST /v1/leads", "GET /v1/leads", "GET /v1/leads/{id}", "GET /v1/openapi.json", "ANY /v1/admin/{proxy+}"} {
+		for _, want := range []string{"POST /v1/leads", "GET /v1/leads", "GET /v1/leads/{id}", "GET /v1/leads/{id}/routing", "POST /v1/leads/{id}/assign", "GET /v1/openapi.json", "ANY /v1/admin/{proxy+}"} {
 			if !slices.Contains(keys, want) {
 				t.Errorf("route %q missing from %v", want, keys)
 			}

@@ -7,17 +7,29 @@ import (
 	"github.com/partnerleads/pipeline/shared/admin"
 	"github.com/partnerleads/pipeline/shared/auth"
 	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/validation"
 )
 
 const maxBody = 4 << 10
 
-// handler serves partner and key administration; every route is admin-only.
-type handler struct{ admin admin.Service }
+// handler serves partner, key and routing administration; every route is
+// admin-only except the routing reads, which managers may use too.
+type handler struct {
+	admin   admin.Service
+	routing routing.Admin
+	recent  routing.RecentLeads
+}
 
 func routes(h handler) []httpapi.Route {
 	only := []auth.Role{auth.RoleAdmin}
+	managers := []auth.Role{auth.RoleAdmin, auth.RoleManager}
 	return []httpapi.Route{
+		{Method: http.MethodGet, Pattern: "/v1/admin/reps", Roles: managers, Handler: h.listReps},
+		{Method: http.MethodPut, Pattern: "/v1/admin/reps/{id}", Roles: only, Handler: h.putRep},
+		{Method: http.MethodGet, Pattern: "/v1/admin/routing/rules", Roles: managers, Handler: h.getRules},
+		{Method: http.MethodPut, Pattern: "/v1/admin/routing/rules", Roles: only, Handler: h.putRules},
+		{Method: http.MethodPost, Pattern: "/v1/admin/routing/simulate", Roles: managers, Handler: h.simulate},
 		{Method: http.MethodPost, Pattern: "/v1/admin/partners", Roles: only, Handler: h.createPartner},
 		{Method: http.MethodPost, Pattern: "/v1/admin/keys", Roles: only, Handler: h.createKey},
 		{Method: http.MethodGet, Pattern: "/v1/admin/keys", Roles: only, Handler: h.listKeys},

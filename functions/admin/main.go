@@ -2,9 +2,9 @@
 package main
 
 import (
-	"context"
 	"os"
 	"time"
+	_ "time/tzdata" // validating reps needs their time zones
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -14,23 +14,21 @@ import (
 	"github.com/partnerleads/pipeline/shared/dynamo"
 	"github.com/partnerleads/pipeline/shared/httpapi"
 	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/routing"
 )
 
 func main() {
 	log := platform.NewLogger(os.Stdout)
 	var env platform.Env
-	directoryTable := env.String("DIRECTORY_TABLE")
-	if err := env.Err(); err != nil {
-		log.Error("bad configuration", "error", err.Error())
-		os.Exit(1)
+	directoryTable, leadsTable := env.String("DIRECTORY_TABLE"), env.String("LEADS_TABLE")
+	awsCfg := platform.MustStart(log, &env)
+	db := dynamodb.NewFromConfig(awsCfg)
+	dir, leads := dynamo.NewDirectoryStore(db, directoryTable), dynamo.NewLeadStore(db, leadsTable)
+	h := handler{
+		admin:   admin.Service{Partners: dir, Keys: dir, Now: time.Now},
+		routing: routing.Admin{Store: dir},
+		recent:  dynamo.RecentLeads{Leads: leads, Directory: dir},
 	}
-	awsCfg, err := platform.AWSConfig(context.Background())
-	if err != nil {
-		log.Error("aws config", "error", err.Error())
-		os.Exit(1)
-	}
-	dir := dynamo.NewDirectoryStore(dynamodb.NewFromConfig(awsCfg), directoryTable)
-	h := handler{admin: admin.Service{Partners: dir, Keys: dir, Now: time.Now}}
 	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: dir}, Log: log}
 	lambda.Start(router.Handle)
 }

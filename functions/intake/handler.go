@@ -11,11 +11,16 @@ import (
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/lead"
 	"github.com/partnerleads/pipeline/shared/openapi"
+	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/validation"
 )
 
-// handler serves the partner-facing lead API.
-type handler struct{ leads *intake.Service }
+// handler serves the lead API: partner intake and reads, and the
+// manager's routing explanation and reassignment.
+type handler struct {
+	leads  *intake.Service
+	router *routing.Service
+}
 
 func routes(h handler) []httpapi.Route {
 	return []httpapi.Route{
@@ -23,6 +28,8 @@ func routes(h handler) []httpapi.Route {
 		{Method: http.MethodPost, Pattern: "/v1/leads", Roles: []auth.Role{auth.RolePartner}, Handler: h.create},
 		{Method: http.MethodGet, Pattern: "/v1/leads", Roles: []auth.Role{auth.RolePartner, auth.RoleManager, auth.RoleAdmin}, Handler: h.list},
 		{Method: http.MethodGet, Pattern: "/v1/leads/{id}", Roles: []auth.Role{auth.RolePartner, auth.RoleRep, auth.RoleManager, auth.RoleAdmin}, Handler: h.get},
+		{Method: http.MethodGet, Pattern: "/v1/leads/{id}/routing", Roles: []auth.Role{auth.RoleManager, auth.RoleAdmin}, Handler: h.routingExplanation},
+		{Method: http.MethodPost, Pattern: "/v1/leads/{id}/assign", Roles: []auth.Role{auth.RoleManager, auth.RoleAdmin}, Handler: h.assign},
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/intake/intaketest"
 	"github.com/partnerleads/pipeline/shared/memstore"
+	"github.com/partnerleads/pipeline/shared/routing"
 )
 
 type fixture struct {
@@ -47,7 +48,7 @@ func newFixture(t testing.TB) *fixture {
 	mint("b", auth.RolePartner, "ptn_b")
 	mint("manager", auth.RoleManager, "")
 	mint("finance", auth.RoleFinance, "")
-	h := handler{leads: intake.NewService(st, intake.DefaultConfig, time.Now)}
+	h := handler{leads: intake.NewService(st, intake.DefaultConfig, time.Now), router: routing.NewService(st, st, time.Now, time.Minute)}
 	f.router = httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: st}, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	return f
 }

@@ -2,10 +2,10 @@
 package main
 
 import (
-	"context"
 	"log/slog"
 	"os"
 	"time"
+	_ "time/tzdata" // re-routing reads reps' working hours
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -15,6 +15,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/httpapi"
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/routing"
 )
 
 func main() {
@@ -25,18 +26,14 @@ func main() {
 		ProtectionWindow: env.Days("PROTECTION_WINDOW_DAYS", 90, 1, 3650),
 		IdempotencyTTL:   env.Hours("IDEMPOTENCY_TTL_HOURS", 48, 24, 24*30),
 	}
-	if err := env.Err(); err != nil {
-		log.Error("bad configuration", "error", err.Error())
-		os.Exit(1)
-	}
-	awsCfg, err := platform.AWSConfig(context.Background())
-	if err != nil {
-		log.Error("aws config", "error", err.Error())
-		os.Exit(1)
-	}
+	awsCfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(awsCfg)
-	h := handler{leads: intake.NewService(dynamo.NewLeadStore(db, leadsTable), cfg, time.Now)}
-	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: dynamo.NewDirectoryStore(db, directoryTable)}, Log: log}
+	leads, directory := dynamo.NewLeadStore(db, leadsTable), dynamo.NewDirectoryStore(db, directoryTable)
+	h := handler{
+		leads:  intake.NewService(leads, cfg, time.Now),
+		router: routing.NewService(leads, directory, time.Now, 30*time.Second),
+	}
+	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: directory}, Log: log}
 	slog.SetDefault(log)
 	lambda.Start(router.Handle)
 }

@@ -154,3 +154,27 @@ func (st *DirectoryStore) GetPartner(ctx context.Context, id string) (admin.Part
 	}
 	return p, nil
 }
+
+// ListPartners returns every partner.
+func (st *DirectoryStore) ListPartners(ctx context.Context) ([]admin.Partner, error) {
+	var out []admin.Partner
+	p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{
+		TableName: &st.table, IndexName: aws.String(gsiByType),
+		KeyConditionExpression:    aws.String("GSI1PK = :t"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":t": s("PARTNER")},
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list partners: %w", err)
+		}
+		for _, it := range page.Items {
+			var pt admin.Partner
+			if err := attributevalue.UnmarshalMapWithOptions(it, &pt, jsonTagsDecode); err != nil {
+				return nil, fmt.Errorf("unmarshal partner: %w", err)
+			}
+			out = append(out, pt)
+		}
+	}
+	return out, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -300,4 +301,31 @@ func (st *LeadStore) List(ctx context.Context, q intake.ListQuery) (intake.Page,
 		page.NextCursor = intake.EncodeCursor(intake.Position{UpdatedAt: last.UpdatedAt, LeadID: last.ID})
 	}
 	return page, nil
+}
+
+// Recent returns up to n of the given partners' most recently updated leads,
+// newest first: one query per partner on the byPartner index, no scan.
+func (st *LeadStore) Recent(ctx context.Context, partnerIDs []string, n int) ([]lead.Lead, error) {
+	var all []lead.Lead
+	for _, p := range partnerIDs {
+		out, err := st.db.Query(ctx, &dynamodb.QueryInput{
+			TableName: &st.table, IndexName: aws.String(gsiByPartner),
+			KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(partnerPK(p))},
+			ScanIndexForward:          aws.Bool(false),
+			Limit:                     aws.Int32(int32(n)),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("recent leads of %s: %w", p, err)
+		}
+		for _, it := range out.Items {
+			l, err := decodeLead(it)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, l)
+		}
+	}
+	slices.SortFunc(all, func(a, b lead.Lead) int { return b.UpdatedAt.Compare(a.UpdatedAt) })
+	return all[:min(n, len(all))], nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/auth"
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/validation"
 )
 
@@ -82,7 +83,11 @@ func problemFor(err error) (Problem, bool) {
 		return problem(http.StatusForbidden, "forbidden", "Forbidden", "this key's role may not do this"), true
 	case errors.Is(err, lead.ErrNotFound), errors.Is(err, auth.ErrKeyNotFound), errors.Is(err, admin.ErrPartnerNotFound):
 		return problem(http.StatusNotFound, "not-found", "Not found", ""), true
-	case errors.Is(err, lead.ErrVersionConflict), errors.Is(err, auth.ErrKeyRevoked):
+	case errors.Is(err, routing.ErrNotReassignable):
+		return problem(http.StatusConflict, "not-reassignable", "Not reassignable", err.Error()), true
+	case errors.Is(err, routing.ErrNoRuleSet):
+		return problem(http.StatusConflict, "no-rule-set", "No routing rules", "save a rule set with PUT /v1/admin/routing/rules first"), true
+	case errors.Is(err, lead.ErrVersionConflict), errors.Is(err, auth.ErrKeyRevoked), errors.Is(err, routing.ErrRuleSetVersionTaken):
 		return problem(http.StatusConflict, "conflict", "Conflict", err.Error()), true
 	}
 	return problem(http.StatusInternalServerError, "internal", "Internal error", "the request could not be completed; it is safe to retry with the same Idempotency-Key"), false

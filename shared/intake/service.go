@@ -91,12 +91,7 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, n Normalised, id
 
 func (s *Service) creation(p auth.Principal, n Normalised, idemKey, fingerprint string, now time.Time) Creation {
 	id := ulid.MustNew(ulid.Timestamp(now), rand.Reader).String()
-	l := lead.Lead{
-		ID: id, PartnerID: p.PartnerID, ExternalRef: n.ExternalRef, Status: lead.StatusNew,
-		Version: 1, ReceivedAt: now, UpdatedAt: now,
-		Contact: n.Contact, Company: n.Company, Location: n.Location, Interest: n.Interest,
-		EstimatedValue: n.EstimatedValue, Notes: n.Notes, Consent: n.Consent, Identity: n.Identity,
-	}
+	l := n.Lead(id, p.PartnerID, now)
 	entry := lead.Entry{
 		LeadID: id, Seq: 1, At: now, Actor: lead.Actor{ID: p.ActorID(), Role: string(p.Role)},
 		Change: lead.ChangeCreated, To: lead.StatusNew,

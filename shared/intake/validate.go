@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
@@ -35,6 +36,16 @@ func (n Normalised) Fingerprint() string {
 	b, _ := json.Marshal(n) // plain fields only: cannot fail
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// Lead is the new lead these fields make, received at now.
+func (n Normalised) Lead(id, partnerID string, now time.Time) lead.Lead {
+	return lead.Lead{
+		ID: id, PartnerID: partnerID, ExternalRef: n.ExternalRef, Status: lead.StatusNew,
+		Version: 1, ReceivedAt: now, UpdatedAt: now,
+		Contact: n.Contact, Company: n.Company, Location: n.Location, Interest: n.Interest,
+		EstimatedValue: n.EstimatedValue, Notes: n.Notes, Consent: n.Consent, Identity: n.Identity,
+	}
 }
 
 // CompanySizes are employee bands.

@@ -1,13 +1,16 @@
 package lead
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 )
 
 // Domain event types. Each has a JSON Schema in events/schemas/<type>.v<version>.json.
 const (
-	EventLeadCreated = "lead.created"
+	EventLeadCreated       = "lead.created"
+	EventLeadAssigned      = "lead.assigned"
+	EventLeadStatusChanged = "lead.status_changed"
 )
 
 // Event is a domain event as published on the bus and delivered to
@@ -52,4 +55,46 @@ func CreatedEvent(l Lead) Event {
 			CompanySize: l.Company.Size, Industry: l.Company.Industry, Interest: l.Interest, EstimatedValue: l.EstimatedValue,
 		},
 	}
+}
+
+// AssignedDetail is the detail of lead.assigned.
+type AssignedDetail struct {
+	Status   Status `json:"status"`
+	OwnerID  string `json:"ownerId"`
+	Reassign bool   `json:"reassigned"`
+	Reason   string `json:"reason,omitempty"`
+	ByRole   string `json:"byRole"`
+}
+
+// StatusChangedDetail is the detail of lead.status_changed.
+type StatusChangedDetail struct {
+	From   Status `json:"from"`
+	To     Status `json:"to"`
+	Reason string `json:"reason,omitempty"`
+	ByRole string `json:"byRole"`
+}
+
+// EventFor is the one domain event of a lead version: the change that
+// produced version l.Version, described for consumers. Every stored version
+// has exactly one event, so the per-lead sequence has no gaps.
+func EventFor(l Lead, change Entry) (Event, error) {
+	e := Event{
+		ID: EventID(l.ID, change.Seq), Version: 1, LeadID: l.ID, PartnerID: l.PartnerID,
+		Sequence: change.Seq, OccurredAt: change.At,
+	}
+	switch change.Change {
+	case ChangeCreated:
+		c := CreatedEvent(l)
+		c.Sequence, c.ID, c.OccurredAt = change.Seq, e.ID, change.At
+		return c, nil
+	case ChangeAssigned, ChangeReassigned:
+		e.Type = EventLeadAssigned
+		e.Detail = AssignedDetail{Status: change.To, OwnerID: change.Owner, Reassign: change.Change == ChangeReassigned, Reason: change.Reason, ByRole: change.Actor.Role}
+	case ChangeStatusChanged:
+		e.Type = EventLeadStatusChanged
+		e.Detail = StatusChangedDetail{From: change.From, To: change.To, Reason: change.Reason, ByRole: change.Actor.Role}
+	default:
+		return Event{}, fmt.Errorf("lead %s version %d: unknown change %q", l.ID, change.Seq, change.Change)
+	}
+	return e, nil
 }

@@ -214,3 +214,28 @@ func (s *Store) GetPartner(_ context.Context, id string) (admin.Partner, error) 
 	}
 	return p, nil
 }
+
+// ListPartners returns every partner.
+func (s *Store) ListPartners(context.Context) ([]admin.Partner, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]admin.Partner, 0, len(s.partners))
+	for _, p := range s.partners {
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Recent returns up to n of the partners' most recently updated leads.
+func (s *Store) Recent(_ context.Context, partnerIDs []string, n int) ([]lead.Lead, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []lead.Lead
+	for _, l := range s.leads {
+		if slices.Contains(partnerIDs, l.PartnerID) {
+			out = append(out, l)
+		}
+	}
+	slices.SortFunc(out, func(a, b lead.Lead) int { return b.UpdatedAt.Compare(a.UpdatedAt) })
+	return out[:min(n, len(out))], nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"time"
@@ -28,6 +29,11 @@ func (e *Env) String(name string) string {
 // Days returns a whole number of days, or def when unset, within [min, max].
 func (e *Env) Days(name string, def, min, max int) time.Duration {
 	return e.intUnit(name, def, min, max, 24*time.Hour)
+}
+
+// Seconds returns a whole number of seconds, or def when unset, within [min, max].
+func (e *Env) Seconds(name string, def, min, max int) time.Duration {
+	return e.intUnit(name, def, min, max, time.Second)
 }
 
 // Hours returns a whole number of hours, or def when unset, within [min, max].
@@ -59,4 +65,19 @@ func AWSConfig(ctx context.Context) (aws.Config, error) {
 		return aws.Config{}, fmt.Errorf("load AWS config: %w", err)
 	}
 	return cfg, nil
+}
+
+// MustStart ends the cold start once configuration is read: it exits with
+// every configuration problem logged, or returns the AWS SDK configuration.
+func MustStart(log *slog.Logger, env *Env) aws.Config {
+	if err := env.Err(); err != nil {
+		log.Error("bad configuration", "error", err.Error())
+		os.Exit(1)
+	}
+	cfg, err := AWSConfig(context.Background())
+	if err != nil {
+		log.Error("aws config", "error", err.Error())
+		os.Exit(1)
+	}
+	return cfg
 }

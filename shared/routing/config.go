@@ -2,9 +2,13 @@ package routing
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/partnerleads/pipeline/shared/intake"
+	"github.com/partnerleads/pipeline/shared/lead"
 	"github.com/partnerleads/pipeline/shared/validation"
 )
 
@@ -23,11 +27,14 @@ var ErrRuleSetVersionTaken = errors.New("a rule set with this version was saved 
 // Admin manages reps and rule sets.
 type Admin struct{ Store ConfigStore }
 
-// PutRep validates and stores a rep (create or replace).
-func (a Admin) PutRep(ctx context.Context, body []byte) (Rep, error) {
+// PutRep validates and stores rep id (create or replace).
+func (a Admin) PutRep(ctx context.Context, id string, body []byte) (Rep, error) {
 	var r Rep
 	if err := validation.Decode(body, &r); err != nil {
 		return Rep{}, err
+	}
+	if r.ID != id {
+		return Rep{}, validation.Field("id", "mismatch", "must equal the id in the path")
 	}
 	if err := r.Prepare(); err != nil {
 		return Rep{}, err
@@ -70,4 +77,73 @@ func (a Admin) repMap(ctx context.Context) (map[string]Rep, error) {
 		m[r.ID] = r
 	}
 	return m, nil
+}
+
+// RecentLeads finds the most recently updated leads, for "replay the last N".
+type RecentLeads interface {
+	Recent(ctx context.Context, n int) ([]lead.Lead, error)
+}
+
+// SimulationRequest asks what a proposed rule set would do with either the
+// last N leads or the given submissions (the POST /v1/leads body format).
+type SimulationRequest struct {
+	RuleSet json.RawMessage   `json:"ruleSet"`
+	Last    int               `json:"last,omitempty"`
+	Leads   []json.RawMessage `json:"leads,omitempty"`
+	// At is when given submissions are taken to arrive (default: now).
+	At time.Time `json:"at,omitempty"`
+}
+
+// MaxSimulatedLeads bounds one simulation.
+const MaxSimulatedLeads = 10_000
+
+// Simulate replays leads against a proposed rule set and the current reps,
+// writing nothing.
+func (a Admin) Simulate(ctx context.Context, req SimulationRequest, recent RecentLeads, now time.Time) (Report, error) {
+	var ve validation.Error
+	switch {
+	case (req.Last > 0) == (len(req.Leads) > 0):
+		ve.Add("last", "invalid", "give either last (1 to %d) or leads", MaxSimulatedLeads)
+	case req.Last > MaxSimulatedLeads || len(req.Leads) > MaxSimulatedLeads:
+		ve.Add("last", "out_of_range", "at most %d leads", MaxSimulatedLeads)
+	}
+	if err := ve.OrNil(); err != nil {
+		return Report{}, err
+	}
+	reps, err := a.repMap(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	rs, err := ParseRuleSet(req.RuleSet, reps)
+	if err != nil {
+		return Report{}, err
+	}
+	for id, r := range reps {
+		if err := r.Prepare(); err != nil {
+			return Report{}, fmt.Errorf("rep %s: %w", id, err)
+		}
+		reps[id] = r
+	}
+	var leads []SimLead
+	if req.Last > 0 {
+		ls, err := recent.Recent(ctx, req.Last)
+		if err != nil {
+			return Report{}, fmt.Errorf("read recent leads: %w", err)
+		}
+		for _, l := range ls {
+			leads = append(leads, SimLead{Facts: FactsOf(l), At: l.ReceivedAt})
+		}
+	}
+	at := req.At
+	if at.IsZero() {
+		at = now
+	}
+	for i, body := range req.Leads {
+		n, err := intake.Parse(body)
+		if err != nil {
+			return Report{}, fmt.Errorf("leads[%d]: %w", i, err)
+		}
+		leads = append(leads, SimLead{Facts: FactsOf(n.Lead(fmt.Sprintf("sim-%d", i), "simulation", at)), At: at})
+	}
+	return NewEngine(rs, reps).Simulate(leads), nil
 }

@@ -275,3 +275,25 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+func TestSimulate(t *testing.T) {
+	t.Parallel()
+	roomy := func(r *Rep) { r.Capacity.MaxOpen = 100 }
+	reps := team(rep("a", roomy, func(r *Rep) { r.Weight = 3 }), rep("b", roomy), rep("oc", roomy, func(r *Rep) { r.OnCall = true }))
+	e := NewEngine(ruleset(Rule{ID: "rr", Pool: []string{"a", "b"}, Strategy: WeightedRoundRobin}), reps)
+	var leads []SimLead
+	for i := range 40 {
+		leads = append(leads, SimLead{Facts: spLead, At: tuesday10.Add(time.Duration(i) * time.Minute)})
+	}
+	leads = append(leads, SimLead{Facts: spLead, At: time.Date(2026, 3, 10, 23, 0, 0, 0, sp)}) // night: on call
+	r := e.Simulate(leads)
+	if r.Leads != 41 || r.ByPath[PathRule] != 40 || r.ByPath[PathOnCall] != 1 || r.Unassigned != 0 {
+		t.Fatalf("report %+v", r)
+	}
+	want := map[string]OwnerShare{"a": {"a", 30, 30, 0}, "b": {"b", 10, 10, 0}, "oc": {"oc", 1, 0, 1}}
+	for _, o := range r.Owners {
+		if o != want[o.Owner] {
+			t.Errorf("owner %+v, want %+v", o, want[o.Owner])
+		}
+	}
+}

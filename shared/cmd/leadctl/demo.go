@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	_ "embed"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -9,16 +11,39 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/admin"
 	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/stackinfo"
 )
 
-// demo creates a demo partner and an admin key, prints how to use them and
-// writes them to envFile for scripts.
-func demo(ctx context.Context, svc admin.Service, outs stackinfo.Outputs, envFile string, out io.Writer) error {
+//go:embed demo/team.json
+var demoTeam []byte
+
+//go:embed demo/rules.json
+var demoRules []byte
+
+// demo seeds a demo team and rule set, creates a demo partner and an admin
+// key, prints how to use them and writes them to envFile for scripts.
+func demo(ctx context.Context, svc admin.Service, cfg routing.Admin, outs stackinfo.Outputs, envFile string, out io.Writer) error {
 	base, err := outs.APIBase()
 	if err != nil {
 		return err
 	}
+	var team []json.RawMessage
+	if err := json.Unmarshal(demoTeam, &team); err != nil {
+		return fmt.Errorf("demo team: %w", err)
+	}
+	for _, raw := range team {
+		var id struct{ ID string }
+		_ = json.Unmarshal(raw, &id)
+		if _, err := cfg.PutRep(ctx, id.ID, raw); err != nil {
+			return fmt.Errorf("demo rep %s: %w", id.ID, err)
+		}
+	}
+	rs, err := cfg.SaveRuleSet(ctx, demoRules)
+	if err != nil {
+		return fmt.Errorf("demo rules: %w", err)
+	}
+	fmt.Fprintf(out, "demo team of %d reps and rule set v%d saved\n", len(team), rs.Version)
 	p, partnerKey, err := svc.CreatePartner(ctx, "Demo Partner")
 	if err != nil {
 		return err
@@ -54,9 +79,13 @@ Send a lead:
          "location":{"country":"BR","state":"SP","city":"São Paulo"},
          "consent":{"lgpd":true}}'
 
-Read it back (use the id from the answer):
+Read it back (use the id from the answer); within seconds it is assigned:
 
   curl -sS "%s/v1/leads/LEAD_ID" -H "Authorization: Bearer %s"
-`, base, p.ID, partnerKey.Token, adminKey.Token, envFile, base, partnerKey.Token, base, partnerKey.Token)
+
+Why that owner (managers and admins):
+
+  curl -sS "%s/v1/leads/LEAD_ID/routing" -H "Authorization: Bearer %s"
+`, base, p.ID, partnerKey.Token, adminKey.Token, envFile, base, partnerKey.Token, base, partnerKey.Token, base, adminKey.Token)
 	return nil
 }

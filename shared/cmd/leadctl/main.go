@@ -17,12 +17,14 @@ import (
 	"os"
 	"text/tabwriter"
 	"time"
+	_ "time/tzdata"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerleads/pipeline/shared/admin"
 	"github.com/partnerleads/pipeline/shared/auth"
 	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/stackinfo"
 )
 
@@ -32,6 +34,7 @@ const usage = `usage:
   leadctl key list
   leadctl key revoke|disable|enable KEY_ID
   leadctl demo [--env-file FILE]
+  leadctl simulate --rules FILE [--last N | --leads FILE.jsonl]
 
 Finds the stack through CloudFormation (--stack, default PartnerLeads).
 API keys are printed once and never stored in clear.`
@@ -44,12 +47,15 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if len(args) < 2 && !(len(args) == 1 && args[0] == "demo") {
+	if len(args) == 0 {
 		return errors.New(usage)
 	}
 	cmd := args[0]
 	sub, rest := "", args[1:]
-	if cmd != "demo" {
+	if cmd == "partner" || cmd == "key" {
+		if len(args) < 2 {
+			return errors.New(usage)
+		}
 		sub, rest = args[1], args[2:]
 	}
 	fs := flag.NewFlagSet("leadctl "+cmd+" "+sub, flag.ContinueOnError)
@@ -59,6 +65,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	partner := fs.String("partner", "", "partner id (partner keys)")
 	subject := fs.String("subject", "", "subject id (rep, manager, finance keys)")
 	envFile := fs.String("env-file", "", "demo: write API_URL and PARTNER_API_KEY here")
+	rulesFile := fs.String("rules", "", "simulate: proposed rule set (JSON)")
+	leadsFile := fs.String("leads", "", "simulate: JSONL file of lead submissions")
+	last := fs.Int("last", 200, "simulate: replay the last N leads")
 	if err := fs.Parse(rest); err != nil {
 		return err
 	}
@@ -71,8 +80,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir := dynamo.NewDirectoryStore(dynamodb.NewFromConfig(cfg), table)
+	db := dynamodb.NewFromConfig(cfg)
+	dir := dynamo.NewDirectoryStore(db, table)
 	svc := admin.Service{Partners: dir, Keys: dir, Now: time.Now}
+	routingAdmin := routing.Admin{Store: dir}
 
 	switch cmd + " " + sub {
 	case "partner create":
@@ -109,7 +120,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "key %s is now %s\n", k.ID, k.Status)
 	case "demo ":
-		return demo(ctx, svc, outs, *envFile, out)
+		return demo(ctx, svc, routingAdmin, outs, *envFile, out)
+	case "simulate ":
+		leadsTable, err := outs.Get("LeadsTableName")
+		if err != nil {
+			return err
+		}
+		recent := dynamo.RecentLeads{Leads: dynamo.NewLeadStore(db, leadsTable), Directory: dir}
+		return simulate(ctx, routingAdmin, recent, *rulesFile, *leadsFile, *last, out)
 	default:
 		return errors.New(usage)
 	}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/routing"
+	"github.com/partnerleads/pipeline/shared/validation"
+)
+
+// Routing administration: reps, rule sets and the what-if simulator.
+
+const maxRoutingBody = 1 << 20
+
+func (h handler) putRep(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	if err := r.RequireJSON(); err != nil {
+		return httpapi.Response{}, err
+	}
+	body, err := r.Body(64 << 10)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	rep, err := h.routing.PutRep(ctx, r.Params["id"], body)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, rep), nil
+}
+
+func (h handler) listReps(ctx context.Context, _ httpapi.Request) (httpapi.Response, error) {
+	reps, err := h.routing.Store.Reps(ctx)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if reps == nil {
+		reps = []routing.Rep{}
+	}
+	return httpapi.JSON(http.StatusOK, map[string]any{"items": reps}), nil
+}
+
+func (h handler) getRules(ctx context.Context, _ httpapi.Request) (httpapi.Response, error) {
+	rs, err := h.routing.Store.RuleSet(ctx)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if rs.Version == 0 {
+		return httpapi.Response{}, routing.ErrNoRuleSet
+	}
+	return httpapi.JSON(http.StatusOK, rs), nil
+}
+
+func (h handler) putRules(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	if err := r.RequireJSON(); err != nil {
+		return httpapi.Response{}, err
+	}
+	body, err := r.Body(maxRoutingBody)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	rs, err := h.routing.SaveRuleSet(ctx, body)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusCreated, rs), nil
+}
+
+func (h handler) simulate(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	if err := r.RequireJSON(); err != nil {
+		return httpapi.Response{}, err
+	}
+	body, err := r.Body(4 * maxRoutingBody)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	var req routing.SimulationRequest
+	if err := validation.Decode(body, &req); err != nil {
+		return httpapi.Response{}, err
+	}
+	rep, err := h.routing.Simulate(ctx, req, h.recent, time.Now())
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, rep), nil
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/routing"
+	"github.com/partnerleads/pipeline/shared/validation"
+)
+
+// routingExplanation answers GET /v1/leads/{id}/routing: every routing
+// decision for the lead, newest first, with candidates and exclusions.
+func (h handler) routingExplanation(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	ds, err := h.router.Decisions(ctx, r.Params["id"])
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if ds == nil {
+		ds = []routing.Decision{}
+	}
+	return httpapi.JSON(http.StatusOK, map[string]any{"leadId": r.Params["id"], "decisions": ds}), nil
+}
+
+// assign answers POST /v1/leads/{id}/assign: a manager moves the lead to
+// ownerId, or re-routes it through the rules when ownerId is empty.
+func (h handler) assign(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	if err := r.RequireJSON(); err != nil {
+		return httpapi.Response{}, err
+	}
+	body, err := r.Body(4 << 10)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	var in struct {
+		OwnerID string `json:"ownerId"`
+		Reason  string `json:"reason"`
+	}
+	if err := validation.Decode(body, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	if strings.TrimSpace(in.Reason) == "" || len(in.Reason) > 500 {
+		return httpapi.Response{}, validation.Field("reason", "required", "say why, in at most 500 characters")
+	}
+	actor := lead.Actor{ID: r.Principal.ActorID(), Role: string(r.Principal.Role)}
+	l, d, err := h.router.Reassign(ctx, actor, r.Params["id"], strings.TrimSpace(in.OwnerID), in.Reason)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, map[string]any{"leadId": l.ID, "ownerId": l.OwnerID, "version": l.Version, "decision": d}), nil
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/lead"
+)
+
+// publisher is what the handler needs from the bus: publish in order and say
+// how many leading events went out.
+type publisher interface {
+	Publish(ctx context.Context, evs []lead.Event) (int, error)
+}
+
+// handler turns lead-table stream records into domain events, one per lead
+// version. Event ids are deterministic, so a retried batch republishes the
+// same ids and consumers drop the copies.
+type handler struct {
+	bus publisher
+	log *slog.Logger
+}
+
+func (h handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	var (
+		out  []lead.Event
+		from []int // record index of each event
+	)
+	for i, r := range ev.Records {
+		if r.EventName == "REMOVE" {
+			continue
+		}
+		l, change, ok, err := dynamo.StreamChange(r.Change.NewImage)
+		if err == nil && ok && r.EventName == "MODIFY" {
+			// Only a new version is a new event; index-only rewrites are not.
+			if old, _, _, oerr := dynamo.StreamChange(r.Change.OldImage); oerr == nil && old.Version >= l.Version {
+				ok = false
+			}
+		}
+		var e lead.Event
+		if err == nil && ok {
+			e, err = lead.EventFor(l, change)
+		}
+		if err != nil {
+			// Not skipped: the batch stops here, is retried, and after the
+			// retries the record goes to the on-failure queue.
+			h.log.ErrorContext(ctx, "undecodable stream record", "sequenceNumber", r.Change.SequenceNumber, "error", err.Error())
+			return h.failFrom(ctx, ev, out, from, i)
+		}
+		if ok {
+			out, from = append(out, e), append(from, i)
+		}
+	}
+	return h.failFrom(ctx, ev, out, from, len(ev.Records))
+}
+
+// failFrom publishes the events decoded so far and reports as failed the
+// first record that is not known published (Lambda retries the shard from
+// it, keeping each lead's events in order), or stopAt.
+func (h handler) failFrom(ctx context.Context, ev events.DynamoDBEvent, out []lead.Event, from []int, stopAt int) (events.DynamoDBEventResponse, error) {
+	n, err := h.bus.Publish(ctx, out)
+	first := stopAt
+	if err != nil {
+		first = from[n]
+		h.log.ErrorContext(ctx, "publish failed", "published", n, "pending", len(out)-n, "error", err.Error())
+	}
+	for _, e := range out[:n] {
+		h.log.InfoContext(ctx, "published", "eventId", e.ID, "type", e.Type, "leadId", e.LeadID, "sequence", e.Sequence)
+	}
+	var resp events.DynamoDBEventResponse
+	if first < len(ev.Records) {
+		resp.BatchItemFailures = []events.DynamoDBBatchItemFailure{{ItemIdentifier: ev.Records[first].Change.SequenceNumber}}
+	}
+	return resp, nil
+}

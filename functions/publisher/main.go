@@ -1,0 +1,22 @@
+// Command publisher turns the leads table's stream into domain events on the
+// EventBridge bus.
+package main
+
+import (
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+
+	"github.com/partnerleads/pipeline/shared/eventbus"
+	"github.com/partnerleads/pipeline/shared/platform"
+)
+
+func main() {
+	log := platform.NewLogger(os.Stdout)
+	var env platform.Env
+	bus := env.String("EVENT_BUS_NAME")
+	awsCfg := platform.MustStart(log, &env)
+	h := handler{bus: eventbus.New(eventbridge.NewFromConfig(awsCfg), bus), log: log}
+	lambda.Start(h.Handle)
+}

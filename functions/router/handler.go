@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/routing"
+)
+
+// handler routes each lead.created event. Delivery is at least once; routing
+// a lead that already has an owner does nothing, so a duplicate is harmless.
+type handler struct {
+	router *routing.Service
+	log    *slog.Logger
+}
+
+func (h handler) Handle(ctx context.Context, ev events.EventBridgeEvent) error {
+	var e lead.Event
+	if err := json.Unmarshal(ev.Detail, &e); err != nil || e.LeadID == "" {
+		// Malformed events cannot succeed on retry; they are logged, not retried.
+		h.log.ErrorContext(ctx, "malformed event", "eventbridgeId", ev.ID, "detailType", ev.DetailType)
+		return nil
+	}
+	if e.Type != lead.EventLeadCreated {
+		return nil
+	}
+	d, routed, err := h.router.Route(ctx, e.LeadID)
+	if err != nil {
+		h.log.ErrorContext(ctx, "route failed", "eventId", e.ID, "leadId", e.LeadID, "error", err.Error())
+		return fmt.Errorf("route %s: %w", e.LeadID, err) // async retry, then the DLQ
+	}
+	if !routed {
+		h.log.InfoContext(ctx, "already routed", "eventId", e.ID, "leadId", e.LeadID)
+		return nil
+	}
+	h.log.InfoContext(ctx, "routed", "eventId", e.ID, "leadId", e.LeadID, "ownerId", d.Chosen,
+		"path", d.Path, "ruleId", d.RuleID, "strategy", d.Strategy, "grade", d.Grade)
+	return nil
+}

@@ -1,0 +1,25 @@
+// Command router gives every new lead an owner as soon as it is created.
+package main
+
+import (
+	"os"
+	"time"
+	_ "time/tzdata" // reps' working hours need time zones; Lambda images may lack them
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/routing"
+)
+
+func main() {
+	log := platform.NewLogger(os.Stdout)
+	var env platform.Env
+	leadsTable, directoryTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE")
+	ttl := env.Seconds("ROUTING_CONFIG_TTL_SECONDS", 30, 0, 3600)
+	db := dynamodb.NewFromConfig(platform.MustStart(log, &env))
+	svc := routing.NewService(dynamo.NewLeadStore(db, leadsTable), dynamo.NewDirectoryStore(db, directoryTable), time.Now, ttl)
+	lambda.Start(handler{router: svc, log: log}.Handle)
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/partnerleads/pipeline/shared/eventbus"
+)
+
+// deadLetterQueue keeps what could not be delivered for 14 days, encrypted.
+func deadLetterQueue(stack awscdk.Stack, id string) awssqs.Queue {
+	return awssqs.NewQueue(stack, jsii.String(id), &awssqs.QueueProps{
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+	})
+}
+
+// eventBackbone is the custom bus and the publisher that feeds it from the
+// leads table's stream: lead items only, partial batch failures, bisection
+// on error, and an on-failure queue for records that keep failing.
+func eventBackbone(stack awscdk.Stack, cfg Config, leads awsdynamodb.Table) awsevents.EventBus {
+	bus := awsevents.NewEventBus(stack, jsii.String("Bus"), &awsevents.EventBusProps{})
+	publisher := cfg.goFunction(stack, "Publisher", "publisher", map[string]*string{
+		"EVENT_BUS_NAME": bus.EventBusName(),
+	})
+	bus.GrantPutEventsTo(publisher, nil)
+	publisher.AddEventSource(awslambdaeventsources.NewDynamoEventSource(leads, &awslambdaeventsources.DynamoEventSourceProps{
+		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
+		BatchSize:               jsii.Number(100),
+		MaxBatchingWindow:       awscdk.Duration_Millis(jsii.Number(0)),
+		BisectBatchOnError:      jsii.Bool(true),
+		ReportBatchItemFailures: jsii.Bool(true),
+		RetryAttempts:           jsii.Number(10),
+		MaxRecordAge:            awscdk.Duration_Hours(jsii.Number(24)),
+		OnFailure:               awslambdaeventsources.NewSqsDlq(deadLetterQueue(stack, "PublisherFailures")),
+		Filters: &[]*map[string]interface{}{awslambda.FilterCriteria_Filter(&map[string]interface{}{
+			"dynamodb": map[string]interface{}{"Keys": map[string]interface{}{"SK": map[string]interface{}{"S": awslambda.FilterRule_IsEqual(jsii.String("LEAD"))}}},
+		})},
+	}))
+	return bus
+}
+
+// onEvent sends the bus's events of the given types to fn, with retries and
+// a dead-letter queue for events that still fail.
+func onEvent(stack awscdk.Stack, bus awsevents.IEventBus, id string, fn awslambda.IFunction, types ...string) {
+	rule := awsevents.NewRule(stack, jsii.String(id), &awsevents.RuleProps{
+		EventBus: bus,
+		EventPattern: &awsevents.EventPattern{
+			Source:     jsii.Strings(eventbus.Source),
+			DetailType: jsii.Strings(types...),
+		},
+	})
+	rule.AddTarget(awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
+		DeadLetterQueue: deadLetterQueue(stack, id+"Failures"),
+		RetryAttempts:   jsii.Number(8),
+		MaxEventAge:     awscdk.Duration_Hours(jsii.Number(2)),
+	}))
+}
