@@ -15,7 +15,8 @@ import (
 func TestSamplesRoundTrip(t *testing.T) {
 	t.Parallel()
 	types := map[string]func() any{
-		"http-api-": func() any { return &lambdaevents.APIGatewayV2HTTPRequest{} },
+		"http-api-":        func() any { return &lambdaevents.APIGatewayV2HTTPRequest{} },
+		"dynamodb-stream-": func() any { return &lambdaevents.DynamoDBEvent{} },
 	}
 	names, err := fs.Glob(samples, "samples/*.json")
 	if err != nil || len(names) == 0 {

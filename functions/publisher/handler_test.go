@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"testing"
+
+	lambdaevents "github.com/aws/aws-lambda-go/events"
+
+	"github.com/partnerleads/pipeline/events"
+	"github.com/partnerleads/pipeline/shared/lead"
+)
+
+// fakeBus records what it publishes and can fail after accepting n events.
+type fakeBus struct {
+	got    []lead.Event
+	failAt int // -1: never
+	calls  int
+}
+
+func (b *fakeBus) Publish(_ context.Context, evs []lead.Event) (int, error) {
+	b.calls++
+	for i, e := range evs {
+		if b.failAt >= 0 && len(b.got) == b.failAt {
+			return i, errors.New("throttled")
+		}
+		b.got = append(b.got, e)
+	}
+	return len(evs), nil
+}
+
+func sample(t *testing.T) lambdaevents.DynamoDBEvent {
+	t.Helper()
+	var ev lambdaevents.DynamoDBEvent
+	if err := events.Sample("dynamodb-stream-lead-changes", &ev); err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+func newHandler(bus *fakeBus) handler {
+	return handler{bus: bus, log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+}
+
+func TestPublishesOneEventPerLeadVersion(t *testing.T) {
+	t.Parallel()
+	bus := &fakeBus{failAt: -1}
+	resp, err := newHandler(bus).Handle(context.Background(), sample(t))
+	if err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("resp %+v err %v", resp, err)
+	}
+	// INSERT lead → created; HIST item skipped; MODIFY to v2 → assigned;
+	// index-only MODIFY and REMOVE skipped.
+	if len(bus.got) != 2 {
+		t.Fatalf("published %d events, want 2: %+v", len(bus.got), bus.got)
+	}
+	c, a := bus.got[0], bus.got[1]
+	if c.Type != lead.EventLeadCreated || c.ID != "01M8607S50ZENH5A99GRD6Y8XH.1" || c.Sequence != 1 {
+		t.Errorf("first event %+v", c)
+	}
+	d, ok := a.Detail.(lead.AssignedDetail)
+	if a.Type != lead.EventLeadAssigned || a.Sequence != 2 || !ok || d.OwnerID != "rep-davi" || d.ByRole != "system" {
+		t.Errorf("second event %+v", a)
+	}
+}
+
+func TestRetriedBatchRepublishesTheSameIDs(t *testing.T) {
+	t.Parallel()
+	first, second := &fakeBus{failAt: -1}, &fakeBus{failAt: -1}
+	_, _ = newHandler(first).Handle(context.Background(), sample(t))
+	_, _ = newHandler(second).Handle(context.Background(), sample(t))
+	for i := range first.got {
+		if first.got[i].ID != second.got[i].ID {
+			t.Fatalf("event ids differ between deliveries: %s vs %s", first.got[i].ID, second.got[i].ID)
+		}
+	}
+}
+
+func TestPartialFailureReportsTheFirstUnpublishedRecord(t *testing.T) {
+	t.Parallel()
+	bus := &fakeBus{failAt: 1} // the created event goes out, the assigned one fails
+	ev := sample(t)
+	resp, err := newHandler(bus).Handle(context.Background(), ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ev.Records[2].Change.SequenceNumber // the MODIFY that became lead.assigned
+	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != want {
+		t.Fatalf("failures %+v, want %s", resp.BatchItemFailures, want)
+	}
+}
+
+func TestUndecodableRecordStopsTheBatchThere(t *testing.T) {
+	t.Parallel()
+	ev := sample(t)
+	delete(ev.Records[2].Change.NewImage, "lastChange")
+	bus := &fakeBus{failAt: -1}
+	resp, _ := newHandler(bus).Handle(context.Background(), ev)
+	if len(bus.got) != 1 || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != ev.Records[2].Change.SequenceNumber {
+		t.Fatalf("published %d, failures %+v", len(bus.got), resp.BatchItemFailures)
+	}
+}

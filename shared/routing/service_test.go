@@ -1,0 +1,71 @@
+package routing_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/intake"
+	"github.com/partnerleads/pipeline/shared/intake/intaketest"
+	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/memstore"
+	"github.com/partnerleads/pipeline/shared/routing"
+)
+
+const repJSON = `{"id":"%s","name":"R","active":true,"weight":1,"capacity":{"maxOpen":5},
+ "workingHours":{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1,2,3,4,5],"start":"09:00","end":"18:00"}}`
+
+func TestReassignAndReroute(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := memstore.New()
+	now := func() time.Time { return time.Date(2026, 3, 10, 13, 0, 0, 0, time.UTC) }
+	svc := routing.NewService(st, st, now, time.Minute)
+	n, _ := intake.Parse([]byte(intaketest.ValidBody))
+	rc, err := intake.NewService(st, intake.DefaultConfig, now).Submit(ctx, auth.Principal{Role: auth.RolePartner, PartnerID: "p1"}, n, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.Route(ctx, rc.LeadID); !errors.Is(err, routing.ErrNoRuleSet) {
+		t.Fatalf("routing without rules: %v", err)
+	}
+	adm := routing.Admin{Store: st}
+	for _, id := range []string{"a", "b"} {
+		if _, err := adm.PutRep(ctx, id, []byte(fmtRep(id))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"mgr","rules":[{"id":"r","pool":["a","b"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`)); err != nil {
+		t.Fatal(err)
+	}
+	svc = routing.NewService(st, st, now, time.Minute)
+	d, routed, err := svc.Route(ctx, rc.LeadID)
+	if err != nil || !routed || d.Chosen != "a" {
+		t.Fatalf("route: %+v %v %v", d, routed, err)
+	}
+	mgr := lead.Actor{ID: "mgr-1", Role: "manager"}
+	l, _, err := svc.Reassign(ctx, mgr, rc.LeadID, "b", "Ana is on leave")
+	if err != nil || l.OwnerID != "b" || st.OpenCount("a") != 0 || st.OpenCount("b") != 1 {
+		t.Fatalf("reassign: %+v %v; open a=%d b=%d", l, err, st.OpenCount("a"), st.OpenCount("b"))
+	}
+	// Re-route: b now carries one lead, so least-loaded picks a again.
+	l, dec, err := svc.Reassign(ctx, mgr, rc.LeadID, "", "rebalance")
+	if err != nil || dec == nil || l.OwnerID != "a" || st.OpenCount("a") != 1 || st.OpenCount("b") != 0 {
+		t.Fatalf("re-route: %+v %+v %v", l, dec, err)
+	}
+	ds, _ := svc.Decisions(ctx, rc.LeadID)
+	h, _ := st.History(ctx, rc.LeadID)
+	if len(ds) != 2 || len(h) != 4 || lead.VerifyChain(h) != -1 || h[2].Actor != mgr || h[2].Reason != "Ana is on leave" {
+		t.Fatalf("%d decisions, %d history entries, chain %d: %+v", len(ds), len(h), lead.VerifyChain(h), h)
+	}
+	other, _ := intake.Parse([]byte(`{"contact":{"name":"N","email":"n@x.com.br"},"company":{"name":"C"},"location":{"country":"BR"},"consent":{"lgpd":true}}`))
+	rc2, _ := intake.NewService(st, intake.DefaultConfig, now).Submit(ctx, auth.Principal{Role: auth.RolePartner, PartnerID: "p1"}, other, "")
+	if _, _, err := svc.Reassign(ctx, mgr, rc2.LeadID, "b", "x"); !errors.Is(err, routing.ErrNotReassignable) {
+		t.Fatalf("reassigning an unrouted lead: %v", err)
+	}
+}
+
+func fmtRep(id string) string { return fmt.Sprintf(repJSON, id) }
