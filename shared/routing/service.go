@@ -75,12 +75,14 @@ func LoadEngine(ctx context.Context, c Config) (*Engine, error) {
 }
 
 // maxRouteAttempts bounds retries when concurrent routers contend for the
-// same pointer or rep; each retry waits a little, with jitter.
-const maxRouteAttempts = 30
+// same pointer or rep. Retries back off exponentially with full jitter
+// (capped at 100 ms), so no router starves behind the others.
+const maxRouteAttempts = 40
 
 func backoff(ctx context.Context, attempt int) {
+	limit := min(time.Millisecond<<min(attempt, 7), 100*time.Millisecond)
 	select {
-	case <-time.After(time.Duration(rand.IntN(attempt+1)) * time.Millisecond):
+	case <-time.After(rand.N(limit + 1)):
 	case <-ctx.Done():
 	}
 }
