@@ -76,26 +76,31 @@ func (st *DirectoryStore) PutKey(ctx context.Context, k auth.Key) error {
 }
 
 func (st *DirectoryStore) ListKeys(ctx context.Context) ([]auth.Key, error) {
-	var keys []auth.Key
+	return listType(ctx, st, "KEY", decodeKey)
+}
+
+// listType reads every directory item of one type through the byType index.
+func listType[T any](ctx context.Context, st *DirectoryStore, typ string, decode func(map[string]types.AttributeValue) (T, error)) ([]T, error) {
+	var out []T
 	p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{
 		TableName: &st.table, IndexName: aws.String(gsiByType),
 		KeyConditionExpression:    aws.String("GSI1PK = :t"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":t": s("KEY")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":t": s(typ)},
 	})
 	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
+		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("list keys: %w", err)
+			return nil, fmt.Errorf("list %s items: %w", typ, err)
 		}
-		for _, it := range out.Items {
-			k, err := decodeKey(it)
+		for _, it := range page.Items {
+			v, err := decode(it)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("decode %s item: %w", typ, err)
 			}
-			keys = append(keys, k)
+			out = append(out, v)
 		}
 	}
-	return keys, nil
+	return out, nil
 }
 
 func (st *DirectoryStore) SetKeyStatus(ctx context.Context, id, status string, at time.Time) (auth.Key, error) {
@@ -157,24 +162,9 @@ func (st *DirectoryStore) GetPartner(ctx context.Context, id string) (admin.Part
 
 // ListPartners returns every partner.
 func (st *DirectoryStore) ListPartners(ctx context.Context) ([]admin.Partner, error) {
-	var out []admin.Partner
-	p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{
-		TableName: &st.table, IndexName: aws.String(gsiByType),
-		KeyConditionExpression:    aws.String("GSI1PK = :t"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":t": s("PARTNER")},
+	return listType(ctx, st, "PARTNER", func(it map[string]types.AttributeValue) (admin.Partner, error) {
+		var p admin.Partner
+		err := attributevalue.UnmarshalMapWithOptions(it, &p, jsonTagsDecode)
+		return p, err
 	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("list partners: %w", err)
-		}
-		for _, it := range page.Items {
-			var pt admin.Partner
-			if err := attributevalue.UnmarshalMapWithOptions(it, &pt, jsonTagsDecode); err != nil {
-				return nil, fmt.Errorf("unmarshal partner: %w", err)
-			}
-			out = append(out, pt)
-		}
-	}
-	return out, nil
 }

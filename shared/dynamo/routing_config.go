@@ -33,26 +33,11 @@ func (st *DirectoryStore) PutRep(ctx context.Context, r routing.Rep) error {
 }
 
 func (st *DirectoryStore) Reps(ctx context.Context) ([]routing.Rep, error) {
-	var reps []routing.Rep
-	p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{
-		TableName: &st.table, IndexName: aws.String(gsiByType),
-		KeyConditionExpression:    aws.String("GSI1PK = :t"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":t": s("REP")},
+	return listType(ctx, st, "REP", func(it map[string]types.AttributeValue) (routing.Rep, error) {
+		var r routing.Rep
+		err := json.Unmarshal([]byte(it["body"].(*types.AttributeValueMemberS).Value), &r)
+		return r, err
 	})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("list reps: %w", err)
-		}
-		for _, it := range out.Items {
-			var r routing.Rep
-			if err := json.Unmarshal([]byte(it["body"].(*types.AttributeValueMemberS).Value), &r); err != nil {
-				return nil, fmt.Errorf("unmarshal rep: %w", err)
-			}
-			reps = append(reps, r)
-		}
-	}
-	return reps, nil
 }
 
 func (st *DirectoryStore) RuleSet(ctx context.Context) (routing.RuleSet, error) {
