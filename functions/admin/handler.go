@@ -27,6 +27,8 @@ func routes(h handler) []httpapi.Route {
 	return []httpapi.Route{
 		{Method: http.MethodGet, Pattern: "/v1/admin/reps", Roles: managers, Handler: h.listReps},
 		{Method: http.MethodPut, Pattern: "/v1/admin/reps/{id}", Roles: only, Handler: h.putRep},
+		{Method: http.MethodGet, Pattern: "/v1/admin/calendars", Roles: managers, Handler: h.listCalendars},
+		{Method: http.MethodPut, Pattern: "/v1/admin/calendars/{name}", Roles: only, Handler: h.putCalendar},
 		{Method: http.MethodGet, Pattern: "/v1/admin/routing/rules", Roles: managers, Handler: h.getRules},
 		{Method: http.MethodPut, Pattern: "/v1/admin/routing/rules", Roles: only, Handler: h.putRules},
 		{Method: http.MethodPost, Pattern: "/v1/admin/routing/simulate", Roles: managers, Handler: h.simulate},

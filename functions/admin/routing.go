@@ -84,3 +84,29 @@ func (h handler) simulate(ctx context.Context, r httpapi.Request) (httpapi.Respo
 	}
 	return httpapi.JSON(http.StatusOK, rep), nil
 }
+
+func (h handler) putCalendar(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	if err := r.RequireJSON(); err != nil {
+		return httpapi.Response{}, err
+	}
+	body, err := r.Body(64 << 10)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	c, err := h.routing.PutCalendar(ctx, r.Params["name"], body)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, c), nil
+}
+
+func (h handler) listCalendars(ctx context.Context, _ httpapi.Request) (httpapi.Response, error) {
+	cs, err := h.routing.Store.Calendars(ctx)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if cs == nil {
+		cs = []routing.CalendarDef{}
+	}
+	return httpapi.JSON(http.StatusOK, map[string]any{"builtIn": []string{"BR", ""}, "items": cs}), nil
+}

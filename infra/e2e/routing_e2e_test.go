@@ -48,7 +48,7 @@ func TestE2ERouting(t *testing.T) {
 		}
 	}
 	owner, _ := got.body["ownerId"].(string)
-	if got.body["status"] != "assigned" || (owner != reps[0] && owner != reps[1]) || got.body["grade"] == nil {
+	if got.body["status"] != "assigned" || (owner != reps[0] && owner != reps[1]) || got.body["grade"] == nil || got.body["firstContactDueAt"] == nil {
 		t.Fatalf("lead not assigned to the pool within 90 s: %s", got.raw)
 	}
 	t.Logf("accepted → assigned in %s", time.Since(start).Round(100*time.Millisecond))

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -55,3 +56,13 @@ func ownerPK(ownerID string) string  { return "OWNER#" + ownerID }
 func decisionSK(seq int64) string    { return fmt.Sprintf("ROUTING#%010d", seq) }
 func loadPK(repID string) string     { return "LOAD#" + repID }
 func pointerPK(ruleID string) string { return "RR#" + ruleID }
+
+// dueShards spreads the due index over partitions, so a burst of deadlines
+// never makes one hot key.
+const dueShards = 16
+
+func duePK(leadID string) string {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(leadID))
+	return fmt.Sprintf("DUE#%02d", h.Sum32()%dueShards)
+}

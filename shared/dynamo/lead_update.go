@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -28,7 +29,14 @@ func leadUpdate(table string, next lead.Lead, change lead.Entry, extraCond strin
 		sets = append(sets, attr+" = "+ph)
 		vals[ph] = v
 	}
-	for k, v := range indexKeys(next) {
+	keys := indexKeys(next)
+	var removes []string
+	for _, k := range sparseIndexKeys {
+		if _, ok := keys[k]; !ok {
+			removes = append(removes, k)
+		}
+	}
+	for k, v := range keys {
 		set(k, v)
 	}
 	change2 := map[string]types.AttributeValue{}
@@ -39,6 +47,9 @@ func leadUpdate(table string, next lead.Lead, change lead.Entry, extraCond strin
 	set("historyHash", change2["historyHash"])
 	if next.OwnerID != "" {
 		set("ownerId", s(next.OwnerID))
+	}
+	if next.FirstContactDueAt != nil {
+		set("firstContactDueAt", s(next.FirstContactDueAt.UTC().Format(time.RFC3339Nano)))
 	}
 	if next.Grade != "" {
 		set("score", num(int64(next.Score)))
@@ -51,10 +62,14 @@ func leadUpdate(table string, next lead.Lead, change lead.Entry, extraCond strin
 	for k, v := range extraVals {
 		vals[k] = v
 	}
+	expr := "SET " + strings.Join(sets, ", ")
+	if len(removes) > 0 {
+		expr += " REMOVE " + strings.Join(removes, ", ")
+	}
 	return &types.Update{
 		TableName:                 &table,
 		Key:                       key(leadPK(next.ID), "LEAD"),
-		UpdateExpression:          aws.String("SET " + strings.Join(sets, ", ")),
+		UpdateExpression:          &expr,
 		ConditionExpression:       &cond,
 		ExpressionAttributeNames:  names,
 		ExpressionAttributeValues: vals,

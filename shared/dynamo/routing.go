@@ -123,7 +123,7 @@ func (st *LeadStore) Assign(ctx context.Context, a routing.Assignment) error {
 	d := a.Decision
 	next := a.Lead
 	next.Status, next.OwnerID, next.Version, next.UpdatedAt = lead.StatusAssigned, d.Chosen, a.Lead.Version+1, a.Now
-	next.Score, next.Grade = d.Score, d.Grade
+	next.Score, next.Grade, next.FirstContactDueAt = d.Score, d.Grade, &d.FirstContactDueAt
 	upd, err := leadUpdate(st.table, next, a.Entry, "#status = :new AND attribute_not_exists(ownerId)",
 		map[string]types.AttributeValue{":new": s(string(lead.StatusNew))})
 	if err != nil {

@@ -15,29 +15,15 @@ import (
 
 var _ routing.ConfigStore = (*DirectoryStore)(nil)
 
-// Reps are REP#<id> items with the rep as a JSON document; rule sets are
-// RULESET / V#<version, 6 digits> items, newest read first.
+// Reps are REP#<id> documents; rule sets are RULESET / V#<version, 6 digits>
+// items, newest read first.
 
 func (st *DirectoryStore) PutRep(ctx context.Context, r routing.Rep) error {
-	body, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("marshal rep: %w", err)
-	}
-	_, err = st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: map[string]types.AttributeValue{
-		attrPK: s("REP#" + r.ID), attrSK: s("REP"), "GSI1PK": s("REP"), "GSI1SK": s(r.ID), "body": s(string(body)),
-	}})
-	if err != nil {
-		return fmt.Errorf("put rep %s: %w", r.ID, err)
-	}
-	return nil
+	return st.putDoc(ctx, "REP", r.ID, r)
 }
 
 func (st *DirectoryStore) Reps(ctx context.Context) ([]routing.Rep, error) {
-	return listType(ctx, st, "REP", func(it map[string]types.AttributeValue) (routing.Rep, error) {
-		var r routing.Rep
-		err := json.Unmarshal([]byte(it["body"].(*types.AttributeValueMemberS).Value), &r)
-		return r, err
-	})
+	return listType(ctx, st, "REP", decodeDoc[routing.Rep])
 }
 
 func (st *DirectoryStore) RuleSet(ctx context.Context) (routing.RuleSet, error) {
@@ -82,4 +68,40 @@ func (st *DirectoryStore) AddRuleSet(ctx context.Context, rs routing.RuleSet) er
 		return fmt.Errorf("put rule set v%d: %w", rs.Version, err)
 	}
 	return nil
+}
+
+// Calendars are CAL#<name> items with the definition as a JSON document.
+
+func (st *DirectoryStore) PutCalendar(ctx context.Context, c routing.CalendarDef) error {
+	return st.putDoc(ctx, "CAL", c.Name, c)
+}
+
+func (st *DirectoryStore) Calendars(ctx context.Context) ([]routing.CalendarDef, error) {
+	return listType(ctx, st, "CAL", decodeDoc[routing.CalendarDef])
+}
+
+// putDoc stores a directory document of type typ under <typ>#<id>, listed by
+// the byType index.
+func (st *DirectoryStore) putDoc(ctx context.Context, typ, id string, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("marshal %s %s: %w", typ, id, err)
+	}
+	_, err = st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: map[string]types.AttributeValue{
+		attrPK: s(typ + "#" + id), attrSK: s(typ), "GSI1PK": s(typ), "GSI1SK": s(id), "body": s(string(body)),
+	}})
+	if err != nil {
+		return fmt.Errorf("put %s %s: %w", typ, id, err)
+	}
+	return nil
+}
+
+// decodeDoc reads the JSON document of a putDoc item.
+func decodeDoc[T any](item map[string]types.AttributeValue) (T, error) {
+	var v T
+	body, ok := item["body"].(*types.AttributeValueMemberS)
+	if !ok {
+		return v, fmt.Errorf("item %v has no body", item[attrPK])
+	}
+	return v, json.Unmarshal([]byte(body.Value), &v)
 }

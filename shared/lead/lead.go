@@ -5,23 +5,26 @@ import "time"
 // Lead is a partner's referral as the pipeline keeps it. Contact fields are
 // personal data: they are never logged.
 type Lead struct {
-	ID             string    `json:"id"`
-	PartnerID      string    `json:"partnerId"`
-	ExternalRef    string    `json:"externalRef,omitempty"`
-	Status         Status    `json:"status"`
-	OwnerID        string    `json:"ownerId,omitempty"`
-	Score          int       `json:"score,omitempty"`
-	Grade          string    `json:"grade,omitempty"`
-	Version        int64     `json:"version"`
-	ReceivedAt     time.Time `json:"receivedAt"`
-	UpdatedAt      time.Time `json:"updatedAt"`
-	Contact        Contact   `json:"contact"`
-	Company        Company   `json:"company"`
-	Location       Location  `json:"location"`
-	Interest       string    `json:"interest,omitempty"`
-	EstimatedValue *Money    `json:"estimatedValue,omitempty"`
-	Notes          string    `json:"notes,omitempty"`
-	Consent        Consent   `json:"consent"`
+	ID          string `json:"id"`
+	PartnerID   string `json:"partnerId"`
+	ExternalRef string `json:"externalRef,omitempty"`
+	Status      Status `json:"status"`
+	OwnerID     string `json:"ownerId,omitempty"`
+	// FirstContactDueAt is when the first-contact SLA runs out (set on
+	// assignment, on the owner's business clock).
+	FirstContactDueAt *time.Time `json:"firstContactDueAt,omitempty"`
+	Score             int        `json:"score,omitempty"`
+	Grade             string     `json:"grade,omitempty"`
+	Version           int64      `json:"version"`
+	ReceivedAt        time.Time  `json:"receivedAt"`
+	UpdatedAt         time.Time  `json:"updatedAt"`
+	Contact           Contact    `json:"contact"`
+	Company           Company    `json:"company"`
+	Location          Location   `json:"location"`
+	Interest          string     `json:"interest,omitempty"`
+	EstimatedValue    *Money     `json:"estimatedValue,omitempty"`
+	Notes             string     `json:"notes,omitempty"`
+	Consent           Consent    `json:"consent"`
 	// Identity holds the hashed, normalised identity keys the lead claims
 	// against duplicates and channel conflict.
 	Identity []IdentityKey `json:"-"`

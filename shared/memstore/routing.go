@@ -41,7 +41,7 @@ func (s *Store) Assign(_ context.Context, a routing.Assignment) error {
 		return routing.ErrPointerMoved
 	}
 	l.Status, l.OwnerID, l.Version, l.UpdatedAt = lead.StatusAssigned, d.Chosen, l.Version+1, a.Now
-	l.Score, l.Grade, l.HistoryHash = d.Score, d.Grade, a.Entry.Hash
+	l.Score, l.Grade, l.HistoryHash, l.FirstContactDueAt = d.Score, d.Grade, a.Entry.Hash, &d.FirstContactDueAt
 	s.leads[l.ID] = l
 	s.history[l.ID] = append(s.history[l.ID], a.Entry)
 	s.decisions[l.ID] = append(s.decisions[l.ID], d)
@@ -122,4 +122,21 @@ func (s *Store) AddRuleSet(_ context.Context, rs routing.RuleSet) error {
 	}
 	s.ruleSets = append(s.ruleSets, rs)
 	return nil
+}
+
+func (s *Store) PutCalendar(_ context.Context, c routing.CalendarDef) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calendars[c.Name] = c
+	return nil
+}
+
+func (s *Store) Calendars(context.Context) ([]routing.CalendarDef, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]routing.CalendarDef, 0, len(s.calendars))
+	for _, c := range s.calendars {
+		out = append(out, c)
+	}
+	return out, nil
 }

@@ -2,7 +2,10 @@ package routing
 
 import (
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/partnerleads/pipeline/shared/validation"
 )
 
 // Calendar knows which dates are not business days beyond weekends.
@@ -10,9 +13,62 @@ type Calendar interface {
 	Holiday(year int, month time.Month, day int) bool
 }
 
-// Calendars are the business calendars by name. "BR" is built in; others
-// come from DateCalendar.
-var Calendars = map[string]Calendar{"BR": Brazil{}, "": NoHolidays{}}
+// builtinCalendars are always available: "BR" (national holidays) and ""
+// (weekends only). Admins add others as CalendarDefs.
+var builtinCalendars = map[string]Calendar{"BR": Brazil{}, "": NoHolidays{}}
+
+// CalendarDef is an admin-defined calendar: the holidays of a built-in one
+// plus extra dates, e.g. São Paulo's city holidays on top of BR.
+type CalendarDef struct {
+	Name    string   `json:"name"`
+	Extends string   `json:"extends"`
+	Dates   []string `json:"dates"` // YYYY-MM-DD
+}
+
+// Validate checks a calendar definition.
+func (c CalendarDef) Validate() error {
+	var ve validation.Error
+	if c.Name == "" || len(c.Name) > 32 || strings.ContainsAny(c.Name, "#/ ") {
+		ve.Add("name", "invalid", "is required: up to 32 characters, no '#', '/' or spaces")
+	}
+	if _, ok := builtinCalendars[c.Name]; ok {
+		ve.Add("name", "reserved", "%q is a built-in calendar", c.Name)
+	}
+	if _, ok := builtinCalendars[c.Extends]; !ok {
+		ve.Add("extends", "invalid_enum", "must be BR or empty")
+	}
+	if len(c.Dates) > 1000 {
+		ve.Add("dates", "too_long", "at most 1000 dates")
+	}
+	for i, d := range c.Dates {
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			ve.Add(fmt.Sprintf("dates[%d]", i), "invalid_date", "must be YYYY-MM-DD")
+		}
+	}
+	return ve.OrNil()
+}
+
+// Calendars resolves calendar names: the built-ins plus the given definitions.
+func Calendars(defs []CalendarDef) map[string]Calendar {
+	out := make(map[string]Calendar, len(builtinCalendars)+len(defs))
+	for k, v := range builtinCalendars {
+		out[k] = v
+	}
+	for _, d := range defs {
+		dates := DateCalendar{}
+		for _, x := range d.Dates {
+			dates[x] = true
+		}
+		out[d.Name] = union{builtinCalendars[d.Extends], dates}
+	}
+	return out
+}
+
+type union [2]Calendar
+
+func (u union) Holiday(y int, m time.Month, d int) bool {
+	return u[0].Holiday(y, m, d) || u[1].Holiday(y, m, d)
+}
 
 // NoHolidays is a calendar of weekends only.
 type NoHolidays struct{}

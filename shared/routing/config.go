@@ -17,6 +17,7 @@ import (
 type ConfigStore interface {
 	Config
 	PutRep(ctx context.Context, r Rep) error
+	PutCalendar(ctx context.Context, c CalendarDef) error
 	// AddRuleSet stores rs as version rs.Version; ErrRuleSetVersionTaken if
 	// another save got there first.
 	AddRuleSet(ctx context.Context, rs RuleSet) error
@@ -36,13 +37,43 @@ func (a Admin) PutRep(ctx context.Context, id string, body []byte) (Rep, error) 
 	if r.ID != id {
 		return Rep{}, validation.Field("id", "mismatch", "must equal the id in the path")
 	}
-	if err := r.Prepare(); err != nil {
+	cals, err := a.calendars(ctx)
+	if err != nil {
+		return Rep{}, err
+	}
+	if err := r.Prepare(cals); err != nil {
 		return Rep{}, err
 	}
 	if err := a.Store.PutRep(ctx, r); err != nil {
 		return Rep{}, fmt.Errorf("store rep %s: %w", r.ID, err)
 	}
 	return r, nil
+}
+
+// PutCalendar validates and stores a business calendar (create or replace).
+func (a Admin) PutCalendar(ctx context.Context, name string, body []byte) (CalendarDef, error) {
+	var c CalendarDef
+	if err := validation.Decode(body, &c); err != nil {
+		return CalendarDef{}, err
+	}
+	if c.Name != name {
+		return CalendarDef{}, validation.Field("name", "mismatch", "must equal the name in the path")
+	}
+	if err := c.Validate(); err != nil {
+		return CalendarDef{}, err
+	}
+	if err := a.Store.PutCalendar(ctx, c); err != nil {
+		return CalendarDef{}, fmt.Errorf("store calendar %s: %w", name, err)
+	}
+	return c, nil
+}
+
+func (a Admin) calendars(ctx context.Context) (map[string]Calendar, error) {
+	defs, err := a.Store.Calendars(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read calendars: %w", err)
+	}
+	return Calendars(defs), nil
 }
 
 // SaveRuleSet validates a rule set against the current reps and stores it as
@@ -52,7 +83,11 @@ func (a Admin) SaveRuleSet(ctx context.Context, body []byte) (RuleSet, error) {
 	if err != nil {
 		return RuleSet{}, err
 	}
-	rs, err := ParseRuleSet(body, reps)
+	cals, err := a.calendars(ctx)
+	if err != nil {
+		return RuleSet{}, err
+	}
+	rs, err := ParseRuleSet(body, reps, cals)
 	if err != nil {
 		return RuleSet{}, err
 	}
@@ -114,12 +149,16 @@ func (a Admin) Simulate(ctx context.Context, req SimulationRequest, recent Recen
 	if err != nil {
 		return Report{}, err
 	}
-	rs, err := ParseRuleSet(req.RuleSet, reps)
+	cals, err := a.calendars(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	rs, err := ParseRuleSet(req.RuleSet, reps, cals)
 	if err != nil {
 		return Report{}, err
 	}
 	for id, r := range reps {
-		if err := r.Prepare(); err != nil {
+		if err := r.Prepare(cals); err != nil {
 			return Report{}, fmt.Errorf("rep %s: %w", id, err)
 		}
 		reps[id] = r
@@ -145,5 +184,5 @@ func (a Admin) Simulate(ctx context.Context, req SimulationRequest, recent Recen
 		}
 		leads = append(leads, SimLead{Facts: FactsOf(n.Lead(fmt.Sprintf("sim-%d", i), "simulation", at)), At: at})
 	}
-	return NewEngine(rs, reps).Simulate(leads), nil
+	return NewEngine(rs, reps, cals).Simulate(leads), nil
 }

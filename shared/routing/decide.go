@@ -70,6 +70,9 @@ type Decision struct {
 	PointerBefore int64       `json:"pointerBefore,omitempty"`
 	PointerAfter  int64       `json:"pointerAfter,omitempty"`
 	Chosen        string      `json:"chosen"`
+	// FirstContactDueAt is when the first-contact SLA runs out, on the
+	// owner's business clock.
+	FirstContactDueAt time.Time `json:"firstContactDueAt"`
 	// WithinCapacity: the choice must respect the rep's capacity when it is
 	// committed. On-call and fallback owners are the safety net and take a
 	// lead even when full, so that no lead is ever left unowned.
@@ -78,15 +81,24 @@ type Decision struct {
 
 // Engine is a compiled rule set over a set of reps.
 type Engine struct {
-	rs     RuleSet
-	reps   map[string]Rep
-	cycles map[string][]int // per rule: smooth weighted round-robin order over the pool
-	onCall []string
+	rs       RuleSet
+	reps     map[string]Rep
+	cycles   map[string][]int // per rule: smooth weighted round-robin order over the pool
+	onCall   []string
+	slaHours WorkingHours
 }
 
-// NewEngine compiles a rule set. Reps must have been Prepare()d.
-func NewEngine(rs RuleSet, reps map[string]Rep) *Engine {
-	e := &Engine{rs: rs, reps: reps, cycles: map[string][]int{}}
+// NewEngine compiles a validated rule set. Reps must have been Prepare()d
+// with the same calendars.
+func NewEngine(rs RuleSet, reps map[string]Rep, calendars map[string]Calendar) *Engine {
+	e := &Engine{rs: rs, reps: reps, cycles: map[string][]int{}, slaHours: DefaultSLAHours}
+	if rs.SLAHours != nil {
+		e.slaHours = *rs.SLAHours
+	}
+	if err := e.slaHours.prepare(calendars); err != nil {
+		e.slaHours = DefaultSLAHours
+		_ = e.slaHours.prepare(nil)
+	}
 	for _, r := range rs.Rules {
 		if r.Strategy == WeightedRoundRobin {
 			e.cycles[r.ID] = cycle(r.Pool, reps)
@@ -135,9 +147,24 @@ func (e *Engine) Scored(f Facts) Facts {
 	return f
 }
 
-// Decide picks the owner of a scored lead. loads holds the pool's and the
-// on-call reps' loads; pointers the round-robin pointers by rule id.
+// Decide picks the owner of a scored lead and starts its first-contact SLA
+// clock. loads holds the pool's and the on-call reps' loads; pointers the
+// round-robin pointers by rule id.
 func (e *Engine) Decide(f Facts, loads map[string]Load, pointers map[string]int64, now time.Time) Decision {
+	d := e.decide(f, loads, pointers, now)
+	sla := e.rs.firstContact()
+	switch d.Path {
+	case PathRule:
+		d.FirstContactDueAt = e.reps[d.Chosen].Hours.AddBusiness(now, sla)
+	case PathOnCall:
+		d.FirstContactDueAt = now.Add(sla) // on call means now, whatever the hour
+	default:
+		d.FirstContactDueAt = e.slaHours.AddBusiness(now, sla)
+	}
+	return d
+}
+
+func (e *Engine) decide(f Facts, loads map[string]Load, pointers map[string]int64, now time.Time) Decision {
 	d := Decision{LeadID: f.LeadID, At: now, RuleSet: e.rs.Version, Score: f.Score, Grade: f.Grade}
 	rule := e.match(f)
 	if rule == nil {

@@ -48,6 +48,7 @@ type WorkingHours struct {
 	End      string `json:"end"`      // "18:00"
 
 	loc        *time.Location
+	cal        Calendar
 	start, end int // minutes after midnight
 }
 
@@ -57,9 +58,10 @@ type Period struct {
 	To   time.Time `json:"to"`
 }
 
-// Prepare validates a rep and resolves its time zone; call it once after
-// decoding.
-func (r *Rep) Prepare() error {
+// Prepare validates a rep and resolves its time zone and calendar (from
+// calendars, e.g. Calendars(defs); nil means the built-ins only); call it
+// once after decoding.
+func (r *Rep) Prepare(calendars map[string]Calendar) error {
 	var ve validation.Error
 	if r.ID == "" || len(r.ID) > 64 || strings.ContainsAny(r.ID, "#/ ") {
 		ve.Add("id", "invalid", "is required: up to 64 characters, no '#', '/' or spaces")
@@ -73,7 +75,7 @@ func (r *Rep) Prepare() error {
 	if r.Tier != "" && r.Tier != "senior" && r.Tier != "standard" {
 		ve.Add("tier", "invalid_enum", "must be senior or standard")
 	}
-	if err := r.Hours.prepare(); err != nil {
+	if err := r.Hours.prepare(calendars); err != nil {
 		ve.Add("workingHours", "invalid", "%s", err.Error())
 	}
 	for i, p := range r.OutOfOffice {
@@ -84,14 +86,19 @@ func (r *Rep) Prepare() error {
 	return ve.OrNil()
 }
 
-func (h *WorkingHours) prepare() error {
+func (h *WorkingHours) prepare(calendars map[string]Calendar) error {
 	loc, err := time.LoadLocation(h.TimeZone)
 	if err != nil || h.TimeZone == "" {
 		return fmt.Errorf("unknown time zone %q", h.TimeZone)
 	}
-	if _, ok := Calendars[h.Calendar]; !ok {
+	if calendars == nil {
+		calendars = builtinCalendars
+	}
+	cal, ok := calendars[h.Calendar]
+	if !ok {
 		return fmt.Errorf("unknown calendar %q", h.Calendar)
 	}
+	h.cal = cal
 	s, err1 := clock(h.Start)
 	e, err2 := clock(h.End)
 	if err1 != nil || err2 != nil || e <= s {
@@ -120,11 +127,40 @@ func (h WorkingHours) Working(t time.Time) bool {
 		return false
 	}
 	lt := t.In(h.loc)
-	if !slices.Contains(h.Weekdays, int(lt.Weekday())) || Calendars[h.Calendar].Holiday(lt.Year(), lt.Month(), lt.Day()) {
+	if !h.businessDay(lt) {
 		return false
 	}
 	m := lt.Hour()*60 + lt.Minute()
 	return m >= h.start && m < h.end
+}
+
+func (h WorkingHours) businessDay(lt time.Time) bool {
+	return slices.Contains(h.Weekdays, int(lt.Weekday())) && !h.cal.Holiday(lt.Year(), lt.Month(), lt.Day())
+}
+
+// AddBusiness returns the instant d of working time after t: the SLA clock
+// runs only inside working hours, on business days of the calendar.
+func (h WorkingHours) AddBusiness(t time.Time, d time.Duration) time.Time {
+	if h.loc == nil || len(h.Weekdays) == 0 {
+		return t.Add(d)
+	}
+	lt := t.In(h.loc)
+	for range 800 { // more than two years of days: a calendar with no business day ends here
+		day := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, h.loc)
+		open, closing := day.Add(time.Duration(h.start)*time.Minute), day.Add(time.Duration(h.end)*time.Minute)
+		if h.businessDay(day) && lt.Before(closing) {
+			if lt.Before(open) {
+				lt = open
+			}
+			if left := closing.Sub(lt); d <= left {
+				return lt.Add(d)
+			} else {
+				d -= left
+			}
+		}
+		lt = day.AddDate(0, 0, 1)
+	}
+	return t.Add(d)
 }
 
 // Day is the rep's local date, which daily caps count by.

@@ -25,7 +25,7 @@ func rep(id string, mod ...func(*Rep)) Rep {
 	for _, m := range mod {
 		m(&r)
 	}
-	if err := r.Prepare(); err != nil {
+	if err := r.Prepare(nil); err != nil {
 		panic(err)
 	}
 	return r
@@ -82,7 +82,7 @@ func TestFilters(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := NewEngine(ruleset(), team(tt.rep))
+			e := NewEngine(ruleset(), team(tt.rep), nil)
 			c := e.candidate("r", tt.facts, map[string]Load{"r": tt.load}, tt.now, true, true)
 			if c.Excluded != tt.want {
 				t.Fatalf("excluded = %q, want %q", c.Excluded, tt.want)
@@ -125,7 +125,7 @@ func TestStrategiesAndPaths(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := NewEngine(ruleset(tt.rule), reps).Decide(tt.facts, tt.loads, nil, tt.now)
+			d := NewEngine(ruleset(tt.rule), reps, nil).Decide(tt.facts, tt.loads, nil, tt.now)
 			if d.Path != tt.path || d.Chosen != tt.want {
 				t.Fatalf("path %s chose %s; want %s %s (%+v)", d.Path, d.Chosen, tt.path, tt.want, d)
 			}
@@ -140,7 +140,7 @@ func TestNobodyOnCallUsesRuleFallback(t *testing.T) {
 	t.Parallel()
 	reps := team(rep("ana"), rep("oncall", func(r *Rep) { r.OnCall = true; r.Active = false }))
 	rs := ruleset(Rule{ID: "r1", Pool: []string{"ana"}, Strategy: LeastLoaded, FallbackOwner: "mgr-sp"})
-	d := NewEngine(rs, reps).Decide(spLead, nil, nil, time.Date(2026, 3, 15, 3, 0, 0, 0, sp))
+	d := NewEngine(rs, reps, nil).Decide(spLead, nil, nil, time.Date(2026, 3, 15, 3, 0, 0, 0, sp))
 	if d.Path != PathFallback || d.Chosen != "mgr-sp" || d.OnCall[0].Excluded != ExInactive {
 		t.Fatalf("decision %+v", d)
 	}
@@ -149,7 +149,7 @@ func TestNobodyOnCallUsesRuleFallback(t *testing.T) {
 func TestRoundRobinSkipsUnavailableWithoutLosingOrder(t *testing.T) {
 	t.Parallel()
 	reps := team(rep("a"), rep("b", func(r *Rep) { r.Active = false }), rep("c"))
-	e := NewEngine(ruleset(Rule{ID: "rr", Pool: []string{"a", "b", "c"}, Strategy: WeightedRoundRobin}), reps)
+	e := NewEngine(ruleset(Rule{ID: "rr", Pool: []string{"a", "b", "c"}, Strategy: WeightedRoundRobin}), reps, nil)
 	var got []string
 	p := int64(0)
 	for range 4 {
@@ -180,7 +180,7 @@ func TestWeightedRoundRobinIsFair(t *testing.T) {
 	for _, r := range rs {
 		ids = append(ids, r.ID)
 	}
-	e := NewEngine(ruleset(Rule{ID: "rr", Pool: ids, Strategy: WeightedRoundRobin}), team(rs...))
+	e := NewEngine(ruleset(Rule{ID: "rr", Pool: ids, Strategy: WeightedRoundRobin}), team(rs...), nil)
 	counts := map[string]int{}
 	p := int64(0)
 	for n := 1; n <= 10_000; n++ {
@@ -243,7 +243,7 @@ func TestRuleSetValidation(t *testing.T) {
 	t.Parallel()
 	reps := team(rep("ana"))
 	good := `{"version":1,"fallbackOwner":"mgr","rules":[{"id":"r1","pool":["ana"],"strategy":"least_loaded"}],"scoring":{"gradeA":50,"gradeB":20}}`
-	if _, err := ParseRuleSet([]byte(good), reps); err != nil {
+	if _, err := ParseRuleSet([]byte(good), reps, nil); err != nil {
 		t.Fatalf("good rule set: %v", err)
 	}
 	bad := []string{
@@ -258,7 +258,7 @@ func TestRuleSetValidation(t *testing.T) {
 		`{"fallbackOwner":"m","unknown":1}`,
 	}
 	for _, b := range bad {
-		if _, err := ParseRuleSet([]byte(b), reps); err == nil {
+		if _, err := ParseRuleSet([]byte(b), reps, nil); err == nil {
 			t.Errorf("accepted %s", b)
 		}
 	}
@@ -280,7 +280,7 @@ func TestSimulate(t *testing.T) {
 	t.Parallel()
 	roomy := func(r *Rep) { r.Capacity.MaxOpen = 100 }
 	reps := team(rep("a", roomy, func(r *Rep) { r.Weight = 3 }), rep("b", roomy), rep("oc", roomy, func(r *Rep) { r.OnCall = true }))
-	e := NewEngine(ruleset(Rule{ID: "rr", Pool: []string{"a", "b"}, Strategy: WeightedRoundRobin}), reps)
+	e := NewEngine(ruleset(Rule{ID: "rr", Pool: []string{"a", "b"}, Strategy: WeightedRoundRobin}), reps, nil)
 	var leads []SimLead
 	for i := range 40 {
 		leads = append(leads, SimLead{Facts: spLead, At: tuesday10.Add(time.Duration(i) * time.Minute)})
@@ -295,5 +295,83 @@ func TestSimulate(t *testing.T) {
 		if o != want[o.Owner] {
 			t.Errorf("owner %+v, want %+v", o, want[o.Owner])
 		}
+	}
+}
+
+func TestBusinessClock(t *testing.T) {
+	t.Parallel()
+	h := rep("r").Hours
+	at := func(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d, hh, mm, 0, 0, sp) }
+	tests := []struct {
+		name string
+		from time.Time
+		add  time.Duration
+		want time.Time
+	}{
+		{"inside hours", at(2026, 3, 10, 10, 0), 5 * time.Minute, at(2026, 3, 10, 10, 5)},
+		{"before opening", at(2026, 3, 10, 7, 0), 5 * time.Minute, at(2026, 3, 10, 9, 5)},
+		{"friday evening to monday", at(2026, 3, 13, 17, 58), 5 * time.Minute, at(2026, 3, 16, 9, 3)},
+		{"over Tiradentes", at(2026, 4, 20, 17, 58), 5 * time.Minute, at(2026, 4, 22, 9, 3)},
+		{"saturday night", at(2026, 3, 14, 23, 0), 30 * time.Minute, at(2026, 3, 16, 9, 30)},
+		{"more than a day of work", at(2026, 3, 10, 17, 0), 10 * time.Hour, at(2026, 3, 11, 18, 0)},
+		{"a minute past that", at(2026, 3, 10, 17, 0), 10*time.Hour + time.Minute, at(2026, 3, 12, 9, 1)},
+	}
+	for _, tt := range tests {
+		if got := h.AddBusiness(tt.from, tt.add); !got.Equal(tt.want) {
+			t.Errorf("%s: %s + %s = %s, want %s", tt.name, tt.from, tt.add, got.In(sp), tt.want)
+		}
+	}
+}
+
+func TestCustomCalendar(t *testing.T) {
+	t.Parallel()
+	def := CalendarDef{Name: "SP", Extends: "BR", Dates: []string{"2026-07-09"}} // Revolução Constitucionalista
+	if err := def.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	cals := Calendars([]CalendarDef{def})
+	paulista := Rep{ID: "p", Active: true, Weight: 1, Capacity: Capacity{MaxOpen: 5},
+		Hours: WorkingHours{TimeZone: "America/Sao_Paulo", Calendar: "SP", Weekdays: []int{1, 2, 3, 4, 5}, Start: "09:00", End: "18:00"}}
+	if err := paulista.Prepare(cals); err != nil {
+		t.Fatal(err)
+	}
+	if err := paulista.Prepare(nil); err == nil {
+		t.Fatal("an unknown calendar was accepted")
+	}
+	_ = paulista.Prepare(cals)
+	carioca := rep("c")
+	july9, july8 := time.Date(2026, 7, 9, 10, 0, 0, 0, sp), time.Date(2026, 7, 8, 10, 0, 0, 0, sp)
+	if paulista.Hours.Working(july9) || !carioca.Hours.Working(july9) || !paulista.Hours.Working(july8) {
+		t.Fatal("the SP calendar does not add its holiday on top of BR")
+	}
+	if !paulista.Hours.Working(time.Date(2026, 7, 10, 10, 0, 0, 0, sp)) || paulista.Hours.Working(time.Date(2026, 4, 21, 10, 0, 0, 0, sp)) {
+		t.Fatal("SP must keep BR's holidays and nothing more")
+	}
+	for _, bad := range []CalendarDef{{Name: "BR"}, {Name: "x", Extends: "AR"}, {Name: "x", Dates: []string{"2026-13-01"}}, {Name: ""}} {
+		if bad.Validate() == nil {
+			t.Errorf("accepted %+v", bad)
+		}
+	}
+}
+
+func TestFirstContactDueFollowsTheOwnersClock(t *testing.T) {
+	t.Parallel()
+	friday := time.Date(2026, 3, 13, 17, 58, 0, 0, sp)
+	reps := team(rep("ana"), rep("oc", func(r *Rep) { r.OnCall = true }))
+	rs := ruleset(Rule{ID: "r", Pool: []string{"ana"}, Strategy: LeastLoaded, AllowAfterHours: true})
+	d := NewEngine(rs, reps, nil).Decide(spLead, nil, nil, friday)
+	if want := time.Date(2026, 3, 16, 9, 3, 0, 0, sp); d.Path != PathRule || !d.FirstContactDueAt.Equal(want) {
+		t.Errorf("rule: %s, want %s", d.FirstContactDueAt.In(sp), want)
+	}
+	night := time.Date(2026, 3, 13, 23, 0, 0, 0, sp)
+	rs.Rules[0].AllowAfterHours, rs.FirstContactMinutes = false, 15
+	d = NewEngine(rs, reps, nil).Decide(spLead, nil, nil, night)
+	if d.Path != PathOnCall || !d.FirstContactDueAt.Equal(night.Add(15*time.Minute)) {
+		t.Errorf("on call: %s %s", d.Path, d.FirstContactDueAt.In(sp))
+	}
+	rs.Rules[0].When.Countries = []string{"AR"}
+	d = NewEngine(rs, reps, nil).Decide(spLead, nil, nil, night)
+	if want := time.Date(2026, 3, 16, 9, 15, 0, 0, sp); d.Path != PathFallback || !d.FirstContactDueAt.Equal(want) {
+		t.Errorf("fallback: %s %s, want %s", d.Path, d.FirstContactDueAt.In(sp), want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/partnerleads/pipeline/shared/validation"
 )
@@ -22,6 +23,22 @@ type RuleSet struct {
 	Rules         []Rule  `json:"rules"`
 	FallbackOwner string  `json:"fallbackOwner"`
 	Scoring       Scoring `json:"scoring"`
+	// FirstContactMinutes is the first-contact SLA: business minutes of the
+	// owner's working hours (wall-clock minutes for on-call owners, SLAHours
+	// for fallback owners). Default 5.
+	FirstContactMinutes int           `json:"firstContactMinutes,omitempty"`
+	SLAHours            *WorkingHours `json:"slaHours,omitempty"`
+}
+
+// DefaultSLAHours is the business clock for owners who are not reps when a
+// rule set names none: Monday to Friday, 09:00–18:00 in São Paulo, BR holidays.
+var DefaultSLAHours = WorkingHours{TimeZone: "America/Sao_Paulo", Calendar: "BR", Weekdays: []int{1, 2, 3, 4, 5}, Start: "09:00", End: "18:00"}
+
+func (rs RuleSet) firstContact() time.Duration {
+	if rs.FirstContactMinutes <= 0 {
+		return 5 * time.Minute
+	}
+	return time.Duration(rs.FirstContactMinutes) * time.Minute
 }
 
 // Rule picks a pool and a strategy for the leads its conditions match.
@@ -53,18 +70,27 @@ func (c Conditions) match(f Facts) bool {
 }
 
 // ParseRuleSet decodes and validates a rule set strictly. Pools may only
-// name known reps.
-func ParseRuleSet(body []byte, reps map[string]Rep) (RuleSet, error) {
+// name known reps, and SLA hours only known calendars.
+func ParseRuleSet(body []byte, reps map[string]Rep, calendars map[string]Calendar) (RuleSet, error) {
 	var rs RuleSet
 	if err := validation.Decode(bytes.TrimSpace(body), &rs); err != nil {
 		return RuleSet{}, err
 	}
-	return rs, rs.Validate(reps)
+	return rs, rs.Validate(reps, calendars)
 }
 
-// Validate checks a rule set against the known reps.
-func (rs RuleSet) Validate(reps map[string]Rep) error {
+// Validate checks a rule set against the known reps and calendars.
+func (rs RuleSet) Validate(reps map[string]Rep, calendars map[string]Calendar) error {
 	var ve validation.Error
+	if rs.FirstContactMinutes < 0 || rs.FirstContactMinutes > 60*24*30 {
+		ve.Add("firstContactMinutes", "out_of_range", "must be from 0 (default 5) to 43200")
+	}
+	if rs.SLAHours != nil {
+		h := *rs.SLAHours
+		if err := h.prepare(calendars); err != nil {
+			ve.Add("slaHours", "invalid", "%s", err.Error())
+		}
+	}
 	if rs.FallbackOwner == "" {
 		ve.Add("fallbackOwner", "required", "is required, so that no lead is ever left unowned")
 	}

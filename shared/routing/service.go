@@ -64,14 +64,19 @@ func LoadEngine(ctx context.Context, c Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read reps: %w", err)
 	}
+	defs, err := c.Calendars(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read calendars: %w", err)
+	}
+	cals := Calendars(defs)
 	reps := make(map[string]Rep, len(list))
 	for _, r := range list {
-		if err := r.Prepare(); err != nil {
+		if err := r.Prepare(cals); err != nil {
 			return nil, fmt.Errorf("rep %s: %w", r.ID, err)
 		}
 		reps[r.ID] = r
 	}
-	return NewEngine(rs, reps), nil
+	return NewEngine(rs, reps, cals), nil
 }
 
 // maxRouteAttempts bounds retries when concurrent routers contend for the

@@ -26,6 +26,7 @@ type Store interface {
 type Config interface {
 	RuleSet(ctx context.Context) (RuleSet, error) // the current version; zero RuleSet if none
 	Reps(ctx context.Context) ([]Rep, error)
+	Calendars(ctx context.Context) ([]CalendarDef, error)
 }
 
 // Assignment is a decision ready to commit.

@@ -88,6 +88,9 @@ func routeAll(t *testing.T, st RouterStore, svc *routing.Service, n int) map[str
 		if err != nil {
 			t.Fatal(err)
 		}
+		if l.FirstContactDueAt == nil || !l.FirstContactDueAt.After(tuesday10) {
+			t.Fatalf("lead %s: no first-contact due time stored (%v)", id, l.FirstContactDueAt)
+		}
 		if l.Status != lead.StatusAssigned || l.OwnerID == "" || l.Version != 2 || len(h) != 2 || lead.VerifyChain(h) != -1 || len(ds) != 1 || ds[0].Chosen != l.OwnerID {
 			t.Fatalf("lead %s: status %s owner %q version %d, %d history entries (chain %d), %d decisions",
 				id, l.Status, l.OwnerID, l.Version, len(h), lead.VerifyChain(h), len(ds))
