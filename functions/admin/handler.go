@@ -27,6 +27,8 @@ func routes(h handler) []httpapi.Route {
 	return []httpapi.Route{
 		{Method: http.MethodGet, Pattern: "/v1/admin/reps", Roles: managers, Handler: h.listReps},
 		{Method: http.MethodPut, Pattern: "/v1/admin/reps/{id}", Roles: only, Handler: h.putRep},
+		{Method: http.MethodGet, Pattern: "/v1/admin/teams", Roles: managers, Handler: h.listTeams},
+		{Method: http.MethodPut, Pattern: "/v1/admin/teams/{id}", Roles: only, Handler: h.putTeam},
 		{Method: http.MethodGet, Pattern: "/v1/admin/calendars", Roles: managers, Handler: h.listCalendars},
 		{Method: http.MethodPut, Pattern: "/v1/admin/calendars/{name}", Roles: only, Handler: h.putCalendar},
 		{Method: http.MethodGet, Pattern: "/v1/admin/routing/rules", Roles: managers, Handler: h.getRules},

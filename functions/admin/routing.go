@@ -110,3 +110,29 @@ func (h handler) listCalendars(ctx context.Context, _ httpapi.Request) (httpapi.
 	}
 	return httpapi.JSON(http.StatusOK, map[string]any{"builtIn": []string{"BR", ""}, "items": cs}), nil
 }
+
+func (h handler) putTeam(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	if err := r.RequireJSON(); err != nil {
+		return httpapi.Response{}, err
+	}
+	body, err := r.Body(64 << 10)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	t, err := h.routing.PutTeam(ctx, r.Params["id"], body)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, t), nil
+}
+
+func (h handler) listTeams(ctx context.Context, _ httpapi.Request) (httpapi.Response, error) {
+	ts, err := h.routing.Store.Teams(ctx)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if ts == nil {
+		ts = []routing.Team{}
+	}
+	return httpapi.JSON(http.StatusOK, map[string]any{"items": ts}), nil
+}

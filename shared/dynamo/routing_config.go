@@ -105,3 +105,11 @@ func decodeDoc[T any](item map[string]types.AttributeValue) (T, error) {
 	}
 	return v, json.Unmarshal([]byte(body.Value), &v)
 }
+
+func (st *DirectoryStore) PutTeam(ctx context.Context, t routing.Team) error {
+	return st.putDoc(ctx, "TEAM", t.ID, t)
+}
+
+func (st *DirectoryStore) Teams(ctx context.Context) ([]routing.Team, error) {
+	return listType(ctx, st, "TEAM", decodeDoc[routing.Team])
+}

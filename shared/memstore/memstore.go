@@ -33,6 +33,7 @@ type Store struct {
 	reps      map[string]routing.Rep
 	ruleSets  []routing.RuleSet
 	calendars map[string]routing.CalendarDef
+	teams     map[string]routing.Team
 }
 
 var (
@@ -50,7 +51,7 @@ func New() *Store {
 		keys: map[string]auth.Key{}, partners: map[string]admin.Partner{},
 		open: map[string]int{}, days: map[[2]string]int{}, pointers: map[string]int64{},
 		decisions: map[string][]routing.Decision{}, reps: map[string]routing.Rep{},
-		calendars: map[string]routing.CalendarDef{},
+		calendars: map[string]routing.CalendarDef{}, teams: map[string]routing.Team{},
 	}
 }
 

@@ -140,3 +140,20 @@ func (s *Store) Calendars(context.Context) ([]routing.CalendarDef, error) {
 	}
 	return out, nil
 }
+
+func (s *Store) PutTeam(_ context.Context, t routing.Team) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.teams[t.ID] = t
+	return nil
+}
+
+func (s *Store) Teams(context.Context) ([]routing.Team, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]routing.Team, 0, len(s.teams))
+	for _, t := range s.teams {
+		out = append(out, t)
+	}
+	return out, nil
+}

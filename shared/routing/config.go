@@ -18,6 +18,7 @@ type ConfigStore interface {
 	Config
 	PutRep(ctx context.Context, r Rep) error
 	PutCalendar(ctx context.Context, c CalendarDef) error
+	PutTeam(ctx context.Context, t Team) error
 	// AddRuleSet stores rs as version rs.Version; ErrRuleSetVersionTaken if
 	// another save got there first.
 	AddRuleSet(ctx context.Context, rs RuleSet) error
@@ -48,6 +49,44 @@ func (a Admin) PutRep(ctx context.Context, id string, body []byte) (Rep, error) 
 		return Rep{}, fmt.Errorf("store rep %s: %w", r.ID, err)
 	}
 	return r, nil
+}
+
+// PutTeam validates and stores a team (create or replace).
+func (a Admin) PutTeam(ctx context.Context, id string, body []byte) (Team, error) {
+	var t Team
+	if err := validation.Decode(body, &t); err != nil {
+		return Team{}, err
+	}
+	if t.ID != id {
+		return Team{}, validation.Field("id", "mismatch", "must equal the id in the path")
+	}
+	reps, err := a.repMap(ctx)
+	if err != nil {
+		return Team{}, err
+	}
+	if err := t.Validate(reps); err != nil {
+		return Team{}, err
+	}
+	if err := a.Store.PutTeam(ctx, t); err != nil {
+		return Team{}, fmt.Errorf("store team %s: %w", id, err)
+	}
+	return t, nil
+}
+
+func (a Admin) teamMap(ctx context.Context) (map[string]Team, error) {
+	list, err := a.Store.Teams(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read teams: %w", err)
+	}
+	return teamsByID(list), nil
+}
+
+func teamsByID(list []Team) map[string]Team {
+	m := make(map[string]Team, len(list))
+	for _, t := range list {
+		m[t.ID] = t
+	}
+	return m
 }
 
 // PutCalendar validates and stores a business calendar (create or replace).
@@ -87,7 +126,11 @@ func (a Admin) SaveRuleSet(ctx context.Context, body []byte) (RuleSet, error) {
 	if err != nil {
 		return RuleSet{}, err
 	}
-	rs, err := ParseRuleSet(body, reps, cals)
+	teams, err := a.teamMap(ctx)
+	if err != nil {
+		return RuleSet{}, err
+	}
+	rs, err := ParseRuleSet(body, reps, teams, cals)
 	if err != nil {
 		return RuleSet{}, err
 	}
@@ -153,8 +196,15 @@ func (a Admin) Simulate(ctx context.Context, req SimulationRequest, recent Recen
 	if err != nil {
 		return Report{}, err
 	}
-	rs, err := ParseRuleSet(req.RuleSet, reps, cals)
+	teams, err := a.teamMap(ctx)
 	if err != nil {
+		return Report{}, err
+	}
+	rs, err := ParseRuleSet(req.RuleSet, reps, teams, cals)
+	if err != nil {
+		return Report{}, err
+	}
+	if rs, err = expandPools(rs, teams); err != nil {
 		return Report{}, err
 	}
 	for id, r := range reps {

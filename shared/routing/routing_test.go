@@ -243,7 +243,7 @@ func TestRuleSetValidation(t *testing.T) {
 	t.Parallel()
 	reps := team(rep("ana"))
 	good := `{"version":1,"fallbackOwner":"mgr","rules":[{"id":"r1","pool":["ana"],"strategy":"least_loaded"}],"scoring":{"gradeA":50,"gradeB":20}}`
-	if _, err := ParseRuleSet([]byte(good), reps, nil); err != nil {
+	if _, err := ParseRuleSet([]byte(good), reps, nil, nil); err != nil {
 		t.Fatalf("good rule set: %v", err)
 	}
 	bad := []string{
@@ -258,7 +258,7 @@ func TestRuleSetValidation(t *testing.T) {
 		`{"fallbackOwner":"m","unknown":1}`,
 	}
 	for _, b := range bad {
-		if _, err := ParseRuleSet([]byte(b), reps, nil); err == nil {
+		if _, err := ParseRuleSet([]byte(b), reps, nil, nil); err == nil {
 			t.Errorf("accepted %s", b)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/partnerleads/pipeline/shared/validation"
@@ -71,16 +72,16 @@ func (c Conditions) match(f Facts) bool {
 
 // ParseRuleSet decodes and validates a rule set strictly. Pools may only
 // name known reps, and SLA hours only known calendars.
-func ParseRuleSet(body []byte, reps map[string]Rep, calendars map[string]Calendar) (RuleSet, error) {
+func ParseRuleSet(body []byte, reps map[string]Rep, teams map[string]Team, calendars map[string]Calendar) (RuleSet, error) {
 	var rs RuleSet
 	if err := validation.Decode(bytes.TrimSpace(body), &rs); err != nil {
 		return RuleSet{}, err
 	}
-	return rs, rs.Validate(reps, calendars)
+	return rs, rs.Validate(reps, teams, calendars)
 }
 
 // Validate checks a rule set against the known reps and calendars.
-func (rs RuleSet) Validate(reps map[string]Rep, calendars map[string]Calendar) error {
+func (rs RuleSet) Validate(reps map[string]Rep, teams map[string]Team, calendars map[string]Calendar) error {
 	var ve validation.Error
 	if rs.FirstContactMinutes < 0 || rs.FirstContactMinutes > 60*24*30 {
 		ve.Add("firstContactMinutes", "out_of_range", "must be from 0 (default 5) to 43200")
@@ -111,7 +112,11 @@ func (rs RuleSet) Validate(reps map[string]Rep, calendars map[string]Calendar) e
 			ve.Add(field+".pool", "required", "names at least one rep")
 		}
 		for _, id := range r.Pool {
-			if _, ok := reps[id]; !ok {
+			if team, ok := strings.CutPrefix(id, teamRef); ok {
+				if _, found := teams[team]; !found {
+					ve.Add(field+".pool", "unknown_team", "team %q does not exist", team)
+				}
+			} else if _, ok := reps[id]; !ok {
 				ve.Add(field+".pool", "unknown_rep", "rep %q does not exist", id)
 			}
 		}

@@ -68,6 +68,13 @@ func LoadEngine(ctx context.Context, c Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read calendars: %w", err)
 	}
+	teams, err := c.Teams(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read teams: %w", err)
+	}
+	if rs, err = expandPools(rs, teamsByID(teams)); err != nil {
+		return nil, err
+	}
 	cals := Calendars(defs)
 	reps := make(map[string]Rep, len(list))
 	for _, r := range list {

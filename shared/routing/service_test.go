@@ -69,3 +69,34 @@ func TestReassignAndReroute(t *testing.T) {
 }
 
 func fmtRep(id string) string { return fmt.Sprintf(repJSON, id) }
+
+func TestTeamsInPools(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := memstore.New()
+	adm := routing.Admin{Store: st}
+	for _, id := range []string{"a", "b", "c"} {
+		if _, err := adm.PutRep(ctx, id, []byte(fmtRep(id))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := adm.PutTeam(ctx, "sp", []byte(`{"id":"sp","name":"São Paulo","members":["b","c"]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := adm.PutTeam(ctx, "x", []byte(`{"id":"x","name":"X","members":["nobody"]}`)); err == nil {
+		t.Fatal("a team of unknown reps was accepted")
+	}
+	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"m","rules":[{"id":"r","pool":["team:nope"],"strategy":"least_loaded"}]}`)); err == nil {
+		t.Fatal("a pool naming an unknown team was accepted")
+	}
+	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"m","rules":[{"id":"r","pool":["a","team:sp","b"],"strategy":"weighted_round_robin"}],"scoring":{"gradeA":80,"gradeB":40}}`)); err != nil {
+		t.Fatal(err)
+	}
+	e, err := routing.LoadEngine(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pool := e.RuleSet().Rules[0].Pool; fmt.Sprint(pool) != "[a b c]" {
+		t.Fatalf("expanded pool %v, want [a b c]", pool)
+	}
+}

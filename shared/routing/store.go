@@ -27,6 +27,7 @@ type Config interface {
 	RuleSet(ctx context.Context) (RuleSet, error) // the current version; zero RuleSet if none
 	Reps(ctx context.Context) ([]Rep, error)
 	Calendars(ctx context.Context) ([]CalendarDef, error)
+	Teams(ctx context.Context) ([]Team, error)
 }
 
 // Assignment is a decision ready to commit.

@@ -18,6 +18,9 @@ import (
 //go:embed demo/team.json
 var demoTeam []byte
 
+//go:embed demo/teams.json
+var demoTeams []byte
+
 //go:embed demo/rules.json
 var demoRules []byte
 
@@ -37,6 +40,17 @@ func demo(ctx context.Context, svc admin.Service, cfg routing.Admin, outs stacki
 		_ = json.Unmarshal(raw, &id)
 		if _, err := cfg.PutRep(ctx, id.ID, raw); err != nil {
 			return fmt.Errorf("demo rep %s: %w", id.ID, err)
+		}
+	}
+	var teams []json.RawMessage
+	if err := json.Unmarshal(demoTeams, &teams); err != nil {
+		return fmt.Errorf("demo teams: %w", err)
+	}
+	for _, raw := range teams {
+		var id struct{ ID string }
+		_ = json.Unmarshal(raw, &id)
+		if _, err := cfg.PutTeam(ctx, id.ID, raw); err != nil {
+			return fmt.Errorf("demo team %s: %w", id.ID, err)
 		}
 	}
 	rs, err := cfg.SaveRuleSet(ctx, demoRules)
