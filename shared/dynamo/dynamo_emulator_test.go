@@ -54,3 +54,12 @@ func TestEmulatorRouter(t *testing.T) {
 	}
 	storetest.RunRouter(t, dynamo.NewLeadStore(db, table), 500)
 }
+
+func TestEmulatorLifecycle(t *testing.T) {
+	db, outs := clientAndOutputs(t)
+	table, err := outs.Get("LeadsTableName")
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.RunLifecycle(t, dynamo.NewLeadStore(db, table))
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/lifecycle"
 )
 
 // Attribute names of the base table and its indexes.
@@ -66,3 +67,6 @@ func duePK(leadID string) string {
 	_, _ = h.Write([]byte(leadID))
 	return fmt.Sprintf("DUE#%02d", h.Sum32()%dueShards)
 }
+
+func feedPK(partnerID string) string { return "FEED#" + partnerID }
+func feedSK(ev lead.Event) string    { return lifecycle.FeedKey(ev) }

@@ -1,6 +1,7 @@
 package dynamo
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -45,12 +46,16 @@ func leadUpdate(table string, next lead.Lead, change lead.Entry, extraCond strin
 	}
 	set("lastChange", change2["lastChange"])
 	set("historyHash", change2["historyHash"])
-	if next.OwnerID != "" {
-		set("ownerId", s(next.OwnerID))
+	optional := func(attr string, v types.AttributeValue, present bool) {
+		if present {
+			set(attr, v)
+		} else {
+			removes = append(removes, attr)
+		}
 	}
-	if next.FirstContactDueAt != nil {
-		set("firstContactDueAt", s(next.FirstContactDueAt.UTC().Format(time.RFC3339Nano)))
-	}
+	optional("ownerId", s(next.OwnerID), next.OwnerID != "")
+	optional("firstContactDueAt", timeAttr(next.FirstContactDueAt), next.FirstContactDueAt != nil)
+	optional("nextFollowUpAt", timeAttr(next.NextFollowUpAt), next.NextFollowUpAt != nil)
 	if next.Grade != "" {
 		set("score", num(int64(next.Score)))
 		set("grade", s(next.Grade))
@@ -88,4 +93,31 @@ func historyPut(table string, e lead.Entry) (*types.Put, error) {
 
 func num(n int64) types.AttributeValue {
 	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}
+
+func timeAttr(t *time.Time) types.AttributeValue {
+	if t == nil {
+		return &types.AttributeValueMemberNULL{Value: true}
+	}
+	return s(t.UTC().Format(time.RFC3339Nano))
+}
+
+// feedPut records the event of a lead version in its partner's feed, in the
+// same transaction as the change, so the feed never misses or invents one.
+func feedPut(table string, l lead.Lead, change lead.Entry) (types.TransactWriteItem, error) {
+	ev, err := lead.EventFor(l, change)
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	body, err := json.Marshal(ev)
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("marshal event %s: %w", ev.ID, err)
+	}
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: &table,
+		Item: map[string]types.AttributeValue{
+			attrPK: s(feedPK(l.PartnerID)), attrSK: s(feedSK(ev)), "event": s(string(body)),
+		},
+		ConditionExpression: aws.String("attribute_not_exists(PK)"),
+	}}, nil
 }

@@ -116,9 +116,14 @@ func (st *LeadStore) Create(ctx context.Context, c intake.Creation) error {
 	}
 
 	now := s(fmtTime(c.Now))
+	feed, err := feedPut(st.table, c.Lead, c.Entry)
+	if err != nil {
+		return err
+	}
 	items := []types.TransactWriteItem{
 		{Put: &types.Put{TableName: &st.table, Item: li, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
 		{Put: hi},
+		feed,
 	}
 	idemAt := -1
 	if r := c.Idempotency; r != nil {

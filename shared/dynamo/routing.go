@@ -155,7 +155,11 @@ func (st *LeadStore) Assign(ctx context.Context, a routing.Assignment) error {
 			ExpressionAttributeValues: map[string]types.AttributeValue{":before": num(d.PointerBefore), ":after": num(d.PointerAfter)},
 		}})
 	}
-	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	feed, err := feedPut(st.table, next, a.Entry)
+	if err != nil {
+		return err
+	}
+	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append(items, feed)})
 	return assignError(err, d.Chosen)
 }
 
@@ -206,7 +210,11 @@ func (st *LeadStore) Reassign(ctx context.Context, r routing.Reassignment) error
 		}
 		items = append(items, dec)
 	}
-	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	feed, err := feedPut(st.table, next, r.Entry)
+	if err != nil {
+		return err
+	}
+	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append(items, feed)})
 	var tce *types.TransactionCanceledException
 	if errors.As(err, &tce) && len(tce.CancellationReasons) > 0 && aws.ToString(tce.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
 		return routing.ErrLeadChanged

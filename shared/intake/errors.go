@@ -2,6 +2,8 @@ package intake
 
 import (
 	"errors"
+
+	"github.com/partnerleads/pipeline/shared/lead"
 )
 
 var (
@@ -10,7 +12,7 @@ var (
 	ErrAlreadyRegistered = errors.New("lead already registered by another partner")
 	// ErrIdempotencyMismatch: the Idempotency-Key was used with another body.
 	ErrIdempotencyMismatch = errors.New("idempotency key reused with a different request")
-	ErrInvalidCursor       = errors.New("invalid cursor")
+	ErrInvalidCursor       = lead.ErrInvalidCursor
 	ErrBodyTooLarge        = errors.New("request body too large")
 )
 

@@ -10,6 +10,7 @@ import (
 var (
 	ErrNotFound        = errors.New("not found")
 	ErrVersionConflict = errors.New("version conflict")
+	ErrInvalidCursor   = errors.New("invalid cursor")
 )
 
 // TransitionError reports a move the lifecycle does not allow.

@@ -29,6 +29,7 @@ type Entry struct {
 	To       Status    `json:"to,omitempty"`
 	Owner    string    `json:"owner,omitempty"` // the owner after an assignment
 	Reason   string    `json:"reason,omitempty"`
+	Note     string    `json:"note,omitempty"` // internal only
 	PrevHash string    `json:"prevHash,omitempty"`
 	Hash     string    `json:"hash"`
 }

@@ -13,6 +13,7 @@ type Lead struct {
 	// FirstContactDueAt is when the first-contact SLA runs out (set on
 	// assignment, on the owner's business clock).
 	FirstContactDueAt *time.Time `json:"firstContactDueAt,omitempty"`
+	NextFollowUpAt    *time.Time `json:"nextFollowUpAt,omitempty"`
 	Score             int        `json:"score,omitempty"`
 	Grade             string     `json:"grade,omitempty"`
 	Version           int64      `json:"version"`

@@ -1,7 +1,9 @@
 package lead
 
 import (
+	"errors"
 	"testing"
+	"time"
 )
 
 func TestTransitions(t *testing.T) {
@@ -65,6 +67,63 @@ func TestTerminalAndReasons(t *testing.T) {
 		wantReason := s == StatusLost || s == StatusJunk || s == StatusRecycled
 		if s.RequiresReason() != wantReason {
 			t.Errorf("%s: RequiresReason=%v", s, s.RequiresReason())
+		}
+	}
+}
+
+func TestChangeStatus(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 10, 13, 0, 0, 0, time.UTC)
+	due := at.Add(5 * time.Minute)
+	base := Lead{ID: "L", Status: StatusAssigned, OwnerID: "rep-1", Version: 2, HistoryHash: "h1", FirstContactDueAt: &due}
+	rep := Actor{ID: "rep-1", Role: "rep"}
+	tests := []struct {
+		name    string
+		from    Status
+		c       StatusChange
+		wantErr error
+		check   func(t *testing.T, l Lead, e Entry)
+	}{
+		{"first contact stops the SLA clock", StatusAssigned, StatusChange{To: StatusContacted, Actor: rep, At: at}, nil, func(t *testing.T, l Lead, e Entry) {
+			if l.Status != StatusContacted || l.Version != 3 || l.FirstContactDueAt != nil || e.Seq != 3 || e.PrevHash != "h1" || l.HistoryHash != e.Hash || l.OwnerID != "rep-1" {
+				t.Fatalf("%+v %+v", l, e)
+			}
+		}},
+		{"lost needs a reason", StatusProposal, StatusChange{To: StatusLost, Actor: rep, At: at}, ErrReasonRequired, nil},
+		{"junk with a reason", StatusContacted, StatusChange{To: StatusJunk, Reason: "spam", Actor: rep, At: at}, nil, nil},
+		{"not allowed", StatusAssigned, StatusChange{To: StatusWon, Actor: rep, At: at}, &TransitionError{}, nil},
+		{"assigning is routing's job", StatusNew, StatusChange{To: StatusAssigned, Actor: rep, At: at}, ErrAssignThroughRouting, nil},
+		{"recycled back to new drops the owner", StatusRecycled, StatusChange{To: StatusNew, Actor: rep, At: at}, nil, func(t *testing.T, l Lead, e Entry) {
+			if l.OwnerID != "" || e.Owner != "" || l.Status != StatusNew {
+				t.Fatalf("%+v", l)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			l := base
+			l.Status = tt.from
+			next, e, err := ChangeStatus(l, tt.c)
+			var te *TransitionError
+			switch {
+			case tt.wantErr == nil && err != nil:
+				t.Fatal(err)
+			case errors.As(tt.wantErr, &te):
+				if !errors.As(err, &te) {
+					t.Fatalf("err = %v, want a TransitionError", err)
+				}
+			case tt.wantErr != nil && !errors.Is(err, tt.wantErr):
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if tt.check != nil {
+				tt.check(t, next, e)
+			}
+		})
+	}
+	for _, s := range Statuses {
+		if s.HoldsOwner() && (s == StatusNew || s.Terminal() || s == StatusRecycled) {
+			t.Errorf("%s must not hold an owner", s)
 		}
 	}
 }

@@ -34,6 +34,7 @@ type Store struct {
 	ruleSets  []routing.RuleSet
 	calendars map[string]routing.CalendarDef
 	teams     map[string]routing.Team
+	feeds     map[string][]lead.Event // by partner, in feed order
 }
 
 var (
@@ -52,6 +53,7 @@ func New() *Store {
 		open: map[string]int{}, days: map[[2]string]int{}, pointers: map[string]int64{},
 		decisions: map[string][]routing.Decision{}, reps: map[string]routing.Rep{},
 		calendars: map[string]routing.CalendarDef{}, teams: map[string]routing.Team{},
+		feeds: map[string][]lead.Event{},
 	}
 }
 
@@ -74,6 +76,7 @@ func (s *Store) Create(_ context.Context, c intake.Creation) error {
 	}
 	s.leads[c.Lead.ID] = c.Lead
 	s.history[c.Lead.ID] = []lead.Entry{c.Entry}
+	s.record(c.Lead, c.Entry)
 	for _, cl := range c.Claims {
 		s.claims[cl.Key] = cl
 	}

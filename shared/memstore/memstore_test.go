@@ -18,3 +18,7 @@ func TestDirectoryStore(t *testing.T) {
 func TestRouter(t *testing.T) {
 	storetest.RunRouter(t, memstore.New(), 200)
 }
+
+func TestLifecycle(t *testing.T) {
+	storetest.RunLifecycle(t, memstore.New())
+}

@@ -44,6 +44,7 @@ func (s *Store) Assign(_ context.Context, a routing.Assignment) error {
 	l.Score, l.Grade, l.HistoryHash, l.FirstContactDueAt = d.Score, d.Grade, a.Entry.Hash, &d.FirstContactDueAt
 	s.leads[l.ID] = l
 	s.history[l.ID] = append(s.history[l.ID], a.Entry)
+	s.record(l, a.Entry)
 	s.decisions[l.ID] = append(s.decisions[l.ID], d)
 	s.open[d.Chosen]++
 	s.days[[2]string{d.Chosen, a.Day}]++
@@ -67,6 +68,7 @@ func (s *Store) Reassign(_ context.Context, r routing.Reassignment) error {
 	l.OwnerID, l.Version, l.UpdatedAt, l.HistoryHash = r.NewOwner, l.Version+1, r.Now, r.Entry.Hash
 	s.leads[l.ID] = l
 	s.history[l.ID] = append(s.history[l.ID], r.Entry)
+	s.record(l, r.Entry)
 	if r.Decision != nil {
 		s.decisions[l.ID] = append(s.decisions[l.ID], *r.Decision)
 	}

@@ -53,7 +53,7 @@ type Reassignment struct {
 
 var (
 	// ErrLeadChanged: the lead is no longer the version decided on.
-	ErrLeadChanged = errors.New("lead changed since it was read")
+	ErrLeadChanged = lead.ErrVersionConflict
 	// ErrPointerMoved: another router advanced the round-robin pointer.
 	ErrPointerMoved = errors.New("round-robin pointer moved")
 )
