@@ -47,16 +47,11 @@ func eventBackbone(stack awscdk.Stack, cfg Config, leads awsdynamodb.Table) awse
 	return bus
 }
 
-// onEvent sends the bus's events of the given types to fn, with retries and
-// a dead-letter queue for events that still fail.
-func onEvent(stack awscdk.Stack, bus awsevents.IEventBus, id string, fn awslambda.IFunction, types ...string) {
-	rule := awsevents.NewRule(stack, jsii.String(id), &awsevents.RuleProps{
-		EventBus: bus,
-		EventPattern: &awsevents.EventPattern{
-			Source:     jsii.Strings(eventbus.Source),
-			DetailType: jsii.Strings(types...),
-		},
-	})
+// onEvent sends the bus's lead events matching pattern to fn, with retries
+// and a dead-letter queue for events that still fail.
+func onEvent(stack awscdk.Stack, bus awsevents.IEventBus, id string, fn awslambda.IFunction, pattern *awsevents.EventPattern) {
+	pattern.Source = jsii.Strings(eventbus.Source)
+	rule := awsevents.NewRule(stack, jsii.String(id), &awsevents.RuleProps{EventBus: bus, EventPattern: pattern})
 	rule.AddTarget(awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
 		DeadLetterQueue: deadLetterQueue(stack, id+"Failures"),
 		RetryAttempts:   jsii.Number(8),

@@ -5,6 +5,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -48,7 +49,11 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	})
 	leads.GrantReadWriteData(routerFn)
 	directory.GrantReadData(routerFn)
-	onEvent(stack, bus, "RouteNewLeads", routerFn, lead.EventLeadCreated)
+	onEvent(stack, bus, "RouteNewLeads", routerFn, &awsevents.EventPattern{DetailType: jsii.Strings(lead.EventLeadCreated)})
+	onEvent(stack, bus, "RouteRecycledLeads", routerFn, &awsevents.EventPattern{
+		DetailType: jsii.Strings(lead.EventLeadStatusChanged),
+		Detail:     &map[string]any{"detail": map[string]any{"to": []string{string(lead.StatusNew)}}},
+	})
 
 	api := httpAPI(stack, intakeFn, adminFn)
 
@@ -129,6 +134,9 @@ func httpAPI(stack awscdk.Stack, intakeFn, adminFn awslambda.IFunction) awsapiga
 	route("/v1/leads/{id}", intake, awsapigatewayv2.HttpMethod_GET)
 	route("/v1/leads/{id}/routing", intake, awsapigatewayv2.HttpMethod_GET)
 	route("/v1/leads/{id}/assign", intake, awsapigatewayv2.HttpMethod_POST)
+	route("/v1/leads/{id}/status", intake, awsapigatewayv2.HttpMethod_POST)
+	route("/v1/leads/{id}/history", intake, awsapigatewayv2.HttpMethod_GET)
+	route("/v1/events", intake, awsapigatewayv2.HttpMethod_GET)
 	route("/v1/admin/{proxy+}", adminI, awsapigatewayv2.HttpMethod_ANY)
 	return api
 }

@@ -116,6 +116,9 @@ func TestStack(t *testing.T) {
 		})
 		tpl.ResourceCountIs(jsii.String("AWS::Events::EventBus"), jsii.Number(1))
 		tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{
+			"EventPattern": map[string]any{"source": []any{"partnerleads.leads"}, "detail-type": []any{"lead.status_changed"}, "detail": map[string]any{"detail": map[string]any{"to": []any{"new"}}}},
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{
 			"EventPattern": map[string]any{"source": []any{"partnerleads.leads"}, "detail-type": []any{"lead.created"}},
 			"Targets":      []any{assertions.Match_ObjectLike(&map[string]any{"DeadLetterConfig": assertions.Match_ObjectLike(&map[string]any{}), "RetryPolicy": assertions.Match_ObjectLike(&map[string]any{})})},
 		})
@@ -131,7 +134,7 @@ func TestStack(t *testing.T) {
 		for _, p := range resources(m, "AWS::ApiGatewayV2::Route") {
 			keys = append(keys, p["RouteKey"].(string))
 		}
-		for _, want := range []string{"POST /v1/leads", "GET /v1/leads", "GET /v1/leads/{id}", "GET /v1/leads/{id}/routing", "POST /v1/leads/{id}/assign", "GET /v1/openapi.json", "ANY /v1/admin/{proxy+}"} {
+		for _, want := range []string{"POST /v1/leads", "GET /v1/leads", "GET /v1/leads/{id}", "GET /v1/leads/{id}/routing", "POST /v1/leads/{id}/assign", "POST /v1/leads/{id}/status", "GET /v1/leads/{id}/history", "GET /v1/events", "GET /v1/openapi.json", "ANY /v1/admin/{proxy+}"} {
 			if !slices.Contains(keys, want) {
 				t.Errorf("route %q missing from %v", want, keys)
 			}

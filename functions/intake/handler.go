@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/httpapi"
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/lifecycle"
 	"github.com/partnerleads/pipeline/shared/openapi"
 	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/validation"
@@ -18,8 +20,10 @@ import (
 // handler serves the lead API: partner intake and reads, and the
 // manager's routing explanation and reassignment.
 type handler struct {
-	leads  *intake.Service
-	router *routing.Service
+	leads     *intake.Service
+	router    *routing.Service
+	lifecycle *lifecycle.Service
+	log       *slog.Logger
 }
 
 func routes(h handler) []httpapi.Route {
@@ -30,6 +34,9 @@ func routes(h handler) []httpapi.Route {
 		{Method: http.MethodGet, Pattern: "/v1/leads/{id}", Roles: []auth.Role{auth.RolePartner, auth.RoleRep, auth.RoleManager, auth.RoleAdmin}, Handler: h.get},
 		{Method: http.MethodGet, Pattern: "/v1/leads/{id}/routing", Roles: []auth.Role{auth.RoleManager, auth.RoleAdmin}, Handler: h.routingExplanation},
 		{Method: http.MethodPost, Pattern: "/v1/leads/{id}/assign", Roles: []auth.Role{auth.RoleManager, auth.RoleAdmin}, Handler: h.assign},
+		{Method: http.MethodPost, Pattern: "/v1/leads/{id}/status", Roles: []auth.Role{auth.RoleRep, auth.RoleManager, auth.RoleAdmin}, Handler: h.changeStatus},
+		{Method: http.MethodGet, Pattern: "/v1/leads/{id}/history", Roles: []auth.Role{auth.RolePartner, auth.RoleRep, auth.RoleManager, auth.RoleAdmin}, Handler: h.history},
+		{Method: http.MethodGet, Pattern: "/v1/events", Roles: []auth.Role{auth.RolePartner}, Handler: h.events},
 	}
 }
 
@@ -73,7 +80,10 @@ func (h handler) get(ctx context.Context, r httpapi.Request) (httpapi.Response, 
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, l), nil
+	lifecycle.LogAccess(ctx, h.log, r.Principal, l.ID, "lead")
+	resp := httpapi.JSON(http.StatusOK, l)
+	resp.Headers["ETag"] = etag(l.Version)
+	return resp, nil
 }
 
 type page struct {

@@ -18,6 +18,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/httpapi"
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/intake/intaketest"
+	"github.com/partnerleads/pipeline/shared/lifecycle"
 	"github.com/partnerleads/pipeline/shared/memstore"
 	"github.com/partnerleads/pipeline/shared/routing"
 )
@@ -48,7 +49,8 @@ func newFixture(t testing.TB) *fixture {
 	mint("b", auth.RolePartner, "ptn_b")
 	mint("manager", auth.RoleManager, "")
 	mint("finance", auth.RoleFinance, "")
-	h := handler{leads: intake.NewService(st, intake.DefaultConfig, time.Now), router: routing.NewService(st, st, time.Now, time.Minute)}
+	h := handler{leads: intake.NewService(st, intake.DefaultConfig, time.Now), router: routing.NewService(st, st, time.Now, time.Minute),
+		lifecycle: lifecycle.NewService(st, time.Now), log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	f.router = httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: st}, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	return f
 }

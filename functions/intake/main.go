@@ -14,6 +14,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/dynamo"
 	"github.com/partnerleads/pipeline/shared/httpapi"
 	"github.com/partnerleads/pipeline/shared/intake"
+	"github.com/partnerleads/pipeline/shared/lifecycle"
 	"github.com/partnerleads/pipeline/shared/platform"
 	"github.com/partnerleads/pipeline/shared/routing"
 )
@@ -30,8 +31,10 @@ func main() {
 	db := dynamodb.NewFromConfig(awsCfg)
 	leads, directory := dynamo.NewLeadStore(db, leadsTable), dynamo.NewDirectoryStore(db, directoryTable)
 	h := handler{
-		leads:  intake.NewService(leads, cfg, time.Now),
-		router: routing.NewService(leads, directory, time.Now, 30*time.Second),
+		leads:     intake.NewService(leads, cfg, time.Now),
+		router:    routing.NewService(leads, directory, time.Now, 30*time.Second),
+		lifecycle: lifecycle.NewService(leads, time.Now),
+		log:       log,
 	}
 	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: directory}, Log: log}
 	slog.SetDefault(log)

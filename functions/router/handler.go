@@ -26,7 +26,7 @@ func (h handler) Handle(ctx context.Context, ev events.EventBridgeEvent) error {
 		h.log.ErrorContext(ctx, "malformed event", "eventbridgeId", ev.ID, "detailType", ev.DetailType)
 		return nil
 	}
-	if e.Type != lead.EventLeadCreated {
+	if !needsOwner(e) {
 		return nil
 	}
 	d, routed, err := h.router.Route(ctx, e.LeadID)
@@ -41,4 +41,16 @@ func (h handler) Handle(ctx context.Context, ev events.EventBridgeEvent) error {
 	h.log.InfoContext(ctx, "routed", "eventId", e.ID, "leadId", e.LeadID, "ownerId", d.Chosen,
 		"path", d.Path, "ruleId", d.RuleID, "strategy", d.Strategy, "grade", d.Grade)
 	return nil
+}
+
+// needsOwner: a new lead, or one recycled back to new, must be routed.
+func needsOwner(e lead.Event) bool {
+	if e.Type == lead.EventLeadCreated {
+		return true
+	}
+	var d struct {
+		To lead.Status `json:"to"`
+	}
+	b, _ := json.Marshal(e.Detail)
+	return e.Type == lead.EventLeadStatusChanged && json.Unmarshal(b, &d) == nil && d.To == lead.StatusNew
 }

@@ -51,6 +51,10 @@ func TestRoutesCreatedLeadsOnce(t *testing.T) {
 	if err := deliver(lead.EventLeadAssigned, rc.LeadID); err != nil {
 		t.Fatalf("other event types are ignored: %v", err)
 	}
+	if !needsOwner(lead.Event{Type: lead.EventLeadStatusChanged, Detail: lead.StatusChangedDetail{From: lead.StatusRecycled, To: lead.StatusNew}}) ||
+		needsOwner(lead.Event{Type: lead.EventLeadStatusChanged, Detail: lead.StatusChangedDetail{From: lead.StatusAssigned, To: lead.StatusContacted}}) {
+		t.Fatal("only leads back to new need an owner again")
+	}
 	if err := h.Handle(ctx, lambdaevents.EventBridgeEvent{Detail: json.RawMessage(`"nope"`)}); err != nil {
 		t.Fatalf("malformed events are dropped, not retried: %v", err)
 	}

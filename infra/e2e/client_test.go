@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -25,6 +26,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/dynamo"
 	"github.com/partnerleads/pipeline/shared/openapi"
 	"github.com/partnerleads/pipeline/shared/stackinfo"
+	"github.com/partnerleads/pipeline/shared/storetest"
 )
 
 // api is a client of the deployed stage.
@@ -157,4 +159,49 @@ func lead(tag string) string {
 		"consent":        map[string]any{"lgpd": true},
 	})
 	return b.String()
+}
+
+// routeTo creates n reps and puts a rule for partnerID's leads (after-hours
+// allowed, so the hour of the run does not matter) in front of the current
+// rule set. It returns the reps and the saved rule set's version.
+func (a *api) routeTo(t *testing.T, partnerID string, n int) ([]string, float64) {
+	t.Helper()
+	var reps []string
+	for range n {
+		id := storetest.Unique("rep-")
+		body := fmt.Sprintf(`{"id":%q,"name":"E2E","active":true,"weight":1,"capacity":{"maxOpen":100},
+			"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1,2,3,4,5],"start":"09:00","end":"18:00"}}`, id)
+		if r := a.call(t, "PUT", "/v1/admin/reps/"+id, a.admin, body, nil, true); r.status != 200 {
+			t.Fatalf("put rep: %d %s", r.status, r.raw)
+		}
+		reps = append(reps, id)
+	}
+	rs := map[string]any{"fallbackOwner": "mgr-e2e", "scoring": map[string]any{"gradeA": 80, "gradeB": 40, "completenessPoints": 40}}
+	if cur := a.call(t, "GET", "/v1/admin/routing/rules", a.admin, "", nil, true); cur.status == 200 {
+		rs = cur.body
+		delete(rs, "version")
+	}
+	rule := map[string]any{"id": "e2e-" + partnerID, "when": map[string]any{"partners": []string{partnerID}}, "pool": reps,
+		"strategy": "weighted_round_robin", "allowAfterHours": true}
+	rules, _ := rs["rules"].([]any)
+	rs["rules"] = append([]any{rule}, rules...)
+	body, _ := json.Marshal(rs)
+	saved := a.call(t, "PUT", "/v1/admin/routing/rules", a.admin, string(body), nil, true)
+	if saved.status != 201 {
+		t.Fatalf("save rules: %d %s", saved.status, saved.raw)
+	}
+	return reps, saved.body["version"].(float64)
+}
+
+// waitAssigned polls a lead until it has an owner, for up to 90 s.
+func (a *api) waitAssigned(t *testing.T, id, key string) reply {
+	t.Helper()
+	var got reply
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		if got = a.call(t, "GET", "/v1/leads/"+id, key, "", nil, true); got.body["status"] == "assigned" {
+			return got
+		}
+	}
+	t.Fatalf("lead %s not assigned within 90 s: %s", id, got.raw)
+	return got
 }

@@ -19,20 +19,7 @@ func TestE2ERouting(t *testing.T) {
 	partnerID, key := a.partner(t, "E2E Routing")
 	mgr := a.call(t, "POST", "/v1/admin/keys", a.admin, `{"role":"manager","subjectId":"mgr-e2e","name":"e2e manager"}`, nil, true).body["apiKey"].(string)
 
-	reps := []string{storetest.Unique("rep-a-"), storetest.Unique("rep-b-")}
-	for _, id := range reps {
-		body := fmt.Sprintf(`{"id":%q,"name":"E2E","active":true,"weight":1,"capacity":{"maxOpen":100},
-			"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1,2,3,4,5],"start":"09:00","end":"18:00"}}`, id)
-		if r := a.call(t, "PUT", "/v1/admin/reps/"+id, a.admin, body, nil, true); r.status != 200 {
-			t.Fatalf("put rep: %d %s", r.status, r.raw)
-		}
-	}
-	rules := fmt.Sprintf(`{"fallbackOwner":"mgr-e2e","scoring":{"gradeA":80,"gradeB":40,"completenessPoints":40},
-		"rules":[{"id":"e2e","when":{"partners":[%q]},"pool":[%q,%q],"strategy":"weighted_round_robin","allowAfterHours":true}]}`, partnerID, reps[0], reps[1])
-	saved := a.call(t, "PUT", "/v1/admin/routing/rules", a.admin, rules, nil, true)
-	if saved.status != 201 {
-		t.Fatalf("save rules: %d %s", saved.status, saved.raw)
-	}
+	reps, version := a.routeTo(t, partnerID, 2)
 
 	start := time.Now()
 	created := a.call(t, "POST", "/v1/leads", key, lead(storetest.Unique("rt")), nil, true)
@@ -40,13 +27,7 @@ func TestE2ERouting(t *testing.T) {
 		t.Fatalf("create: %d %s", created.status, created.raw)
 	}
 	id := created.body["id"].(string)
-	var got reply
-	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
-		got = a.call(t, "GET", "/v1/leads/"+id, key, "", nil, true)
-		if got.body["status"] == "assigned" {
-			break
-		}
-	}
+	got := a.waitAssigned(t, id, key)
 	owner, _ := got.body["ownerId"].(string)
 	if got.body["status"] != "assigned" || (owner != reps[0] && owner != reps[1]) || got.body["grade"] == nil || got.body["firstContactDueAt"] == nil {
 		t.Fatalf("lead not assigned to the pool within 90 s: %s", got.raw)
@@ -62,7 +43,7 @@ func TestE2ERouting(t *testing.T) {
 		t.Fatalf("explanation: %d %s", ex.status, ex.raw)
 	}
 	d := ds[0].(map[string]any)
-	if d["chosen"] != owner || d["ruleId"] != "e2e" || d["path"] != "rule" || d["ruleSetVersion"] != saved.body["version"] || len(d["candidates"].([]any)) != 2 {
+	if d["chosen"] != owner || d["ruleId"] != "e2e-"+partnerID || d["path"] != "rule" || d["ruleSetVersion"] != version || len(d["candidates"].([]any)) != 2 {
 		t.Fatalf("explanation does not explain: %s", ex.raw)
 	}
 
@@ -82,7 +63,7 @@ func TestE2ERouting(t *testing.T) {
 		RuleSet json.RawMessage   `json:"ruleSet"`
 		Leads   []json.RawMessage `json:"leads"`
 	}
-	sim.RuleSet = json.RawMessage(rules)
+	sim.RuleSet = a.call(t, "GET", "/v1/admin/routing/rules", mgr, "", nil, true).raw
 	for range 4 {
 		sim.Leads = append(sim.Leads, json.RawMessage(intaketest.ValidBody))
 	}

@@ -73,7 +73,7 @@ func problemFor(err error) (Problem, bool) {
 		return problem(http.StatusConflict, "already-registered", "Already registered", "this lead is already registered and protected for another partner"), true
 	case errors.Is(err, intake.ErrIdempotencyMismatch):
 		return problem(http.StatusUnprocessableEntity, "idempotency-key-reused", "Idempotency-Key reused", "this Idempotency-Key was used with a different request body"), true
-	case errors.Is(err, intake.ErrInvalidCursor):
+	case errors.Is(err, lead.ErrInvalidCursor):
 		return problem(http.StatusBadRequest, "invalid-cursor", "Invalid cursor", "use the cursor of a previous page unchanged"), true
 	case errors.Is(err, intake.ErrBodyTooLarge):
 		return problem(http.StatusRequestEntityTooLarge, "body-too-large", "Request body too large", "the body exceeds the size limit"), true
@@ -83,11 +83,19 @@ func problemFor(err error) (Problem, bool) {
 		return problem(http.StatusForbidden, "forbidden", "Forbidden", "this key's role may not do this"), true
 	case errors.Is(err, lead.ErrNotFound), errors.Is(err, auth.ErrKeyNotFound), errors.Is(err, admin.ErrPartnerNotFound):
 		return problem(http.StatusNotFound, "not-found", "Not found", ""), true
+	case errors.Is(err, lead.ErrVersionConflict):
+		return problem(http.StatusConflict, "version-conflict", "The lead changed", "someone changed this lead since the version you sent; read it again"), true
+	case errors.Is(err, lead.ErrReasonRequired):
+		p := problem(http.StatusUnprocessableEntity, "validation-error", "The request has invalid fields", err.Error())
+		p.Errors = []validation.FieldError{{Field: "reason", Code: "required", Message: err.Error()}}
+		return p, true
+	case errors.Is(err, lead.ErrAssignThroughRouting):
+		return problem(http.StatusConflict, "invalid-transition", "Transition not allowed", err.Error()), true
 	case errors.Is(err, routing.ErrNotReassignable):
 		return problem(http.StatusConflict, "not-reassignable", "Not reassignable", err.Error()), true
 	case errors.Is(err, routing.ErrNoRuleSet):
 		return problem(http.StatusConflict, "no-rule-set", "No routing rules", "save a rule set with PUT /v1/admin/routing/rules first"), true
-	case errors.Is(err, lead.ErrVersionConflict), errors.Is(err, auth.ErrKeyRevoked), errors.Is(err, routing.ErrRuleSetVersionTaken):
+	case errors.Is(err, auth.ErrKeyRevoked), errors.Is(err, routing.ErrRuleSetVersionTaken):
 		return problem(http.StatusConflict, "conflict", "Conflict", err.Error()), true
 	}
 	return problem(http.StatusInternalServerError, "internal", "Internal error", "the request could not be completed; it is safe to retry with the same Idempotency-Key"), false

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/lifecycle"
+	"github.com/partnerleads/pipeline/shared/validation"
+)
+
+// etag is a lead version as an entity tag, for If-Match.
+func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+// ifMatch reads If-Match ("3" or W/"3"); 0 when absent.
+func ifMatch(r httpapi.Request) (int64, error) {
+	h := strings.TrimSpace(r.Header("If-Match"))
+	if h == "" {
+		return 0, nil
+	}
+	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
+	if err != nil || v < 1 {
+		return 0, httpapi.BadRequest("invalid-if-match", "Invalid If-Match", `send the lead's version as If-Match: "3"`)
+	}
+	return v, nil
+}
+
+// changeStatus answers POST /v1/leads/{id}/status.
+func (h handler) changeStatus(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	if err := r.RequireJSON(); err != nil {
+		return httpapi.Response{}, err
+	}
+	version, err := ifMatch(r)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	body, err := r.Body(8 << 10)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	var in struct {
+		Status         string     `json:"status"`
+		Reason         string     `json:"reason"`
+		Note           string     `json:"note"`
+		NextFollowUpAt *time.Time `json:"nextFollowUpAt"`
+		Version        int64      `json:"version"`
+	}
+	if err := validation.Decode(body, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	var ve validation.Error
+	to, err := lead.ParseStatus(in.Status)
+	if err != nil {
+		ve.Add("status", "invalid_enum", "is not a lifecycle status")
+	}
+	if len(in.Reason) > 500 || len(in.Note) > 2000 {
+		ve.Add("reason", "too_long", "reason at most 500 characters, note at most 2000")
+	}
+	if in.Version != 0 && version != 0 && in.Version != version {
+		ve.Add("version", "mismatch", "differs from If-Match")
+	}
+	if err := ve.OrNil(); err != nil {
+		return httpapi.Response{}, err
+	}
+	if version == 0 {
+		version = in.Version
+	}
+	l, err := h.lifecycle.ChangeStatus(ctx, r.Principal, r.Params["id"], lifecycle.Request{
+		To: to, Reason: strings.TrimSpace(in.Reason), Note: in.Note, FollowUpAt: in.NextFollowUpAt, IfMatch: version,
+	})
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	resp := httpapi.JSON(http.StatusOK, map[string]any{"id": l.ID, "status": l.Status, "version": l.Version, "updatedAt": l.UpdatedAt})
+	resp.Headers["ETag"] = etag(l.Version)
+	return resp, nil
+}
+
+// history answers GET /v1/leads/{id}/history.
+func (h handler) history(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	hist, err := h.lifecycle.History(ctx, r.Principal, r.Params["id"], h.log)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, hist), nil
+}
+
+// events answers GET /v1/events: the partner's own events, oldest first.
+func (h handler) events(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	limit := 100
+	if s := r.Query("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 500 {
+			return httpapi.Response{}, validation.Field("limit", "out_of_range", "must be a whole number from 1 to 500")
+		}
+		limit = n
+	}
+	page, err := h.lifecycle.Feed(ctx, r.Principal, r.Query("after"), limit)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if page.Events == nil {
+		page.Events = []lead.Event{}
+	}
+	return httpapi.JSON(http.StatusOK, page), nil
+}

@@ -1,0 +1,94 @@
+//go:build emulator
+
+package e2e
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/partnerleads/pipeline/shared/storetest"
+)
+
+// Status changes through the API, the two views of the audit trail, and the
+// partner's catch-up feed; partners never reach another partner's trail.
+func TestE2ELifecycle(t *testing.T) {
+	a := newAPI(t)
+	partnerID, key := a.partner(t, "E2E Lifecycle")
+	a.routeTo(t, partnerID, 1)
+	_, otherKey := a.partner(t, "E2E Lifecycle Other")
+	mgr := a.call(t, "POST", "/v1/admin/keys", a.admin, `{"role":"manager","subjectId":"mgr-e2e-lc","name":"m"}`, nil, true).body["apiKey"].(string)
+
+	created := a.call(t, "POST", "/v1/leads", key, lead(storetest.Unique("lc")), nil, true)
+	id := created.body["id"].(string)
+	l := a.waitAssigned(t, id, mgr)
+	if l.header.Get("ETag") == "" {
+		t.Fatalf("no ETag: %v", l.header)
+	}
+	tag := l.header.Get("ETag")
+
+	if r := a.call(t, "POST", "/v1/leads/"+id+"/status", key, `{"status":"contacted"}`, nil, true); r.status != 403 {
+		t.Fatalf("a partner changed a status: %d", r.status)
+	}
+	moved := a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, `{"status":"contacted","note":"called, internal remark"}`, map[string]string{"If-Match": tag}, true)
+	if moved.status != 200 || moved.body["status"] != "contacted" {
+		t.Fatalf("status change: %d %s", moved.status, moved.raw)
+	}
+	stale := a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, `{"status":"qualified"}`, map[string]string{"If-Match": tag}, true)
+	if stale.status != 409 || stale.problemType() != "version-conflict" {
+		t.Fatalf("stale If-Match: %d %s", stale.status, stale.raw)
+	}
+	if r := a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, `{"status":"won"}`, nil, true); r.status != 409 || r.problemType() != "invalid-transition" {
+		t.Fatalf("contacted → won: %d %s", r.status, r.raw)
+	}
+	if r := a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, `{"status":"lost"}`, nil, true); r.status != 422 {
+		t.Fatalf("lost without a reason: %d %s", r.status, r.raw)
+	}
+	if r := a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, `{"status":"lost","reason":"no budget"}`, map[string]string{"If-Match": moved.header.Get("ETag")}, true); r.status != 200 {
+		t.Fatalf("close: %d %s", r.status, r.raw)
+	}
+
+	ph := a.call(t, "GET", "/v1/leads/"+id+"/history", key, "", nil, true)
+	pv, _ := ph.body["partnerView"].([]any)
+	if ph.status != 200 || len(pv) != 4 || ph.body["entries"] != nil || strings.Contains(string(ph.raw), "internal remark") || strings.Contains(string(ph.raw), "mgr-e2e-lc") {
+		t.Fatalf("partner view: %s", ph.raw)
+	}
+	ih := a.call(t, "GET", "/v1/leads/"+id+"/history", mgr, "", nil, true)
+	if ih.status != 200 || ih.body["brokenAt"] != float64(-1) || !strings.Contains(string(ih.raw), "internal remark") {
+		t.Fatalf("internal view: %s", ih.raw)
+	}
+	if r := a.call(t, "GET", "/v1/leads/"+id+"/history", otherKey, "", nil, true); r.status != 404 {
+		t.Fatalf("another partner reads the history: %d", r.status)
+	}
+
+	var types []string
+	after := ""
+	for range 10 {
+		path := "/v1/events?limit=2"
+		if after != "" {
+			path += "&after=" + url.QueryEscape(after)
+		}
+		f := a.call(t, "GET", path, key, "", nil, true)
+		for _, e := range f.body["events"].([]any) {
+			ev := e.(map[string]any)
+			if ev["leadId"] == id {
+				types = append(types, fmt.Sprint(ev["type"]))
+			}
+		}
+		next, _ := f.body["next"].(string)
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	if strings.Join(types, ",") != "lead.created,lead.assigned,lead.status_changed,lead.status_changed" {
+		t.Fatalf("feed for the lead: %v", types)
+	}
+	if f := a.call(t, "GET", "/v1/events", otherKey, "", nil, true); strings.Contains(string(f.raw), id) {
+		t.Fatal("another partner's feed shows the lead")
+	}
+	if r := a.call(t, "GET", "/v1/events", mgr, "", nil, true); r.status != 403 {
+		t.Fatalf("the feed is for partners: %d", r.status)
+	}
+}
