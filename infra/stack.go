@@ -137,6 +137,8 @@ func httpAPI(stack awscdk.Stack, intakeFn, adminFn awslambda.IFunction) awsapiga
 	route("/v1/leads/{id}/status", intake, awsapigatewayv2.HttpMethod_POST)
 	route("/v1/leads/{id}/history", intake, awsapigatewayv2.HttpMethod_GET)
 	route("/v1/events", intake, awsapigatewayv2.HttpMethod_GET)
+	route("/v1/leads/bulk-status", intake, awsapigatewayv2.HttpMethod_POST)
+	route("/v1/integrations/{crm}/status", intake, awsapigatewayv2.HttpMethod_POST)
 	route("/v1/admin/{proxy+}", adminI, awsapigatewayv2.HttpMethod_ANY)
 	return api
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/admin"
 	"github.com/partnerleads/pipeline/shared/auth"
 	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/lifecycle"
 	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/validation"
 )
@@ -16,9 +17,10 @@ const maxBody = 4 << 10
 // handler serves partner, key and routing administration; every route is
 // admin-only except the routing reads, which managers may use too.
 type handler struct {
-	admin   admin.Service
-	routing routing.Admin
-	recent  routing.RecentLeads
+	admin    admin.Service
+	routing  routing.Admin
+	recent   routing.RecentLeads
+	mappings lifecycle.MappingStore
 }
 
 func routes(h handler) []httpapi.Route {
@@ -27,6 +29,8 @@ func routes(h handler) []httpapi.Route {
 	return []httpapi.Route{
 		{Method: http.MethodGet, Pattern: "/v1/admin/reps", Roles: managers, Handler: h.listReps},
 		{Method: http.MethodPut, Pattern: "/v1/admin/reps/{id}", Roles: only, Handler: h.putRep},
+		{Method: http.MethodGet, Pattern: "/v1/admin/crm/{crm}/mapping", Roles: managers, Handler: h.getCRMMapping},
+		{Method: http.MethodPut, Pattern: "/v1/admin/crm/{crm}/mapping", Roles: only, Handler: h.putCRMMapping},
 		{Method: http.MethodGet, Pattern: "/v1/admin/teams", Roles: managers, Handler: h.listTeams},
 		{Method: http.MethodPut, Pattern: "/v1/admin/teams/{id}", Roles: only, Handler: h.putTeam},
 		{Method: http.MethodGet, Pattern: "/v1/admin/calendars", Roles: managers, Handler: h.listCalendars},

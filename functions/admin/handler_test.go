@@ -26,7 +26,7 @@ func TestAdminRoutes(t *testing.T) {
 	_ = st.PutKey(ctx, adminKey)
 	_ = st.PutKey(ctx, mgrKey)
 	authn := auth.Authenticator{Keys: st}
-	r := httpapi.Router{Routes: routes(handler{admin: admin.Service{Partners: st, Keys: st, Now: time.Now}, routing: routing.Admin{Store: st}}), Auth: authn, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	r := httpapi.Router{Routes: routes(handler{admin: admin.Service{Partners: st, Keys: st, Now: time.Now}, routing: routing.Admin{Store: st}, mappings: st}), Auth: authn, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	do := func(method, path, token, body string) (int, map[string]any) {
 		ev := lambdaevents.APIGatewayV2HTTPRequest{RawPath: path, Body: body,
 			Headers: map[string]string{"authorization": "Bearer " + token, "content-type": "application/json"}}

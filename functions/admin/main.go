@@ -25,9 +25,10 @@ func main() {
 	db := dynamodb.NewFromConfig(awsCfg)
 	dir, leads := dynamo.NewDirectoryStore(db, directoryTable), dynamo.NewLeadStore(db, leadsTable)
 	h := handler{
-		admin:   admin.Service{Partners: dir, Keys: dir, Now: time.Now},
-		routing: routing.Admin{Store: dir},
-		recent:  dynamo.RecentLeads{Leads: leads, Directory: dir},
+		admin:    admin.Service{Partners: dir, Keys: dir, Now: time.Now},
+		routing:  routing.Admin{Store: dir},
+		recent:   dynamo.RecentLeads{Leads: leads, Directory: dir},
+		mappings: dir,
 	}
 	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: dir}, Log: log}
 	lambda.Start(router.Handle)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/lifecycle"
 	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/validation"
 )
@@ -135,4 +136,36 @@ func (h handler) listTeams(ctx context.Context, _ httpapi.Request) (httpapi.Resp
 		ts = []routing.Team{}
 	}
 	return httpapi.JSON(http.StatusOK, map[string]any{"items": ts}), nil
+}
+
+func (h handler) putCRMMapping(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	if err := r.RequireJSON(); err != nil {
+		return httpapi.Response{}, err
+	}
+	body, err := r.Body(64 << 10)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	var m lifecycle.CRMMapping
+	if err := validation.Decode(body, &m); err != nil {
+		return httpapi.Response{}, err
+	}
+	if m.CRM != r.Params["crm"] {
+		return httpapi.Response{}, validation.Field("crm", "mismatch", "must equal the CRM in the path")
+	}
+	if err := m.Validate(); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := h.mappings.PutCRMMapping(ctx, m); err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, m), nil
+}
+
+func (h handler) getCRMMapping(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	m, err := h.mappings.CRMMapping(ctx, r.Params["crm"])
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, m), nil
 }

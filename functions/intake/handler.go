@@ -23,6 +23,7 @@ type handler struct {
 	leads     *intake.Service
 	router    *routing.Service
 	lifecycle *lifecycle.Service
+	mappings  lifecycle.MappingStore
 	log       *slog.Logger
 }
 
@@ -31,6 +32,8 @@ func routes(h handler) []httpapi.Route {
 		{Method: http.MethodGet, Pattern: "/v1/openapi.json", Handler: h.openAPI},
 		{Method: http.MethodPost, Pattern: "/v1/leads", Roles: []auth.Role{auth.RolePartner}, Handler: h.create},
 		{Method: http.MethodGet, Pattern: "/v1/leads", Roles: []auth.Role{auth.RolePartner, auth.RoleManager, auth.RoleAdmin}, Handler: h.list},
+		{Method: http.MethodPost, Pattern: "/v1/leads/bulk-status", Roles: []auth.Role{auth.RoleRep, auth.RoleManager, auth.RoleAdmin}, Handler: h.bulkStatus},
+		{Method: http.MethodPost, Pattern: "/v1/integrations/{crm}/status", Roles: []auth.Role{auth.RoleManager, auth.RoleAdmin}, Handler: h.crmSync},
 		{Method: http.MethodGet, Pattern: "/v1/leads/{id}", Roles: []auth.Role{auth.RolePartner, auth.RoleRep, auth.RoleManager, auth.RoleAdmin}, Handler: h.get},
 		{Method: http.MethodGet, Pattern: "/v1/leads/{id}/routing", Roles: []auth.Role{auth.RoleManager, auth.RoleAdmin}, Handler: h.routingExplanation},
 		{Method: http.MethodPost, Pattern: "/v1/leads/{id}/assign", Roles: []auth.Role{auth.RoleManager, auth.RoleAdmin}, Handler: h.assign},

@@ -50,7 +50,7 @@ func newFixture(t testing.TB) *fixture {
 	mint("manager", auth.RoleManager, "")
 	mint("finance", auth.RoleFinance, "")
 	h := handler{leads: intake.NewService(st, intake.DefaultConfig, time.Now), router: routing.NewService(st, st, time.Now, time.Minute),
-		lifecycle: lifecycle.NewService(st, time.Now), log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+		lifecycle: lifecycle.NewService(st, time.Now), mappings: st, log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	f.router = httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: st}, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	return f
 }

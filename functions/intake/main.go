@@ -34,6 +34,7 @@ func main() {
 		leads:     intake.NewService(leads, cfg, time.Now),
 		router:    routing.NewService(leads, directory, time.Now, 30*time.Second),
 		lifecycle: lifecycle.NewService(leads, time.Now),
+		mappings:  directory,
 		log:       log,
 	}
 	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: directory}, Log: log}

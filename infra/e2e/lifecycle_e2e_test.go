@@ -92,3 +92,33 @@ func TestE2ELifecycle(t *testing.T) {
 		t.Fatalf("the feed is for partners: %d", r.status)
 	}
 }
+
+// Bulk CSV updates and an external CRM's status sync, through the API.
+func TestE2EBulkAndCRMSync(t *testing.T) {
+	a := newAPI(t)
+	partnerID, key := a.partner(t, "E2E Bulk")
+	a.routeTo(t, partnerID, 1)
+	mgr := a.call(t, "POST", "/v1/admin/keys", a.admin, `{"role":"manager","subjectId":"crm-sync","name":"CRM integration"}`, nil, true).body["apiKey"].(string)
+	var ids []string
+	for range 2 {
+		id := a.call(t, "POST", "/v1/leads", key, lead(storetest.Unique("bk")), nil, true).body["id"].(string)
+		a.waitAssigned(t, id, key)
+		ids = append(ids, id)
+	}
+	csv := "leadId,status,reason\n" + ids[0] + ",contacted,\n" + ids[1] + ",junk,duplicate of a CRM contact\n01NOPE0000000000000000000,contacted,\n"
+	r := a.call(t, "POST", "/v1/leads/bulk-status", mgr, csv, map[string]string{"Content-Type": "text/csv"}, true)
+	if r.status != 200 || r.body["succeeded"] != float64(2) || r.body["failed"] != float64(1) {
+		t.Fatalf("bulk: %d %s", r.status, r.raw)
+	}
+	mapping := `{"crm":"hubspot","statuses":{"qualifiedtobuy":"qualified","closedwon":"won","closedlost":"lost"}}`
+	if r := a.call(t, "PUT", "/v1/admin/crm/hubspot/mapping", a.admin, mapping, nil, true); r.status != 200 {
+		t.Fatalf("mapping: %d %s", r.status, r.raw)
+	}
+	s := a.call(t, "POST", "/v1/integrations/hubspot/status", mgr, `{"leadId":"`+ids[0]+`","status":"closedwon"}`, nil, true)
+	if s.status != 200 || s.body["status"] != "won" || len(s.body["steps"].([]any)) != 3 {
+		t.Fatalf("sync: %d %s", s.status, s.raw)
+	}
+	if r := a.call(t, "POST", "/v1/integrations/hubspot/status", mgr, `{"leadId":"`+ids[0]+`","status":"somethingelse"}`, nil, true); r.status != 422 {
+		t.Fatalf("unmapped: %d %s", r.status, r.raw)
+	}
+}

@@ -10,10 +10,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partnerleads/pipeline/shared/lifecycle"
 	"github.com/partnerleads/pipeline/shared/routing"
 )
 
-var _ routing.ConfigStore = (*DirectoryStore)(nil)
+var (
+	_ routing.ConfigStore    = (*DirectoryStore)(nil)
+	_ lifecycle.MappingStore = (*DirectoryStore)(nil)
+)
 
 // Reps are REP#<id> documents; rule sets are RULESET / V#<version, 6 digits>
 // items, newest read first.
@@ -112,4 +116,19 @@ func (st *DirectoryStore) PutTeam(ctx context.Context, t routing.Team) error {
 
 func (st *DirectoryStore) Teams(ctx context.Context) ([]routing.Team, error) {
 	return listType(ctx, st, "TEAM", decodeDoc[routing.Team])
+}
+
+func (st *DirectoryStore) PutCRMMapping(ctx context.Context, m lifecycle.CRMMapping) error {
+	return st.putDoc(ctx, "CRMMAP", m.CRM, m)
+}
+
+func (st *DirectoryStore) CRMMapping(ctx context.Context, crm string) (lifecycle.CRMMapping, error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key("CRMMAP#"+crm, "CRMMAP")})
+	if err != nil {
+		return lifecycle.CRMMapping{}, fmt.Errorf("get CRM mapping %s: %w", crm, err)
+	}
+	if out.Item == nil {
+		return lifecycle.CRMMapping{}, lifecycle.ErrNoMapping
+	}
+	return decodeDoc[lifecycle.CRMMapping](out.Item)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/auth"
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/lifecycle"
 	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/validation"
 )
@@ -42,6 +43,13 @@ func (e *routeProblem) Error() string { return e.p.Title }
 
 func edgeError(status int, slug, title, detail string) error {
 	return &routeProblem{problem(status, slug, title, detail)}
+}
+
+// ProblemFor is the problem an error answers with; bulk endpoints use it to
+// report each row the same way a single request would be answered.
+func ProblemFor(err error) Problem {
+	p, _ := problemFor(err)
+	return p
 }
 
 // problemFor maps an error to its problem. It is the only such mapping.
@@ -91,6 +99,8 @@ func problemFor(err error) (Problem, bool) {
 		return p, true
 	case errors.Is(err, lead.ErrAssignThroughRouting):
 		return problem(http.StatusConflict, "invalid-transition", "Transition not allowed", err.Error()), true
+	case errors.Is(err, lifecycle.ErrNoMapping):
+		return problem(http.StatusConflict, "no-crm-mapping", "No status mapping", "save one with PUT /v1/admin/crm/{crm}/mapping first"), true
 	case errors.Is(err, routing.ErrNotReassignable):
 		return problem(http.StatusConflict, "not-reassignable", "Not reassignable", err.Error()), true
 	case errors.Is(err, routing.ErrNoRuleSet):

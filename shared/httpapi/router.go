@@ -60,9 +60,14 @@ func (r Request) Body(limit int) ([]byte, error) {
 func (r Request) RequireJSON() error {
 	ct := strings.ToLower(strings.TrimSpace(strings.Split(r.Header("Content-Type"), ";")[0]))
 	if ct != "application/json" {
-		return edgeError(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type", "send the body as application/json")
+		return UnsupportedMediaType("send the body as application/json")
 	}
 	return nil
+}
+
+// UnsupportedMediaType is a 415 problem.
+func UnsupportedMediaType(detail string) error {
+	return edgeError(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type", detail)
 }
 
 // Response is a route's successful answer.

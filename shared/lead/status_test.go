@@ -127,3 +127,29 @@ func TestChangeStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestPathTo(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		from, to Status
+		want     []Status
+	}{
+		{StatusContacted, StatusWon, []Status{StatusQualified, StatusProposal, StatusWon}},
+		{StatusAssigned, StatusLost, []Status{StatusLost}},
+		{StatusProposal, StatusProposal, []Status{}},
+		{StatusWon, StatusLost, nil},
+		{StatusNew, StatusContacted, nil}, // needs an owner first
+	}
+	for _, tt := range tests {
+		got := tt.from.PathTo(tt.to)
+		if (got == nil) != (tt.want == nil) || len(got) != len(tt.want) {
+			t.Errorf("%s → %s: %v, want %v", tt.from, tt.to, got, tt.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != tt.want[i] {
+				t.Errorf("%s → %s: %v, want %v", tt.from, tt.to, got, tt.want)
+			}
+		}
+	}
+}

@@ -9,7 +9,10 @@ import (
 	"github.com/partnerleads/pipeline/shared/lifecycle"
 )
 
-var _ lifecycle.Store = (*Store)(nil)
+var (
+	_ lifecycle.Store        = (*Store)(nil)
+	_ lifecycle.MappingStore = (*Store)(nil)
+)
 
 // record adds a lead version's event to its partner's feed; callers hold mu.
 func (s *Store) record(l lead.Lead, change lead.Entry) {
@@ -67,4 +70,21 @@ func (s *Store) Feed(_ context.Context, partnerID, after string, limit int) (lif
 		page.Events = append(page.Events, ev)
 	}
 	return page, nil
+}
+
+func (s *Store) PutCRMMapping(_ context.Context, m lifecycle.CRMMapping) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.crm[m.CRM] = m
+	return nil
+}
+
+func (s *Store) CRMMapping(_ context.Context, crm string) (lifecycle.CRMMapping, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.crm[crm]
+	if !ok {
+		return lifecycle.CRMMapping{}, lifecycle.ErrNoMapping
+	}
+	return m, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/auth"
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/lifecycle"
 	"github.com/partnerleads/pipeline/shared/routing"
 )
 
@@ -35,6 +36,7 @@ type Store struct {
 	calendars map[string]routing.CalendarDef
 	teams     map[string]routing.Team
 	feeds     map[string][]lead.Event // by partner, in feed order
+	crm       map[string]lifecycle.CRMMapping
 }
 
 var (
@@ -53,7 +55,7 @@ func New() *Store {
 		open: map[string]int{}, days: map[[2]string]int{}, pointers: map[string]int64{},
 		decisions: map[string][]routing.Decision{}, reps: map[string]routing.Rep{},
 		calendars: map[string]routing.CalendarDef{}, teams: map[string]routing.Team{},
-		feeds: map[string][]lead.Event{},
+		feeds: map[string][]lead.Event{}, crm: map[string]lifecycle.CRMMapping{},
 	}
 }
 

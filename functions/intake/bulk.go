@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/lifecycle"
+	"github.com/partnerleads/pipeline/shared/validation"
+)
+
+// bulkRow is a row of a bulk update, as JSON or as a CSV line with the
+// header leadId,status[,reason][,note][,version].
+type bulkRow struct {
+	LeadID         string     `json:"leadId"`
+	Status         string     `json:"status"`
+	Reason         string     `json:"reason,omitempty"`
+	Note           string     `json:"note,omitempty"`
+	NextFollowUpAt *time.Time `json:"nextFollowUpAt,omitempty"`
+	Version        int64      `json:"version,omitempty"`
+}
+
+type rowReport struct {
+	Row     int              `json:"row"`
+	LeadID  string           `json:"leadId"`
+	OK      bool             `json:"ok"`
+	Status  lead.Status      `json:"status,omitempty"`
+	Version int64            `json:"version,omitempty"`
+	Problem *httpapi.Problem `json:"problem,omitempty"`
+}
+
+// bulkStatus answers POST /v1/leads/bulk-status: every row is tried on its
+// own and reported, for teams moving from spreadsheets.
+func (h handler) bulkStatus(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	body, err := r.Body(1 << 20)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	var in []bulkRow
+	switch ct := strings.ToLower(strings.TrimSpace(strings.Split(r.Header("Content-Type"), ";")[0])); ct {
+	case "application/json":
+		if err := validation.Decode(body, &in); err != nil {
+			return httpapi.Response{}, err
+		}
+	case "text/csv":
+		if in, err = parseCSV(body); err != nil {
+			return httpapi.Response{}, err
+		}
+	default:
+		return httpapi.Response{}, httpapi.UnsupportedMediaType("send a JSON array or text/csv")
+	}
+	rows := make([]lifecycle.Row, len(in))
+	pre := make([]error, len(in))
+	for i, x := range in {
+		to, err := lead.ParseStatus(x.Status)
+		if err != nil {
+			pre[i] = validation.Field("status", "invalid_enum", "%q is not a lifecycle status", x.Status)
+		}
+		rows[i] = lifecycle.Row{LeadID: strings.TrimSpace(x.LeadID), Request: lifecycle.Request{
+			To: to, Reason: strings.TrimSpace(x.Reason), Note: x.Note, FollowUpAt: x.NextFollowUpAt, IfMatch: x.Version}}
+	}
+	results, err := h.lifecycle.Bulk(ctx, r.Principal, rows)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	out := make([]rowReport, len(results))
+	failed := 0
+	for i, res := range results {
+		if pre[i] != nil {
+			res.Err = pre[i]
+		}
+		out[i] = rowReport{Row: res.Row, LeadID: res.LeadID, OK: res.Err == nil, Status: res.Status, Version: res.Version}
+		if res.Err != nil {
+			p := httpapi.ProblemFor(res.Err)
+			out[i].Problem, out[i].Status, out[i].Version = &p, "", 0
+			failed++
+		}
+	}
+	return httpapi.JSON(http.StatusOK, map[string]any{"rows": len(out), "succeeded": len(out) - failed, "failed": failed, "results": out}), nil
+}
+
+func parseCSV(body []byte) ([]bulkRow, error) {
+	cr := csv.NewReader(bytes.NewReader(body))
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, validation.Field("csv", "malformed_csv", "the first line must be a header such as leadId,status,reason,note,version")
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
+	}
+	if _, ok := col["leadId"]; !ok {
+		return nil, validation.Field("csv", "missing_column", "the header needs leadId and status")
+	}
+	if _, ok := col["status"]; !ok {
+		return nil, validation.Field("csv", "missing_column", "the header needs leadId and status")
+	}
+	get := func(rec []string, name string) string {
+		if i, ok := col[name]; ok && i < len(rec) {
+			return rec[i]
+		}
+		return ""
+	}
+	var rows []bulkRow
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, validation.Field("csv", "malformed_csv", "line %d: %v", line, err)
+		}
+		row := bulkRow{LeadID: get(rec, "leadId"), Status: get(rec, "status"), Reason: get(rec, "reason"), Note: get(rec, "note")}
+		if v := get(rec, "version"); v != "" {
+			if row.Version, err = strconv.ParseInt(v, 10, 64); err != nil {
+				return nil, validation.Field("csv", "malformed_csv", "line %d: version must be a whole number", line)
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// crmSync answers POST /v1/integrations/{crm}/status: an external CRM
+// reports a lead's status in its own words.
+func (h handler) crmSync(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	if err := r.RequireJSON(); err != nil {
+		return httpapi.Response{}, err
+	}
+	body, err := r.Body(8 << 10)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	var in struct {
+		LeadID string `json:"leadId"`
+		Status string `json:"status"`
+		Reason string `json:"reason"`
+	}
+	if err := validation.Decode(body, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	m, err := h.mappings.CRMMapping(ctx, r.Params["crm"])
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	res, err := h.lifecycle.Sync(ctx, r.Principal, m, in.LeadID, in.Status, in.Reason)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, map[string]any{"leadId": res.Lead.ID, "status": res.Lead.Status, "version": res.Lead.Version, "steps": res.Steps}), nil
+}
