@@ -14,7 +14,7 @@ LOCAL      := $(ROOT)/.local
 VENV       := $(ROOT)/localstack/.venv
 NODE_BIN   := $(ROOT)/localstack/node_modules/.bin
 HOST_ARCH  := $(shell go env GOARCH)
-FUNCTIONS  := intake admin publisher router hello
+FUNCTIONS  := intake admin publisher router notifier hello
 ENDPOINT   := http://127.0.0.1:4566
 OUTPUTS    := $(LOCAL)/outputs.json
 STACK      := PartnerLeads
@@ -25,6 +25,9 @@ LOCAL_ENV := AWS_ENDPOINT_URL=$(ENDPOINT) AWS_ENDPOINT_URL_S3=$(ENDPOINT) \
 	AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 \
 	STACK_OUTPUTS=$(OUTPUTS)
 CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 CDK_DISABLE_VERSION_CHECK=1 CDK_CLI_NOTICES=false
+# Local deploys: the host's architecture, webhooks to a receiver on 127.0.0.1
+# allowed, and a webhook retry schedule in seconds instead of hours.
+LOCAL_CONTEXT := -c arch=$(HOST_ARCH) -c local=true -c retryBaseSeconds=1 -c retryCapSeconds=3 -c retryMaxAgeSeconds=600
 
 .PHONY: help deps build synth up deploy-local run simulate test test-unit test-emulator bench lint fuzz deploy stop clean
 
@@ -76,8 +79,8 @@ up: deps ## start the emulator on 127.0.0.1:4566
 
 deploy-local: deps $(LOCAL)/bin/infra up ## build for this host and deploy the stack onto the emulator
 	$(MAKE) --no-print-directory build ARCH=$(HOST_ARCH)
-	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal bootstrap -c arch=$(HOST_ARCH) --quiet >/dev/null
-	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal deploy $(STACK) -c arch=$(HOST_ARCH) \
+	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal bootstrap $(LOCAL_CONTEXT) --quiet >/dev/null
+	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal deploy $(STACK) $(LOCAL_CONTEXT) \
 	  --require-approval never --progress events --method=direct --outputs-file $(OUTPUTS)
 	@echo "==> deployed $(STACK) (outputs in .local/outputs.json)"
 
@@ -117,7 +120,7 @@ test-emulator: deploy-local ## adapter and end-to-end tests against the deployed
 
 bench: deploy-local ## run every benchmark and print one markdown report (also written into README.md)
 	@echo "==> deploying the hello-world baseline stack"
-	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal deploy PartnerLeadsBench -c arch=$(HOST_ARCH) \
+	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal deploy PartnerLeadsBench $(LOCAL_CONTEXT) \
 	  --require-approval never --method=direct >/dev/null 2>&1
 	$(LOCAL_ENV) go run ./shared/cmd/benchreport -build $(LOCAL)/build/$(HOST_ARCH) -readme README.md
 

@@ -23,6 +23,20 @@ type Config struct {
 	IdempotencyTTLHours  string
 	// LogRetentionDays for every function's log group.
 	LogRetentionDays float64
+	// Local marks a deploy onto the emulator: webhooks may then target
+	// http://127.0.0.1 (a receiver on this machine). Never set it for AWS.
+	Local bool
+	// SenderEmail is the SES identity notifications are sent from.
+	SenderEmail string
+	// Webhook retry schedule (seconds): first wait, longest wait, give up after.
+	RetryBaseSeconds, RetryCapSeconds, RetryMaxAgeSeconds string
+}
+
+func (c Config) localMode() string {
+	if c.Local {
+		return "true"
+	}
+	return "false"
 }
 
 // ConfigFromContext reads and checks the context, panicking (as CDK apps
@@ -40,6 +54,11 @@ func ConfigFromContext(scope constructs.Construct) Config {
 		ProtectionWindowDays: get("protectionWindowDays", "90"),
 		IdempotencyTTLHours:  get("idempotencyTtlHours", "48"),
 		LogRetentionDays:     30,
+		Local:                get("local", "false") == "true",
+		SenderEmail:          get("senderEmail", "notifications@partner-leads.example"),
+		RetryBaseSeconds:     get("retryBaseSeconds", "30"),
+		RetryCapSeconds:      get("retryCapSeconds", "21600"),
+		RetryMaxAgeSeconds:   get("retryMaxAgeSeconds", "259200"),
 	}
 	if c.Arch != "arm64" && c.Arch != "amd64" {
 		panic(fmt.Sprintf("context arch=%q: want arm64 or amd64", c.Arch))

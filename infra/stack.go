@@ -55,6 +55,11 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 		Detail:     &map[string]any{"detail": map[string]any{"to": []string{string(lead.StatusNew)}}},
 	})
 
+	queue := notifications(stack, cfg, bus, leads, directory)
+	adminFn.AddEnvironment(jsii.String("QUEUE_URL"), queue.QueueUrl(), nil)
+	adminFn.AddEnvironment(jsii.String("LOCAL_MODE"), jsii.String(cfg.localMode()), nil)
+	queue.GrantSendMessages(adminFn) // replays
+
 	api := httpAPI(stack, intakeFn, adminFn)
 
 	out := func(name string, v *string) {
@@ -65,6 +70,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	out("LeadsTableName", leads.TableName())
 	out("DirectoryTableName", directory.TableName())
 	out("EventBusName", bus.EventBusName())
+	out("NotificationQueueUrl", queue.QueueUrl())
 	return stack
 }
 
@@ -140,5 +146,8 @@ func httpAPI(stack awscdk.Stack, intakeFn, adminFn awslambda.IFunction) awsapiga
 	route("/v1/leads/bulk-status", intake, awsapigatewayv2.HttpMethod_POST)
 	route("/v1/integrations/{crm}/status", intake, awsapigatewayv2.HttpMethod_POST)
 	route("/v1/admin/{proxy+}", adminI, awsapigatewayv2.HttpMethod_ANY)
+	route("/v1/webhooks", adminI, awsapigatewayv2.HttpMethod_GET, awsapigatewayv2.HttpMethod_POST)
+	route("/v1/webhooks/{proxy+}", adminI, awsapigatewayv2.HttpMethod_ANY)
+	route("/v1/notification-preferences", adminI, awsapigatewayv2.HttpMethod_GET, awsapigatewayv2.HttpMethod_PUT)
 	return api
 }

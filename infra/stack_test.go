@@ -18,7 +18,7 @@ import (
 func synth(t *testing.T, arch string) (assertions.Template, map[string]any) {
 	t.Helper()
 	dir := t.TempDir()
-	for _, f := range []string{"intake", "admin", "publisher", "router", "hello"} {
+	for _, f := range []string{"intake", "admin", "publisher", "router", "notifier", "hello"} {
 		if err := os.MkdirAll(filepath.Join(dir, f), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -85,8 +85,8 @@ func TestStack(t *testing.T) {
 
 	t.Run("functions: provided.al2023 on arm64 with JSON logs and retention", func(t *testing.T) {
 		fns := resources(m, "AWS::Lambda::Function")
-		if len(fns) != 4 {
-			t.Fatalf("%d functions, want 4 (the bench baseline is not in this stack)", len(fns))
+		if len(fns) != 5 {
+			t.Fatalf("%d functions, want 5 (the bench baseline is not in this stack)", len(fns))
 		}
 		for id, p := range fns {
 			if p["Runtime"] != "provided.al2023" || p["Handler"] != "bootstrap" {
@@ -125,6 +125,38 @@ func TestStack(t *testing.T) {
 		for id, p := range resources(m, "AWS::SQS::Queue") {
 			if p["SqsManagedSseEnabled"] != true {
 				t.Errorf("%s: queue not encrypted", id)
+			}
+		}
+	})
+
+	t.Run("notifications: every lead event queued, partial failures, SES through a grant", func(t *testing.T) {
+		tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{
+			"EventPattern": map[string]any{"source": []any{"partnerleads.leads"}},
+			"Targets":      []any{assertions.Match_ObjectLike(&map[string]any{"Arn": assertions.Match_AnyValue()})},
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::SQS::Queue"), map[string]any{
+			"MessageRetentionPeriod": 345600,
+			"RedrivePolicy":          assertions.Match_ObjectLike(&map[string]any{"maxReceiveCount": 100}),
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::Lambda::EventSourceMapping"), map[string]any{
+			"FunctionResponseTypes": []any{"ReportBatchItemFailures"}, "BatchSize": 10,
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::SES::EmailIdentity"), map[string]any{})
+		found := false
+		for id, p := range resources(m, "AWS::IAM::Policy") {
+			b, _ := json.Marshal(p)
+			if strings.HasPrefix(id, "Notifier") && strings.Contains(string(b), "ses:SendEmail") {
+				found = true
+			}
+		}
+		if !found {
+			t.Error("the notifier may not send email")
+		}
+		for id, p := range resources(m, "AWS::Lambda::Function") {
+			if env, _ := p["Environment"].(map[string]any); env != nil {
+				if vars, _ := env["Variables"].(map[string]any); vars != nil && vars["LOCAL_MODE"] == "true" {
+					t.Errorf("%s: local mode in a template synthesized for AWS", id)
+				}
 			}
 		}
 	})

@@ -8,27 +8,42 @@ import (
 	"github.com/partnerleads/pipeline/shared/auth"
 	"github.com/partnerleads/pipeline/shared/httpapi"
 	"github.com/partnerleads/pipeline/shared/lifecycle"
+	"github.com/partnerleads/pipeline/shared/notify"
 	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/validation"
 )
 
 const maxBody = 4 << 10
 
-// handler serves partner, key and routing administration; every route is
-// admin-only except the routing reads, which managers may use too.
+// handler serves the directory: partners, keys, routing configuration, CRM
+// mappings and notification settings. Admin routes are admin-only (managers
+// may read routing); partners manage their own webhooks and preferences.
 type handler struct {
 	admin    admin.Service
 	routing  routing.Admin
 	recent   routing.RecentLeads
 	mappings lifecycle.MappingStore
+	notify   notify.Admin
+	feed     feed
+	replays  replayer
 }
 
 func routes(h handler) []httpapi.Route {
 	only := []auth.Role{auth.RoleAdmin}
 	managers := []auth.Role{auth.RoleAdmin, auth.RoleManager}
+	partners := []auth.Role{auth.RolePartner}
 	return []httpapi.Route{
 		{Method: http.MethodGet, Pattern: "/v1/admin/reps", Roles: managers, Handler: h.listReps},
 		{Method: http.MethodPut, Pattern: "/v1/admin/reps/{id}", Roles: only, Handler: h.putRep},
+		{Method: http.MethodPost, Pattern: "/v1/webhooks/replay", Roles: partners, Handler: h.replay},
+		{Method: http.MethodPost, Pattern: "/v1/webhooks", Roles: partners, Handler: h.createWebhook},
+		{Method: http.MethodGet, Pattern: "/v1/webhooks", Roles: partners, Handler: h.listWebhooks},
+		{Method: http.MethodDelete, Pattern: "/v1/webhooks/{id}", Roles: partners, Handler: h.deleteWebhook},
+		{Method: http.MethodPost, Pattern: "/v1/webhooks/{id}/rotate", Roles: partners, Handler: h.rotateWebhook},
+		{Method: http.MethodGet, Pattern: "/v1/notification-preferences", Roles: partners, Handler: h.getPrefs},
+		{Method: http.MethodPut, Pattern: "/v1/notification-preferences", Roles: partners, Handler: h.putPrefs},
+		{Method: http.MethodGet, Pattern: "/v1/admin/channels", Roles: managers, Handler: h.listChannels},
+		{Method: http.MethodPut, Pattern: "/v1/admin/channels/{id}", Roles: only, Handler: h.putChannel},
 		{Method: http.MethodGet, Pattern: "/v1/admin/crm/{crm}/mapping", Roles: managers, Handler: h.getCRMMapping},
 		{Method: http.MethodPut, Pattern: "/v1/admin/crm/{crm}/mapping", Roles: only, Handler: h.putCRMMapping},
 		{Method: http.MethodGet, Pattern: "/v1/admin/teams", Roles: managers, Handler: h.listTeams},

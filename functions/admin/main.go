@@ -8,19 +8,22 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/partnerleads/pipeline/shared/admin"
 	"github.com/partnerleads/pipeline/shared/auth"
 	"github.com/partnerleads/pipeline/shared/dynamo"
 	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/notify"
 	"github.com/partnerleads/pipeline/shared/platform"
 	"github.com/partnerleads/pipeline/shared/routing"
+	"github.com/partnerleads/pipeline/shared/sqsqueue"
 )
 
 func main() {
 	log := platform.NewLogger(os.Stdout)
 	var env platform.Env
-	directoryTable, leadsTable := env.String("DIRECTORY_TABLE"), env.String("LEADS_TABLE")
+	directoryTable, leadsTable, queueURL := env.String("DIRECTORY_TABLE"), env.String("LEADS_TABLE"), env.String("QUEUE_URL")
 	awsCfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(awsCfg)
 	dir, leads := dynamo.NewDirectoryStore(db, directoryTable), dynamo.NewLeadStore(db, leadsTable)
@@ -29,6 +32,9 @@ func main() {
 		routing:  routing.Admin{Store: dir},
 		recent:   dynamo.RecentLeads{Leads: leads, Directory: dir},
 		mappings: dir,
+		notify:   notify.Admin{Store: dir, Targets: notify.Targets{LocalMode: os.Getenv("LOCAL_MODE") == "true"}, Now: time.Now},
+		feed:     leads,
+		replays:  sqsqueue.New(sqs.NewFromConfig(awsCfg), queueURL, ""),
 	}
 	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: dir}, Log: log}
 	lambda.Start(router.Handle)

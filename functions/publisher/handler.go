@@ -70,7 +70,8 @@ func (h handler) failFrom(ctx context.Context, ev events.DynamoDBEvent, out []le
 	for _, e := range out[:n] {
 		h.log.InfoContext(ctx, "published", "eventId", e.ID, "type", e.Type, "leadId", e.LeadID, "sequence", e.Sequence)
 	}
-	var resp events.DynamoDBEventResponse
+	// An empty list, not null: some pollers (the emulator's) fail on null.
+	resp := events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}
 	if first < len(ev.Records) {
 		resp.BatchItemFailures = []events.DynamoDBBatchItemFailure{{ItemIdentifier: ev.Records[first].Change.SequenceNumber}}
 	}

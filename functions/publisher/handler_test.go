@@ -48,8 +48,8 @@ func TestPublishesOneEventPerLeadVersion(t *testing.T) {
 	t.Parallel()
 	bus := &fakeBus{failAt: -1}
 	resp, err := newHandler(bus).Handle(context.Background(), sample(t))
-	if err != nil || len(resp.BatchItemFailures) != 0 {
-		t.Fatalf("resp %+v err %v", resp, err)
+	if err != nil || resp.BatchItemFailures == nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("resp %+v err %v (an empty list, not null)", resp, err)
 	}
 	// INSERT lead → created; HIST item skipped; MODIFY to v2 → assigned;
 	// index-only MODIFY and REMOVE skipped.

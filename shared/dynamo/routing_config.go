@@ -87,17 +87,17 @@ func (st *DirectoryStore) Calendars(ctx context.Context) ([]routing.CalendarDef,
 // putDoc stores a directory document of type typ under <typ>#<id>, listed by
 // the byType index.
 func (st *DirectoryStore) putDoc(ctx context.Context, typ, id string, v any) error {
-	body, err := json.Marshal(v)
+	k := key(typ+"#"+id, typ)
+	k["GSI1PK"], k["GSI1SK"] = s(typ), s(id)
+	return st.putItemDoc(ctx, k, v)
+}
+
+func jsonBody(v any) (string, error) {
+	b, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("marshal %s %s: %w", typ, id, err)
+		return "", fmt.Errorf("marshal document: %w", err)
 	}
-	_, err = st.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &st.table, Item: map[string]types.AttributeValue{
-		attrPK: s(typ + "#" + id), attrSK: s(typ), "GSI1PK": s(typ), "GSI1SK": s(id), "body": s(string(body)),
-	}})
-	if err != nil {
-		return fmt.Errorf("put %s %s: %w", typ, id, err)
-	}
-	return nil
+	return string(b), nil
 }
 
 // decodeDoc reads the JSON document of a putDoc item.

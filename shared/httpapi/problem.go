@@ -14,6 +14,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/lead"
 	"github.com/partnerleads/pipeline/shared/lifecycle"
+	"github.com/partnerleads/pipeline/shared/notify"
 	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/validation"
 )
@@ -89,7 +90,7 @@ func problemFor(err error) (Problem, bool) {
 		return problem(http.StatusUnauthorized, "unauthenticated", "Unauthenticated", "send a valid, active API key as 'Authorization: Bearer <key>'"), true
 	case errors.Is(err, auth.ErrForbidden):
 		return problem(http.StatusForbidden, "forbidden", "Forbidden", "this key's role may not do this"), true
-	case errors.Is(err, lead.ErrNotFound), errors.Is(err, auth.ErrKeyNotFound), errors.Is(err, admin.ErrPartnerNotFound):
+	case errors.Is(err, lead.ErrNotFound), errors.Is(err, auth.ErrKeyNotFound), errors.Is(err, admin.ErrPartnerNotFound), errors.Is(err, notify.ErrNoWebhook):
 		return problem(http.StatusNotFound, "not-found", "Not found", ""), true
 	case errors.Is(err, lead.ErrVersionConflict):
 		return problem(http.StatusConflict, "version-conflict", "The lead changed", "someone changed this lead since the version you sent; read it again"), true

@@ -15,9 +15,9 @@ import (
 // or link-local address outside local mode.
 var ErrUnsafeTarget = errors.New("webhook target is not allowed")
 
-// Targets decides where notifications may go. LocalMode (local emulator
-// deploys only) allows http and private addresses, for a receiver on
-// 127.0.0.1; production allows only https to public addresses.
+// Targets decides where notifications may go: https to public addresses.
+// LocalMode (local emulator deploys only) adds loopback, over http too, for
+// a receiver on 127.0.0.1; other private ranges stay refused in every mode.
 type Targets struct{ LocalMode bool }
 
 // CheckURL validates a webhook URL when it is registered.
@@ -47,11 +47,11 @@ func isLoopbackHost(h string) bool {
 }
 
 func (tg Targets) allowed(ip netip.Addr) bool {
-	if tg.LocalMode {
-		return true
-	}
 	ip = ip.Unmap()
-	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+	if ip.IsLoopback() {
+		return tg.LocalMode
+	}
+	return !(ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
 		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() ||
 		netip.MustParsePrefix("100.64.0.0/10").Contains(ip) || netip.MustParsePrefix("169.254.0.0/16").Contains(ip))
 }

@@ -3,6 +3,7 @@ package notify
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -32,6 +33,9 @@ type Secret struct {
 	CreatedAt time.Time  `json:"createdAt"`
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
+
+// ErrNoWebhook: no such webhook for this partner.
+var ErrNoWebhook = errors.New("webhook not found")
 
 // EventTypes a webhook can subscribe to.
 var EventTypes = []string{lead.EventLeadCreated, lead.EventLeadAssigned, lead.EventLeadStatusChanged}

@@ -13,6 +13,7 @@ import (
 type Rep struct {
 	ID          string       `json:"id"`
 	Name        string       `json:"name"`
+	Email       string       `json:"email,omitempty"` // for assignment notices; never logged
 	Active      bool         `json:"active"`
 	Weight      int          `json:"weight"`
 	Tier        string       `json:"tier,omitempty"` // "senior" takes score-tier A leads

@@ -1,0 +1,44 @@
+// Command notifier delivers lead events to partner webhooks, email and
+// Slack/Teams channels, from the notification queue.
+package main
+
+import (
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/notify"
+	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/sesmail"
+	"github.com/partnerleads/pipeline/shared/sqsqueue"
+)
+
+func main() {
+	log := platform.NewLogger(os.Stdout)
+	var env platform.Env
+	leadsTable, directoryTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE")
+	queueURL, dlqURL, sender := env.String("QUEUE_URL"), env.String("DLQ_URL"), env.String("SENDER_EMAIL")
+	policy := notify.Policy{
+		Base:   env.Seconds("RETRY_BASE_SECONDS", 30, 1, 3600),
+		Cap:    env.Seconds("RETRY_CAP_SECONDS", 6*3600, 1, 12*3600),
+		MaxAge: env.Seconds("RETRY_MAX_AGE_SECONDS", 72*3600, 10, 96*3600),
+	}
+	targets := notify.Targets{LocalMode: os.Getenv("LOCAL_MODE") == "true"}
+	cfg := platform.MustStart(log, &env)
+	db := dynamodb.NewFromConfig(cfg)
+	n := notify.Notifier{
+		Config:     dynamo.NewDirectoryStore(db, directoryTable),
+		Deliveries: dynamo.NewLeadStore(db, leadsTable),
+		Mail:       sesmail.New(sesv2.NewFromConfig(cfg), sender),
+		Send:       notify.NewSender(targets, 10*time.Second, time.Now),
+		Log:        log,
+		Now:        time.Now,
+	}
+	h := handler{notify: n, queue: sqsqueue.New(sqs.NewFromConfig(cfg), queueURL, dlqURL), policy: policy, log: log, now: time.Now}
+	lambda.Start(h.Handle)
+}

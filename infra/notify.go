@@ -1,0 +1,59 @@
+package main
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/partnerleads/pipeline/shared/eventbus"
+)
+
+// notifications is the path from the bus to partners and channels: every
+// lead event goes to a queue (retained 4 days, longer than the 72-hour retry
+// window) that the notifier consumes with partial batch failures. The
+// notifier postpones what must be retried and dead-letters what runs out.
+func notifications(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads, directory awsdynamodb.Table) awssqs.Queue {
+	dlq := deadLetterQueue(stack, "NotificationFailures")
+	queue := awssqs.NewQueue(stack, jsii.String("Notifications"), &awssqs.QueueProps{
+		RetentionPeriod:   awscdk.Duration_Days(jsii.Number(4)),
+		VisibilityTimeout: awscdk.Duration_Seconds(jsii.Number(60)),
+		Encryption:        awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:        jsii.Bool(true),
+		// A backstop: the notifier dead-letters by age before this is reached.
+		DeadLetterQueue: &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(100)},
+	})
+	rule := awsevents.NewRule(stack, jsii.String("NotifyOnLeadEvents"), &awsevents.RuleProps{
+		EventBus:     bus,
+		EventPattern: &awsevents.EventPattern{Source: jsii.Strings(eventbus.Source)},
+	})
+	rule.AddTarget(awseventstargets.NewSqsQueue(queue, &awseventstargets.SqsQueueProps{}))
+
+	sender := awsses.NewEmailIdentity(stack, jsii.String("Sender"), &awsses.EmailIdentityProps{
+		Identity: awsses.Identity_Email(jsii.String(cfg.SenderEmail)),
+	})
+	fn := cfg.goFunction(stack, "Notifier", "notifier", map[string]*string{
+		"LEADS_TABLE":           leads.TableName(),
+		"DIRECTORY_TABLE":       directory.TableName(),
+		"QUEUE_URL":             queue.QueueUrl(),
+		"DLQ_URL":               dlq.QueueUrl(),
+		"SENDER_EMAIL":          jsii.String(cfg.SenderEmail),
+		"LOCAL_MODE":            jsii.String(cfg.localMode()),
+		"RETRY_BASE_SECONDS":    jsii.String(cfg.RetryBaseSeconds),
+		"RETRY_CAP_SECONDS":     jsii.String(cfg.RetryCapSeconds),
+		"RETRY_MAX_AGE_SECONDS": jsii.String(cfg.RetryMaxAgeSeconds),
+	})
+	fn.AddEventSource(awslambdaeventsources.NewSqsEventSource(queue, &awslambdaeventsources.SqsEventSourceProps{
+		BatchSize:               jsii.Number(10),
+		ReportBatchItemFailures: jsii.Bool(true),
+	}))
+	leads.GrantReadWriteData(fn) // delivery records
+	directory.GrantReadData(fn)
+	dlq.GrantSendMessages(fn)
+	sender.GrantSendEmail(fn)
+	return queue
+}
