@@ -55,5 +55,20 @@ func notifications(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, lead
 	directory.GrantReadData(fn)
 	dlq.GrantSendMessages(fn)
 	sender.GrantSendEmail(fn)
+
+	// The daily digest, at 08:00 in São Paulo (UTC−3, no daylight saving).
+	digest := cfg.goFunction(stack, "Digest", "digest", map[string]*string{
+		"LEADS_TABLE":     leads.TableName(),
+		"DIRECTORY_TABLE": directory.TableName(),
+		"SENDER_EMAIL":    jsii.String(cfg.SenderEmail),
+	})
+	leads.GrantReadWriteData(digest) // reads feeds, records what was sent
+	directory.GrantReadData(digest)
+	sender.GrantSendEmail(digest)
+	awsevents.NewRule(stack, jsii.String("DailyDigest"), &awsevents.RuleProps{
+		Schedule: awsevents.Schedule_Cron(&awsevents.CronOptions{Minute: jsii.String("0"), Hour: jsii.String("11")}),
+		Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(digest, &awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(2)})},
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("DigestFunctionName"), &awscdk.CfnOutputProps{Value: digest.FunctionName()})
 	return queue
 }

@@ -18,7 +18,7 @@ import (
 func synth(t *testing.T, arch string) (assertions.Template, map[string]any) {
 	t.Helper()
 	dir := t.TempDir()
-	for _, f := range []string{"intake", "admin", "publisher", "router", "notifier", "hello"} {
+	for _, f := range []string{"intake", "admin", "publisher", "router", "notifier", "digest", "hello"} {
 		if err := os.MkdirAll(filepath.Join(dir, f), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -85,8 +85,8 @@ func TestStack(t *testing.T) {
 
 	t.Run("functions: provided.al2023 on arm64 with JSON logs and retention", func(t *testing.T) {
 		fns := resources(m, "AWS::Lambda::Function")
-		if len(fns) != 5 {
-			t.Fatalf("%d functions, want 5 (the bench baseline is not in this stack)", len(fns))
+		if len(fns) != 6 {
+			t.Fatalf("%d functions, want 6 (the bench baseline is not in this stack)", len(fns))
 		}
 		for id, p := range fns {
 			if p["Runtime"] != "provided.al2023" || p["Handler"] != "bootstrap" {
@@ -142,6 +142,7 @@ func TestStack(t *testing.T) {
 			"FunctionResponseTypes": []any{"ReportBatchItemFailures"}, "BatchSize": 10,
 		})
 		tpl.HasResourceProperties(jsii.String("AWS::SES::EmailIdentity"), map[string]any{})
+		tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{"ScheduleExpression": "cron(0 11 * * ? *)"})
 		found := false
 		for id, p := range resources(m, "AWS::IAM::Policy") {
 			b, _ := json.Marshal(p)

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -13,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	lambdasvc "github.com/aws/aws-sdk-go-v2/service/lambda"
+
 	"github.com/partnerleads/pipeline/shared/notify"
+	"github.com/partnerleads/pipeline/shared/stackinfo"
 	"github.com/partnerleads/pipeline/shared/storetest"
 )
 
@@ -165,5 +169,41 @@ func TestE2ENotifications(t *testing.T) {
 			t.Fatalf("no mail to the partner in the emulator's mailbox: %.600s", b)
 		}
 		time.Sleep(time.Second)
+	}
+}
+
+// The daily digest, run as its schedule would, mails the day's updates.
+func TestE2EDigest(t *testing.T) {
+	a := newAPI(t)
+	partnerID, key := a.partner(t, "E2E Digest")
+	a.routeTo(t, partnerID, 1)
+	email := storetest.Unique("digest") + "@partner.example"
+	if r := a.call(t, "PUT", "/v1/notification-preferences", key, `{"email":"`+email+`","language":"en","mode":"digest"}`, nil, true); r.status != 200 {
+		t.Fatalf("preferences: %d %s", r.status, r.raw)
+	}
+	id := a.call(t, "POST", "/v1/leads", key, lead(storetest.Unique("dg")), nil, true).body["id"].(string)
+	a.waitAssigned(t, id, key)
+
+	ctx := context.Background()
+	cfg, outs, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, err := outs.Get("DigestFunctionName")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := lambdasvc.NewFromConfig(cfg).Invoke(ctx, &lambdasvc.InvokeInput{FunctionName: &fn, Payload: []byte(`{"source":"aws.events","detail-type":"Scheduled Event"}`)})
+	if err != nil || out.FunctionError != nil {
+		t.Fatalf("invoke digest: %v %s", err, out.Payload)
+	}
+	resp, err := http.Get(os.Getenv("AWS_ENDPOINT_URL") + "/_ministack/ses/messages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), email) || !strings.Contains(string(b), "Your leads on ") || !strings.Contains(string(b), id) {
+		t.Fatalf("no digest for the partner in the mailbox: %.600s", b)
 	}
 }

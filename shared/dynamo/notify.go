@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partnerleads/pipeline/shared/lifecycle"
 	"github.com/partnerleads/pipeline/shared/notify"
 	"github.com/partnerleads/pipeline/shared/routing"
 )
@@ -58,7 +59,22 @@ func (st *DirectoryStore) Webhooks(ctx context.Context, partnerID string) ([]not
 }
 
 func (st *DirectoryStore) PutPrefs(ctx context.Context, p notify.Prefs) error {
-	return st.putItemDoc(ctx, key("PREFS#"+p.PartnerID, "PREFS"), p)
+	return st.putDoc(ctx, "PREFS", p.PartnerID, p)
+}
+
+// AllPrefs lists every partner's preferences (the daily digest reads them).
+func (st *DirectoryStore) AllPrefs(ctx context.Context) ([]notify.Prefs, error) {
+	return listType(ctx, st, "PREFS", decodeDoc[notify.Prefs])
+}
+
+// DigestSource is the preferences and the feed the daily digest needs.
+type DigestSource struct {
+	*DirectoryStore
+	Leads *LeadStore
+}
+
+func (d DigestSource) Feed(ctx context.Context, partnerID, after string, limit int) (lifecycle.FeedPage, error) {
+	return d.Leads.Feed(ctx, partnerID, after, limit)
 }
 
 func (st *DirectoryStore) Prefs(ctx context.Context, partnerID string) (notify.Prefs, bool, error) {

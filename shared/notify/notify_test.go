@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/lifecycle"
 )
 
 var t0 = time.Date(2026, 3, 10, 13, 0, 0, 0, time.UTC)
@@ -228,3 +229,46 @@ func TestRendering(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+type fakeDigestSource struct {
+	prefs []Prefs
+	evs   map[string][]lead.Event
+}
+
+func (f fakeDigestSource) AllPrefs(context.Context) ([]Prefs, error) { return f.prefs, nil }
+func (f fakeDigestSource) Feed(_ context.Context, p, after string, _ int) (lifecycle.FeedPage, error) {
+	from, err := lifecycle.DecodeCursor(after)
+	var page lifecycle.FeedPage
+	for _, ev := range f.evs[p] {
+		if lifecycle.FeedKey(ev) > from {
+			page.Events = append(page.Events, ev)
+		}
+	}
+	return page, err
+}
+
+func TestDigestOncePerDay(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 11, 11, 0, 0, 0, time.UTC)
+	ev := func(seq int64, at time.Time, to lead.Status) lead.Event {
+		return lead.Event{ID: "L." + string(rune('0'+seq)), Type: lead.EventLeadStatusChanged, LeadID: "L", PartnerID: "p1", Sequence: seq, OccurredAt: at,
+			Detail: lead.StatusChangedDetail{To: to}}
+	}
+	src := fakeDigestSource{
+		prefs: []Prefs{{PartnerID: "p1", Email: "p1@example.com", Mode: "digest", Language: PtBR}, {PartnerID: "p2", Email: "p2@example.com", Mode: "immediate"}},
+		evs: map[string][]lead.Event{"p1": {
+			ev(3, now.Add(-30*time.Hour), lead.StatusContacted), // yesterday's digest had it
+			ev(4, now.Add(-2*time.Hour), lead.StatusQualified),
+			ev(5, now.Add(-time.Hour), lead.StatusProposal),
+		}},
+	}
+	mail := &fakeMail{}
+	n := Notifier{Deliveries: &fakeDeliveries{done: map[string]bool{}}, Mail: mail, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	sent, err := n.SendDigests(context.Background(), src, now)
+	if err != nil || sent != 1 || len(mail.sent) != 1 || mail.sent[0] != "p1@example.com: Seus leads em 2026-03-11: 2 atualizações" {
+		t.Fatalf("sent %d %v %v", sent, mail.sent, err)
+	}
+	if sent, _ = n.SendDigests(context.Background(), src, now.Add(time.Minute)); sent != 0 || len(mail.sent) != 1 {
+		t.Fatal("a re-run sent the digest again")
+	}
+}

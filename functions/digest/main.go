@@ -1,0 +1,34 @@
+// Command digest mails each partner who asked for it a daily digest of its
+// leads' updates. An EventBridge schedule runs it every morning.
+package main
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/notify"
+	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/sesmail"
+)
+
+func main() {
+	log := platform.NewLogger(os.Stdout)
+	var env platform.Env
+	leadsTable, directoryTable, sender := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("SENDER_EMAIL")
+	cfg := platform.MustStart(log, &env)
+	db := dynamodb.NewFromConfig(cfg)
+	dir, leads := dynamo.NewDirectoryStore(db, directoryTable), dynamo.NewLeadStore(db, leadsTable)
+	n := notify.Notifier{Deliveries: leads, Mail: sesmail.New(sesv2.NewFromConfig(cfg), sender), Log: log, Now: time.Now}
+	src := dynamo.DigestSource{DirectoryStore: dir, Leads: leads}
+	lambda.Start(func(ctx context.Context) error {
+		sent, err := n.SendDigests(ctx, src, time.Now())
+		log.InfoContext(ctx, "digests sent", "count", sent)
+		return err
+	})
+}
