@@ -20,9 +20,10 @@ func (s *Store) record(l lead.Lead, change lead.Entry) {
 	if err != nil {
 		panic(err) // every change kind the stores write has an event
 	}
-	f := append(s.feeds[l.PartnerID], ev)
-	slices.SortStableFunc(f, func(a, b lead.Event) int { return cmp.Compare(lifecycle.FeedKey(a), lifecycle.FeedKey(b)) })
-	s.feeds[l.PartnerID] = f
+	f := s.feeds[l.PartnerID]
+	key := lifecycle.FeedKey(ev)
+	i, _ := slices.BinarySearchFunc(f, key, func(e lead.Event, k string) int { return cmp.Compare(lifecycle.FeedKey(e), k) })
+	s.feeds[l.PartnerID] = slices.Insert(f, i, ev)
 }
 
 func (s *Store) ChangeStatus(_ context.Context, c lifecycle.Change) error {

@@ -14,7 +14,7 @@ import (
 // goBenchmarks runs the in-process handler benchmarks and compares each
 // with BenchmarkHelloInvoke from the same package and run.
 func goBenchmarks(ctx context.Context) ([]row, error) {
-	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1", "./functions/intake", "./shared/routing")
+	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1", "./functions/intake", "./shared/routing", "./shared/notify")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
 	if err := cmd.Run(); err != nil {
@@ -50,7 +50,14 @@ func goBenchmarks(ctx context.Context) ([]row, error) {
 	if 1e9/dec.ns < 100_000 {
 		goal = "goal ≥ 100,000/s: NOT met"
 	}
+	sr, okSR := res["SignAndRender"]
+	nt, okNT := res["NotifyRenderAndSign"]
+	if !okSR || !okNT {
+		return nil, fmt.Errorf("no notifier benchmark results")
+	}
 	return []row{
+		{"Notifier msgs/s, in-process: sign + render", fmt.Sprintf("%.0f", 1e9/sr.ns), fmt.Sprintf("%.0f", 1e9/base.ns), ratio(1e9/sr.ns, 1e9/base.ns), "event JSON, HMAC with two secrets (rotation), pt-BR email, Slack message"},
+		{"Notifier msgs/s, in-process: full fan-out", fmt.Sprintf("%.0f", 1e9/nt.ns), fmt.Sprintf("%.0f", 1e9/base.ns), ratio(1e9/nt.ns, 1e9/base.ns), "webhook + email + Slack per event, HTTP to a loopback receiver"},
 		{"Routing decisions/s, in-process", fmt.Sprintf("%.0f", 1e9/dec.ns), fmt.Sprintf("%.0f", 1e9/base.ns), ratio(1e9/dec.ns, 1e9/base.ns),
 			"200 reps, 50 rules, full explanation; baseline: hello invokes/s; " + goal},
 		{"Routing allocs per decision", fmt.Sprintf("%.0f", dec.allocs), fmt.Sprintf("%.0f", base.allocs), ratio(dec.allocs, base.allocs), fmt.Sprintf("%.0f B/op", dec.bytes)},

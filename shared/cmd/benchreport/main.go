@@ -40,6 +40,7 @@ func run(ctx context.Context, build, readme string, samples, cold int) error {
 		{"binary size and cold init", func() ([]row, error) { return binaries(ctx, build, cold) }},
 		{"POST latency on the emulator", func() ([]row, error) { return emulatorLatency(ctx, samples) }},
 		{"accepted → assigned on the emulator", func() ([]row, error) { return routingLatency(ctx, 10) }},
+		{"status change → webhook on the emulator", func() ([]row, error) { return notifyLatency(ctx, 5) }},
 	} {
 		fmt.Fprintf(os.Stderr, "==> %s\n", step.name)
 		r, err := step.f()

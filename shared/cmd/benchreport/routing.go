@@ -50,38 +50,11 @@ func routingLatency(ctx context.Context, n int) ([]row, error) {
 	}
 	db := dynamodb.NewFromConfig(cfg)
 	dir, leads := dynamo.NewDirectoryStore(db, dirTable), dynamo.NewLeadStore(db, leadsTable)
-	cfgAdmin := routing.Admin{Store: dir}
-
-	// A rep and a rule for the bench partner; the previous rule set is
-	// saved back as a new version afterwards.
-	previous, err := dir.RuleSet(ctx)
+	p, iss, restore, err := benchPartner(ctx, dir, "bench routing")
 	if err != nil {
 		return nil, err
 	}
-	p, iss, err := admin.Service{Partners: dir, Keys: dir, Now: time.Now}.CreatePartner(ctx, "bench routing")
-	if err != nil {
-		return nil, err
-	}
-	repID := "rep-bench"
-	if _, err := cfgAdmin.PutRep(ctx, repID, []byte(`{"id":"rep-bench","name":"Bench","active":true,"weight":1,"capacity":{"maxOpen":1000000},
-		"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1,2,3,4,5],"start":"09:00","end":"18:00"}}`)); err != nil {
-		return nil, err
-	}
-	rules := previous
-	rules.Rules = append([]routing.Rule{{ID: "bench", When: routing.Conditions{Partners: []string{p.ID}}, Pool: []string{repID}, Strategy: routing.LeastLoaded, AllowAfterHours: true}}, rules.Rules...)
-	if rules.FallbackOwner == "" {
-		rules.FallbackOwner = "mgr-bench"
-	}
-	body, _ := json.Marshal(rules)
-	if _, err := cfgAdmin.SaveRuleSet(ctx, body); err != nil {
-		return nil, fmt.Errorf("save bench rules: %w", err)
-	}
-	defer func() {
-		if previous.Version > 0 {
-			b, _ := json.Marshal(previous)
-			_, _ = cfgAdmin.SaveRuleSet(ctx, b)
-		}
-	}()
+	defer restore()
 
 	client := &http.Client{Timeout: 30 * time.Second}
 	run := time.Now().UnixNano()
@@ -166,4 +139,38 @@ func routingLatency(ctx context.Context, n int) ([]row, error) {
 		{"… of which our code (ms)", ms(mo), ms(mt), ratio(float64(mo), float64(mt)), "publisher (event + PutEvents) and router (config, read, decide, commit), in-process on the emulator"},
 		{"… of which the emulator's delivery (ms)", ms(mt - mo), ms(mt), ratio(float64(mt-mo), float64(mt)), "stream polling, bus → Lambda, a fresh process per invoke"},
 	}, nil
+}
+
+// benchPartner creates a partner whose leads a dedicated rule routes at any
+// hour to a bench rep. restore saves the previous rule set back.
+func benchPartner(ctx context.Context, dir *dynamo.DirectoryStore, name string) (admin.Partner, admin.Issued, func(), error) {
+	cfgAdmin := routing.Admin{Store: dir}
+	previous, err := dir.RuleSet(ctx)
+	if err != nil {
+		return admin.Partner{}, admin.Issued{}, nil, err
+	}
+	p, iss, err := admin.Service{Partners: dir, Keys: dir, Now: time.Now}.CreatePartner(ctx, name)
+	if err != nil {
+		return admin.Partner{}, admin.Issued{}, nil, err
+	}
+	if _, err := cfgAdmin.PutRep(ctx, "rep-bench", []byte(`{"id":"rep-bench","name":"Bench","active":true,"weight":1,"capacity":{"maxOpen":1000000},
+		"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1,2,3,4,5],"start":"09:00","end":"18:00"}}`)); err != nil {
+		return admin.Partner{}, admin.Issued{}, nil, err
+	}
+	rules := previous
+	rules.Rules = append([]routing.Rule{{ID: "bench-" + p.ID, When: routing.Conditions{Partners: []string{p.ID}}, Pool: []string{"rep-bench"}, Strategy: routing.LeastLoaded, AllowAfterHours: true}}, rules.Rules...)
+	if rules.FallbackOwner == "" {
+		rules.FallbackOwner = "mgr-bench"
+	}
+	body, _ := json.Marshal(rules)
+	if _, err := cfgAdmin.SaveRuleSet(ctx, body); err != nil {
+		return admin.Partner{}, admin.Issued{}, nil, fmt.Errorf("save bench rules: %w", err)
+	}
+	restore := func() {
+		if previous.Version > 0 {
+			b, _ := json.Marshal(previous)
+			_, _ = cfgAdmin.SaveRuleSet(ctx, b)
+		}
+	}
+	return p, iss, restore, nil
 }
