@@ -10,7 +10,6 @@ import (
 	"github.com/partnerleads/pipeline/shared/lifecycle"
 	"github.com/partnerleads/pipeline/shared/notify"
 	"github.com/partnerleads/pipeline/shared/routing"
-	"github.com/partnerleads/pipeline/shared/validation"
 )
 
 const maxBody = 4 << 10
@@ -62,17 +61,6 @@ func routes(h handler) []httpapi.Route {
 	}
 }
 
-func decode(r httpapi.Request, v any) error {
-	if err := r.RequireJSON(); err != nil {
-		return err
-	}
-	body, err := r.Body(maxBody)
-	if err != nil {
-		return err
-	}
-	return validation.Decode(body, v)
-}
-
 type partnerCreated struct {
 	Partner admin.Partner `json:"partner"`
 	admin.Issued
@@ -82,7 +70,7 @@ func (h handler) createPartner(ctx context.Context, r httpapi.Request) (httpapi.
 	var in struct {
 		Name string `json:"name"`
 	}
-	if err := decode(r, &in); err != nil {
+	if err := r.DecodeJSON(maxBody, &in); err != nil {
 		return httpapi.Response{}, err
 	}
 	p, iss, err := h.admin.CreatePartner(ctx, in.Name)
@@ -99,7 +87,7 @@ func (h handler) createKey(ctx context.Context, r httpapi.Request) (httpapi.Resp
 		SubjectID string    `json:"subjectId"`
 		Name      string    `json:"name"`
 	}
-	if err := decode(r, &in); err != nil {
+	if err := r.DecodeJSON(maxBody, &in); err != nil {
 		return httpapi.Response{}, err
 	}
 	iss, err := h.admin.CreateKey(ctx, in.Role, in.PartnerID, in.SubjectID, in.Name)

@@ -28,23 +28,12 @@ type feed interface {
 	Feed(ctx context.Context, partnerID, after string, limit int) (lifecycle.FeedPage, error)
 }
 
-func (h handler) decodeBody(r httpapi.Request, v any) error {
-	if err := r.RequireJSON(); err != nil {
-		return err
-	}
-	body, err := r.Body(16 << 10)
-	if err != nil {
-		return err
-	}
-	return validation.Decode(body, v)
-}
-
 func (h handler) createWebhook(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
 	var in struct {
 		URL    string   `json:"url"`
 		Events []string `json:"events"`
 	}
-	if err := h.decodeBody(r, &in); err != nil {
+	if err := r.DecodeJSON(16<<10, &in); err != nil {
 		return httpapi.Response{}, err
 	}
 	w, err := h.notify.CreateWebhook(ctx, r.Principal.PartnerID, in.URL, in.Events)
@@ -89,7 +78,7 @@ func (h handler) replay(ctx context.Context, r httpapi.Request) (httpapi.Respons
 		After string `json:"after"`
 		Limit int    `json:"limit"`
 	}
-	if err := h.decodeBody(r, &in); err != nil {
+	if err := r.DecodeJSON(16<<10, &in); err != nil {
 		return httpapi.Response{}, err
 	}
 	if in.Limit <= 0 || in.Limit > 500 {
@@ -125,7 +114,7 @@ func (h handler) getPrefs(ctx context.Context, r httpapi.Request) (httpapi.Respo
 
 func (h handler) putPrefs(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
 	var p notify.Prefs
-	if err := h.decodeBody(r, &p); err != nil {
+	if err := r.DecodeJSON(16<<10, &p); err != nil {
 		return httpapi.Response{}, err
 	}
 	p.PartnerID = r.Principal.PartnerID
@@ -138,7 +127,7 @@ func (h handler) putPrefs(ctx context.Context, r httpapi.Request) (httpapi.Respo
 
 func (h handler) putChannel(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
 	var c notify.Channel
-	if err := h.decodeBody(r, &c); err != nil {
+	if err := r.DecodeJSON(16<<10, &c); err != nil {
 		return httpapi.Response{}, err
 	}
 	if c.ID != r.Params["id"] {

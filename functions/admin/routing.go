@@ -16,10 +16,7 @@ import (
 const maxRoutingBody = 1 << 20
 
 func (h handler) putRep(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
-	if err := r.RequireJSON(); err != nil {
-		return httpapi.Response{}, err
-	}
-	body, err := r.Body(64 << 10)
+	body, err := r.JSONBody(64 << 10)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -53,10 +50,7 @@ func (h handler) getRules(ctx context.Context, _ httpapi.Request) (httpapi.Respo
 }
 
 func (h handler) putRules(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
-	if err := r.RequireJSON(); err != nil {
-		return httpapi.Response{}, err
-	}
-	body, err := r.Body(maxRoutingBody)
+	body, err := r.JSONBody(maxRoutingBody)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -68,15 +62,8 @@ func (h handler) putRules(ctx context.Context, r httpapi.Request) (httpapi.Respo
 }
 
 func (h handler) simulate(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
-	if err := r.RequireJSON(); err != nil {
-		return httpapi.Response{}, err
-	}
-	body, err := r.Body(4 * maxRoutingBody)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
 	var req routing.SimulationRequest
-	if err := validation.Decode(body, &req); err != nil {
+	if err := r.DecodeJSON(4*maxRoutingBody, &req); err != nil {
 		return httpapi.Response{}, err
 	}
 	rep, err := h.routing.Simulate(ctx, req, h.recent, time.Now())
@@ -87,10 +74,7 @@ func (h handler) simulate(ctx context.Context, r httpapi.Request) (httpapi.Respo
 }
 
 func (h handler) putCalendar(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
-	if err := r.RequireJSON(); err != nil {
-		return httpapi.Response{}, err
-	}
-	body, err := r.Body(64 << 10)
+	body, err := r.JSONBody(64 << 10)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -113,10 +97,7 @@ func (h handler) listCalendars(ctx context.Context, _ httpapi.Request) (httpapi.
 }
 
 func (h handler) putTeam(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
-	if err := r.RequireJSON(); err != nil {
-		return httpapi.Response{}, err
-	}
-	body, err := r.Body(64 << 10)
+	body, err := r.JSONBody(64 << 10)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -139,15 +120,8 @@ func (h handler) listTeams(ctx context.Context, _ httpapi.Request) (httpapi.Resp
 }
 
 func (h handler) putCRMMapping(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
-	if err := r.RequireJSON(); err != nil {
-		return httpapi.Response{}, err
-	}
-	body, err := r.Body(64 << 10)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
 	var m lifecycle.CRMMapping
-	if err := validation.Decode(body, &m); err != nil {
+	if err := r.DecodeJSON(64<<10, &m); err != nil {
 		return httpapi.Response{}, err
 	}
 	if m.CRM != r.Params["crm"] {

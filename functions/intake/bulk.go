@@ -133,19 +133,12 @@ func parseCSV(body []byte) ([]bulkRow, error) {
 // crmSync answers POST /v1/integrations/{crm}/status: an external CRM
 // reports a lead's status in its own words.
 func (h handler) crmSync(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
-	if err := r.RequireJSON(); err != nil {
-		return httpapi.Response{}, err
-	}
-	body, err := r.Body(8 << 10)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
 	var in struct {
 		LeadID string `json:"leadId"`
 		Status string `json:"status"`
 		Reason string `json:"reason"`
 	}
-	if err := validation.Decode(body, &in); err != nil {
+	if err := r.DecodeJSON(8<<10, &in); err != nil {
 		return httpapi.Response{}, err
 	}
 	m, err := h.mappings.CRMMapping(ctx, r.Params["crm"])

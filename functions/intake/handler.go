@@ -51,14 +51,11 @@ type receipt struct {
 }
 
 func (h handler) create(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
-	if err := r.RequireJSON(); err != nil {
-		return httpapi.Response{}, err
-	}
 	idemKey := r.Header("Idempotency-Key")
 	if len(idemKey) > 255 || !printableASCII(idemKey) {
 		return httpapi.Response{}, httpapi.BadRequest("invalid-idempotency-key", "Invalid Idempotency-Key", "use 1 to 255 printable ASCII characters")
 	}
-	body, err := r.Body(intake.MaxBodyBytes)
+	body, err := r.JSONBody(intake.MaxBodyBytes)
 	if err != nil {
 		return httpapi.Response{}, err
 	}

@@ -31,14 +31,7 @@ func ifMatch(r httpapi.Request) (int64, error) {
 
 // changeStatus answers POST /v1/leads/{id}/status.
 func (h handler) changeStatus(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
-	if err := r.RequireJSON(); err != nil {
-		return httpapi.Response{}, err
-	}
 	version, err := ifMatch(r)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	body, err := r.Body(8 << 10)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -49,7 +42,7 @@ func (h handler) changeStatus(ctx context.Context, r httpapi.Request) (httpapi.R
 		NextFollowUpAt *time.Time `json:"nextFollowUpAt"`
 		Version        int64      `json:"version"`
 	}
-	if err := validation.Decode(body, &in); err != nil {
+	if err := r.DecodeJSON(8<<10, &in); err != nil {
 		return httpapi.Response{}, err
 	}
 	var ve validation.Error

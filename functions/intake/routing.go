@@ -27,18 +27,11 @@ func (h handler) routingExplanation(ctx context.Context, r httpapi.Request) (htt
 // assign answers POST /v1/leads/{id}/assign: a manager moves the lead to
 // ownerId, or re-routes it through the rules when ownerId is empty.
 func (h handler) assign(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
-	if err := r.RequireJSON(); err != nil {
-		return httpapi.Response{}, err
-	}
-	body, err := r.Body(4 << 10)
-	if err != nil {
-		return httpapi.Response{}, err
-	}
 	var in struct {
 		OwnerID string `json:"ownerId"`
 		Reason  string `json:"reason"`
 	}
-	if err := validation.Decode(body, &in); err != nil {
+	if err := r.DecodeJSON(4<<10, &in); err != nil {
 		return httpapi.Response{}, err
 	}
 	if strings.TrimSpace(in.Reason) == "" || len(in.Reason) > 500 {

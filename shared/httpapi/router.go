@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/validation"
 )
 
 // Request is what a route handler gets: the raw event, the caller and the
@@ -63,6 +64,23 @@ func (r Request) RequireJSON() error {
 		return UnsupportedMediaType("send the body as application/json")
 	}
 	return nil
+}
+
+// JSONBody returns a body declared as JSON, of at most limit bytes.
+func (r Request) JSONBody(limit int) ([]byte, error) {
+	if err := r.RequireJSON(); err != nil {
+		return nil, err
+	}
+	return r.Body(limit)
+}
+
+// DecodeJSON reads a JSON body of at most limit bytes strictly into v.
+func (r Request) DecodeJSON(limit int, v any) error {
+	body, err := r.JSONBody(limit)
+	if err != nil {
+		return err
+	}
+	return validation.Decode(body, v)
 }
 
 // UnsupportedMediaType is a 415 problem.

@@ -15,7 +15,7 @@ import (
 
 type memDeliveries struct{}
 
-func (memDeliveries) Delivered(context.Context, string, string) (bool, error)   { return false, nil }
+func (memDeliveries) Delivered(context.Context, string, string) (bool, error)  { return false, nil }
 func (memDeliveries) Record(context.Context, string, Attempt, time.Time) error { return nil }
 
 type nopMail struct{}

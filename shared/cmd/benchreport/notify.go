@@ -13,13 +13,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"github.com/partnerleads/pipeline/shared/auth"
 	"github.com/partnerleads/pipeline/shared/dynamo"
 	"github.com/partnerleads/pipeline/shared/lead"
 	"github.com/partnerleads/pipeline/shared/notify"
-	"github.com/partnerleads/pipeline/shared/stackinfo"
 )
 
 // notifyLatency measures a status change (POST /v1/leads/{id}/status on the
@@ -27,18 +24,11 @@ import (
 // change's stored time to arrival; and our code's share: the notifier's
 // work (delivery records in the emulator's DynamoDB, sign, POST) in-process.
 func notifyLatency(ctx context.Context, n int) ([]row, error) {
-	cfg, outs, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
+	st, err := connectBench(ctx)
 	if err != nil {
 		return nil, err
 	}
-	base, err := outs.APIBase()
-	if err != nil {
-		return nil, err
-	}
-	leadsTable, _ := outs.Get("LeadsTableName")
-	dirTable, _ := outs.Get("DirectoryTableName")
-	db := dynamodb.NewFromConfig(cfg)
-	dir, leads := dynamo.NewDirectoryStore(db, dirTable), dynamo.NewLeadStore(db, leadsTable)
+	base, dir, leads := st.base, st.dir, st.leads
 	p, iss, restore, err := benchPartner(ctx, dir, "bench notify")
 	if err != nil {
 		return nil, err

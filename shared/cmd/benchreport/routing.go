@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
 	"github.com/partnerleads/pipeline/shared/admin"
@@ -19,7 +18,6 @@ import (
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/lead"
 	"github.com/partnerleads/pipeline/shared/routing"
-	"github.com/partnerleads/pipeline/shared/stackinfo"
 )
 
 // routingLatency measures accepted → assigned through the deployed stack,
@@ -28,28 +26,15 @@ import (
 // rest is the emulator's delivery: stream polling, bus delivery, process
 // start-up.
 func routingLatency(ctx context.Context, n int) ([]row, error) {
-	cfg, outs, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
+	st, err := connectBench(ctx)
 	if err != nil {
 		return nil, err
 	}
-	base, err := outs.APIBase()
+	busName, err := st.outs.Get("EventBusName")
 	if err != nil {
 		return nil, err
 	}
-	leadsTable, err := outs.Get("LeadsTableName")
-	if err != nil {
-		return nil, err
-	}
-	dirTable, err := outs.Get("DirectoryTableName")
-	if err != nil {
-		return nil, err
-	}
-	busName, err := outs.Get("EventBusName")
-	if err != nil {
-		return nil, err
-	}
-	db := dynamodb.NewFromConfig(cfg)
-	dir, leads := dynamo.NewDirectoryStore(db, dirTable), dynamo.NewLeadStore(db, leadsTable)
+	cfg, base, dir, leads := st.cfg, st.base, st.dir, st.leads
 	p, iss, restore, err := benchPartner(ctx, dir, "bench routing")
 	if err != nil {
 		return nil, err
