@@ -69,6 +69,13 @@ func (st *DirectoryStore) PutKey(ctx context.Context, k auth.Key) error {
 	_, err = st.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: &st.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)"),
 	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		// An SDK retry of a put that did succeed finds its own key: fine.
+		if got, gerr := st.GetKey(ctx, k.ID); gerr == nil && got.Hash == k.Hash {
+			return nil
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("put key %s: %w", k.ID, err)
 	}
@@ -139,6 +146,12 @@ func (st *DirectoryStore) PutPartner(ctx context.Context, p admin.Partner) error
 	_, err = st.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: &st.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)"),
 	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		if got, gerr := st.GetPartner(ctx, p.ID); gerr == nil && got.Name == p.Name && got.CreatedAt.Equal(p.CreatedAt) {
+			return nil // an SDK retry of a put that did succeed
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("put partner %s: %w", p.ID, err)
 	}
