@@ -5,6 +5,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -227,11 +228,7 @@ func (s *Store) GetPartner(_ context.Context, id string) (admin.Partner, error) 
 func (s *Store) ListPartners(context.Context) ([]admin.Partner, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]admin.Partner, 0, len(s.partners))
-	for _, p := range s.partners {
-		out = append(out, p)
-	}
-	return out, nil
+	return slices.Collect(maps.Values(s.partners)), nil
 }
 
 // Recent returns up to n of the partners' most recently updated leads.

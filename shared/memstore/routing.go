@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/partnerleads/pipeline/shared/lead"
@@ -100,11 +101,7 @@ func (s *Store) PutRep(_ context.Context, r routing.Rep) error {
 func (s *Store) Reps(context.Context) ([]routing.Rep, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]routing.Rep, 0, len(s.reps))
-	for _, r := range s.reps {
-		out = append(out, r)
-	}
-	return out, nil
+	return slices.Collect(maps.Values(s.reps)), nil
 }
 
 func (s *Store) RuleSet(context.Context) (routing.RuleSet, error) {
@@ -136,11 +133,7 @@ func (s *Store) PutCalendar(_ context.Context, c routing.CalendarDef) error {
 func (s *Store) Calendars(context.Context) ([]routing.CalendarDef, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]routing.CalendarDef, 0, len(s.calendars))
-	for _, c := range s.calendars {
-		out = append(out, c)
-	}
-	return out, nil
+	return slices.Collect(maps.Values(s.calendars)), nil
 }
 
 func (s *Store) PutTeam(_ context.Context, t routing.Team) error {
@@ -153,9 +146,5 @@ func (s *Store) PutTeam(_ context.Context, t routing.Team) error {
 func (s *Store) Teams(context.Context) ([]routing.Team, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]routing.Team, 0, len(s.teams))
-	for _, t := range s.teams {
-		out = append(out, t)
-	}
-	return out, nil
+	return slices.Collect(maps.Values(s.teams)), nil
 }
