@@ -132,6 +132,7 @@ lint: deps ## gofmt, go vet (all build tags)
 FUZZTIME ?= 30s
 fuzz: deps ## run each fuzz target for FUZZTIME
 	go test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./shared/intake
+	go test -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME) ./shared/notify
 
 # ---- real AWS ------------------------------------------------------------------
 
