@@ -32,7 +32,7 @@ func main() {
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
 	n := notify.Notifier{
-		Config:     dynamo.NewDirectoryStore(db, directoryTable),
+		Config:     notify.CacheChannels(dynamo.NewDirectoryStore(db, directoryTable), 30*time.Second, time.Now),
 		Deliveries: dynamo.NewLeadStore(db, leadsTable),
 		Mail:       sesmail.New(sesv2.NewFromConfig(cfg), sender),
 		Send:       notify.NewSender(targets, 10*time.Second, time.Now),

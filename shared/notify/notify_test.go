@@ -272,3 +272,30 @@ func TestDigestOncePerDay(t *testing.T) {
 		t.Fatal("a re-run sent the digest again")
 	}
 }
+
+type countingConfig struct {
+	fakeConfig
+	reads int
+}
+
+func (c *countingConfig) Channels(ctx context.Context) ([]Channel, error) {
+	c.reads++
+	return c.fakeConfig.Channels(ctx)
+}
+
+func TestChannelsAreCached(t *testing.T) {
+	t.Parallel()
+	now := t0
+	src := &countingConfig{fakeConfig: fakeConfig{channels: []Channel{{ID: "c"}}}}
+	c := CacheChannels(src, 30*time.Second, func() time.Time { return now })
+	for range 10 {
+		if ch, err := c.Channels(context.Background()); err != nil || len(ch) != 1 {
+			t.Fatal(ch, err)
+		}
+	}
+	now = now.Add(31 * time.Second)
+	_, _ = c.Channels(context.Background())
+	if src.reads != 2 {
+		t.Fatalf("%d reads, want 2 (once, then after the ttl)", src.reads)
+	}
+}
