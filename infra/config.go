@@ -28,6 +28,9 @@ type Config struct {
 	Local bool
 	// SenderEmail is the SES identity notifications are sent from.
 	SenderEmail string
+	// PartnerHistoryShowsOwner lets partners' history views name the owner
+	// and the actors (rep ids); off, they see roles only.
+	PartnerHistoryShowsOwner string
 	// Webhook retry schedule (seconds): first wait, longest wait, give up after.
 	RetryBaseSeconds, RetryCapSeconds, RetryMaxAgeSeconds string
 }
@@ -49,16 +52,17 @@ func ConfigFromContext(scope constructs.Construct) Config {
 		return def
 	}
 	c := Config{
-		Arch:                 get("arch", "arm64"),
-		BuildDir:             get("buildDir", ""),
-		ProtectionWindowDays: get("protectionWindowDays", "90"),
-		IdempotencyTTLHours:  get("idempotencyTtlHours", "48"),
-		LogRetentionDays:     30,
-		Local:                get("local", "false") == "true",
-		SenderEmail:          get("senderEmail", "notifications@partner-leads.example"),
-		RetryBaseSeconds:     get("retryBaseSeconds", "30"),
-		RetryCapSeconds:      get("retryCapSeconds", "21600"),
-		RetryMaxAgeSeconds:   get("retryMaxAgeSeconds", "259200"),
+		Arch:                     get("arch", "arm64"),
+		BuildDir:                 get("buildDir", ""),
+		ProtectionWindowDays:     get("protectionWindowDays", "90"),
+		IdempotencyTTLHours:      get("idempotencyTtlHours", "48"),
+		LogRetentionDays:         30,
+		Local:                    get("local", "false") == "true",
+		SenderEmail:              get("senderEmail", "notifications@partner-leads.example"),
+		PartnerHistoryShowsOwner: get("partnerHistoryShowsOwner", "false"),
+		RetryBaseSeconds:         get("retryBaseSeconds", "30"),
+		RetryCapSeconds:          get("retryCapSeconds", "21600"),
+		RetryMaxAgeSeconds:       get("retryMaxAgeSeconds", "259200"),
 	}
 	if c.Arch != "arm64" && c.Arch != "amd64" {
 		panic(fmt.Sprintf("context arch=%q: want arm64 or amd64", c.Arch))

@@ -27,10 +27,11 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	directory := directoryTable(stack)
 
 	intakeFn := cfg.goFunction(stack, "Intake", "intake", map[string]*string{
-		"LEADS_TABLE":            leads.TableName(),
-		"DIRECTORY_TABLE":        directory.TableName(),
-		"PROTECTION_WINDOW_DAYS": jsii.String(cfg.ProtectionWindowDays),
-		"IDEMPOTENCY_TTL_HOURS":  jsii.String(cfg.IdempotencyTTLHours),
+		"LEADS_TABLE":                 leads.TableName(),
+		"DIRECTORY_TABLE":             directory.TableName(),
+		"PROTECTION_WINDOW_DAYS":      jsii.String(cfg.ProtectionWindowDays),
+		"IDEMPOTENCY_TTL_HOURS":       jsii.String(cfg.IdempotencyTTLHours),
+		"PARTNER_HISTORY_SHOWS_OWNER": jsii.String(cfg.PartnerHistoryShowsOwner),
 	})
 	leads.GrantReadWriteData(intakeFn)
 	directory.GrantReadData(intakeFn)

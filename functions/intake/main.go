@@ -23,6 +23,7 @@ func main() {
 	log := platform.NewLogger(os.Stdout)
 	var env platform.Env
 	leadsTable, directoryTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE")
+	showOwner := os.Getenv("PARTNER_HISTORY_SHOWS_OWNER") == "true"
 	cfg := intake.Config{
 		ProtectionWindow: env.Days("PROTECTION_WINDOW_DAYS", 90, 1, 3650),
 		IdempotencyTTL:   env.Hours("IDEMPOTENCY_TTL_HOURS", 48, 24, 24*30),
@@ -30,10 +31,12 @@ func main() {
 	awsCfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(awsCfg)
 	leads, directory := dynamo.NewLeadStore(db, leadsTable), dynamo.NewDirectoryStore(db, directoryTable)
+	lc := lifecycle.NewService(leads, time.Now)
+	lc.ShowOwnerToPartners = showOwner
 	h := handler{
 		leads:     intake.NewService(leads, cfg, time.Now),
 		router:    routing.NewService(leads, directory, time.Now, 30*time.Second),
-		lifecycle: lifecycle.NewService(leads, time.Now),
+		lifecycle: lc,
 		mappings:  directory,
 		log:       log,
 	}

@@ -112,3 +112,32 @@ func TestCRMSyncWalksTheLifecycle(t *testing.T) {
 		t.Fatal("a mapping to assigned or an unknown status was accepted")
 	}
 }
+
+func TestPartnerHistoryView(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := memstore.New()
+	id := assignedLead(t, st, intaketest.ValidBody)
+	svc := lifecycle.NewService(st, now)
+	mgr := auth.Principal{Role: auth.RoleManager, SubjectID: "mgr-1", KeyID: "k"}
+	if _, err := svc.ChangeStatus(ctx, mgr, id, lifecycle.Request{To: lead.StatusContacted, Note: "internal: prefers mornings"}); err != nil {
+		t.Fatal(err)
+	}
+	partner := auth.Principal{Role: auth.RolePartner, PartnerID: "p1", KeyID: "kp"}
+	h, err := svc.History(ctx, partner, id, nil)
+	if err != nil || len(h.Partner) != 3 || h.Entries != nil || h.Partner[1].Owner != "" || h.Partner[2].By != "" {
+		t.Fatalf("default partner view: %+v %v", h, err)
+	}
+	svc.ShowOwnerToPartners = true
+	h, _ = svc.History(ctx, partner, id, nil)
+	if h.Partner[1].Owner != "rep-1" || h.Partner[2].By != "mgr-1" {
+		t.Fatalf("configured partner view: %+v", h.Partner)
+	}
+	if _, err := svc.History(ctx, auth.Principal{Role: auth.RolePartner, PartnerID: "p2"}, id, nil); !errors.Is(err, lead.ErrNotFound) {
+		t.Fatalf("another partner: %v", err)
+	}
+	internal, _ := svc.History(ctx, mgr, id, nil)
+	if len(internal.Entries) != 3 || *internal.BrokenAt != -1 || internal.Entries[2].Note == "" {
+		t.Fatalf("internal view: %+v", internal)
+	}
+}

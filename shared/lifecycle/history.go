@@ -19,6 +19,9 @@ type PartnerEntry struct {
 	To     lead.Status `json:"to,omitempty"`
 	Reason string      `json:"reason,omitempty"`
 	ByRole string      `json:"byRole"`
+	// Only when the deployment shows owners to partners:
+	By    string `json:"by,omitempty"`
+	Owner string `json:"owner,omitempty"`
 }
 
 // History is a lead's audit trail in the view the caller may see.
@@ -51,6 +54,9 @@ func (s *Service) History(ctx context.Context, p auth.Principal, leadID string, 
 		h.Partner = make([]PartnerEntry, len(entries))
 		for i, e := range entries {
 			h.Partner[i] = PartnerEntry{Seq: e.Seq, At: e.At, Change: e.Change, From: e.From, To: e.To, Reason: e.Reason, ByRole: e.Actor.Role}
+			if s.ShowOwnerToPartners {
+				h.Partner[i].By, h.Partner[i].Owner = e.Actor.ID, e.Owner
+			}
 		}
 		return h, nil
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/admin"
 	"github.com/partnerleads/pipeline/shared/auth"
 	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/lead"
 	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/stackinfo"
 )
@@ -35,6 +36,7 @@ const usage = `usage:
   leadctl key revoke|disable|enable KEY_ID
   leadctl demo [--env-file FILE]
   leadctl simulate --rules FILE [--last N | --leads FILE.jsonl]
+  leadctl verify LEAD_ID
 
 Finds the stack through CloudFormation (--stack, default PartnerLeads).
 API keys are printed once and never stored in clear.`
@@ -121,6 +123,25 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "key %s is now %s\n", k.ID, k.Status)
 	case "demo ":
 		return demo(ctx, svc, routingAdmin, outs, *envFile, out)
+	case "verify ":
+		if fs.NArg() != 1 {
+			return errors.New("name exactly one LEAD_ID")
+		}
+		leadsTable, err := outs.Get("LeadsTableName")
+		if err != nil {
+			return err
+		}
+		entries, err := dynamo.NewLeadStore(db, leadsTable).History(ctx, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		if len(entries) == 0 {
+			return fmt.Errorf("lead %s has no history", fs.Arg(0))
+		}
+		if i := lead.VerifyChain(entries); i >= 0 {
+			return fmt.Errorf("lead %s: the history chain breaks at entry %d of %d (seq %d)", fs.Arg(0), i+1, len(entries), entries[i].Seq)
+		}
+		fmt.Fprintf(out, "lead %s: %d history entries, hash chain intact\n", fs.Arg(0), len(entries))
 	case "simulate ":
 		leadsTable, err := outs.Get("LeadsTableName")
 		if err != nil {
