@@ -18,7 +18,8 @@ import (
 )
 
 // bulkRow is a row of a bulk update, as JSON or as a CSV line with the
-// header leadId,status[,reason][,note][,version].
+// header leadId,status[,reason][,note][,version] and, for won,
+// dealAmount,dealCurrency,contractStart[,monthlyRecurring].
 type bulkRow struct {
 	LeadID         string     `json:"leadId"`
 	Status         string     `json:"status"`
@@ -26,6 +27,7 @@ type bulkRow struct {
 	Note           string     `json:"note,omitempty"`
 	NextFollowUpAt *time.Time `json:"nextFollowUpAt,omitempty"`
 	Version        int64      `json:"version,omitempty"`
+	Deal           *lead.Deal `json:"deal,omitempty"`
 }
 
 type rowReport struct {
@@ -60,12 +62,17 @@ func (h handler) bulkStatus(ctx context.Context, r httpapi.Request) (httpapi.Res
 	rows := make([]lifecycle.Row, len(in))
 	pre := make([]error, len(in))
 	for i, x := range in {
+		var ve validation.Error
 		to, err := lead.ParseStatus(x.Status)
 		if err != nil {
-			pre[i] = validation.Field("status", "invalid_enum", "%q is not a lifecycle status", x.Status)
+			ve.Add("status", "invalid_enum", "%q is not a lifecycle status", x.Status)
+		}
+		checkDeal(&ve, to, x.Deal)
+		if err := ve.OrNil(); err != nil {
+			pre[i], to = err, "" // an empty status fails the row without touching the lead
 		}
 		rows[i] = lifecycle.Row{LeadID: strings.TrimSpace(x.LeadID), Request: lifecycle.Request{
-			To: to, Reason: strings.TrimSpace(x.Reason), Note: x.Note, FollowUpAt: x.NextFollowUpAt, IfMatch: x.Version}}
+			To: to, Reason: strings.TrimSpace(x.Reason), Note: x.Note, FollowUpAt: x.NextFollowUpAt, Deal: x.Deal, IfMatch: x.Version}}
 	}
 	results, err := h.lifecycle.Bulk(ctx, r.Principal, rows)
 	if err != nil {
@@ -125,18 +132,44 @@ func parseCSV(body []byte) ([]bulkRow, error) {
 				return nil, validation.Field("csv", "malformed_csv", "line %d: version must be a whole number", line)
 			}
 		}
+		if d, err := csvDeal(get(rec, "dealAmount"), get(rec, "dealCurrency"), get(rec, "contractStart"), get(rec, "monthlyRecurring")); err != nil {
+			return nil, validation.Field("csv", "malformed_csv", "line %d: %v", line, err)
+		} else {
+			row.Deal = d
+		}
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// csvDeal reads a deal's columns; nil when they are all empty.
+func csvDeal(amount, currency, start, monthly string) (*lead.Deal, error) {
+	if amount == "" && currency == "" && start == "" && monthly == "" {
+		return nil, nil
+	}
+	a, err := strconv.ParseInt(strings.TrimSpace(amount), 10, 64)
+	if err != nil {
+		return nil, errors.New("dealAmount must be a whole number of minor units (cents)")
+	}
+	d := &lead.Deal{Value: lead.Money{Amount: a, Currency: strings.TrimSpace(currency)}, ContractStart: strings.TrimSpace(start)}
+	if monthly != "" {
+		m, err := strconv.ParseInt(strings.TrimSpace(monthly), 10, 64)
+		if err != nil {
+			return nil, errors.New("monthlyRecurring must be a whole number of minor units (cents)")
+		}
+		d.MonthlyRecurring = &lead.Money{Amount: m, Currency: d.Value.Currency}
+	}
+	return d, nil
 }
 
 // crmSync answers POST /v1/integrations/{crm}/status: an external CRM
 // reports a lead's status in its own words.
 func (h handler) crmSync(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
 	var in struct {
-		LeadID string `json:"leadId"`
-		Status string `json:"status"`
-		Reason string `json:"reason"`
+		LeadID string     `json:"leadId"`
+		Status string     `json:"status"`
+		Reason string     `json:"reason"`
+		Deal   *lead.Deal `json:"deal"`
 	}
 	if err := r.DecodeJSON(8<<10, &in); err != nil {
 		return httpapi.Response{}, err
@@ -145,7 +178,14 @@ func (h handler) crmSync(ctx context.Context, r httpapi.Request) (httpapi.Respon
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	res, err := h.lifecycle.Sync(ctx, r.Principal, m, in.LeadID, in.Status, in.Reason)
+	if in.Deal != nil {
+		var ve validation.Error
+		checkDeal(&ve, lead.StatusWon, in.Deal)
+		if err := ve.OrNil(); err != nil {
+			return httpapi.Response{}, err
+		}
+	}
+	res, err := h.lifecycle.Sync(ctx, r.Principal, m, in.LeadID, in.Status, in.Reason, in.Deal)
 	if err != nil {
 		return httpapi.Response{}, err
 	}

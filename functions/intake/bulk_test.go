@@ -82,7 +82,10 @@ func TestCRMSync(t *testing.T) {
 		t.Fatalf("without mapping: %d %v", code, m)
 	}
 	_ = f.store.PutCRMMapping(context.Background(), lifecycle.CRMMapping{CRM: "rdstation", Statuses: map[string]lead.Status{"Venda": lead.StatusWon, "Oportunidade": lead.StatusQualified}})
-	code, m, _ := f.do(t, "POST", "/v1/integrations/rdstation/status", "manager", `{"leadId":"`+id+`","status":"venda"}`, nil)
+	if code, m, _ := f.do(t, "POST", "/v1/integrations/rdstation/status", "manager", `{"leadId":"`+id+`","status":"venda"}`, nil); code != 422 {
+		t.Fatalf("won without a deal: %d %v", code, m)
+	}
+	code, m, _ := f.do(t, "POST", "/v1/integrations/rdstation/status", "manager", `{"leadId":"`+id+`","status":"venda","deal":{"value":{"amount":500000,"currency":"BRL"},"contractStart":"2026-11-01"}}`, nil)
 	if code != 200 || m["status"] != "won" || len(m["steps"].([]any)) != 4 {
 		t.Fatalf("sync: %d %v", code, m)
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"net/http"
 	"strconv"
 	"strings"
@@ -41,6 +43,7 @@ func (h handler) changeStatus(ctx context.Context, r httpapi.Request) (httpapi.R
 		Note           string     `json:"note"`
 		NextFollowUpAt *time.Time `json:"nextFollowUpAt"`
 		Version        int64      `json:"version"`
+		Deal           *lead.Deal `json:"deal"`
 	}
 	if err := r.DecodeJSON(8<<10, &in); err != nil {
 		return httpapi.Response{}, err
@@ -56,6 +59,7 @@ func (h handler) changeStatus(ctx context.Context, r httpapi.Request) (httpapi.R
 	if in.Version != 0 && version != 0 && in.Version != version {
 		ve.Add("version", "mismatch", "differs from If-Match")
 	}
+	checkDeal(&ve, to, in.Deal)
 	if err := ve.OrNil(); err != nil {
 		return httpapi.Response{}, err
 	}
@@ -63,7 +67,7 @@ func (h handler) changeStatus(ctx context.Context, r httpapi.Request) (httpapi.R
 		version = in.Version
 	}
 	l, err := h.lifecycle.ChangeStatus(ctx, r.Principal, r.Params["id"], lifecycle.Request{
-		To: to, Reason: strings.TrimSpace(in.Reason), Note: in.Note, FollowUpAt: in.NextFollowUpAt, IfMatch: version,
+		To: to, Reason: strings.TrimSpace(in.Reason), Note: in.Note, FollowUpAt: in.NextFollowUpAt, Deal: in.Deal, IfMatch: version,
 	})
 	if err != nil {
 		return httpapi.Response{}, err
@@ -71,6 +75,21 @@ func (h handler) changeStatus(ctx context.Context, r httpapi.Request) (httpapi.R
 	resp := httpapi.JSON(http.StatusOK, map[string]any{"id": l.ID, "status": l.Status, "version": l.Version, "updatedAt": l.UpdatedAt})
 	resp.Headers["ETag"] = etag(l.Version)
 	return resp, nil
+}
+
+// checkDeal adds field errors for a deal: required with won, refused
+// with any other status.
+func checkDeal(ve *validation.Error, to lead.Status, d *lead.Deal) {
+	switch {
+	case d == nil && to == lead.StatusWon:
+		ve.Add("deal", "required", "moving to won needs the deal: value {amount, currency} and contractStart")
+	case d != nil && to != lead.StatusWon:
+		ve.Add("deal", "not_allowed", "a deal goes with status won only")
+	case d != nil:
+		for _, f := range slices.Sorted(maps.Keys(d.Check())) {
+			ve.Add(f, "invalid", "%s", d.Check()[f])
+		}
+	}
 }
 
 // history answers GET /v1/leads/{id}/history.

@@ -43,6 +43,9 @@ func (st *LeadStore) ChangeStatus(ctx context.Context, c lifecycle.Change) error
 	if c.FreeOwner != "" {
 		items = append(items, openDelta(st.table, c.FreeOwner, -1, 0))
 	}
+	if c.TakeOwner != "" {
+		items = append(items, openDelta(st.table, c.TakeOwner, 1, 0))
+	}
 	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	var tce *types.TransactionCanceledException
 	if errors.As(err, &tce) {

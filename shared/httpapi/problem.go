@@ -98,6 +98,12 @@ func problemFor(err error) (Problem, bool) {
 		p := problem(http.StatusUnprocessableEntity, "validation-error", "The request has invalid fields", err.Error())
 		p.Errors = []validation.FieldError{{Field: "reason", Code: "required", Message: err.Error()}}
 		return p, true
+	case errors.Is(err, lead.ErrDealRequired):
+		p := problem(http.StatusUnprocessableEntity, "validation-error", "The request has invalid fields", err.Error())
+		p.Errors = []validation.FieldError{{Field: "deal", Code: "required", Message: err.Error()}}
+		return p, true
+	case errors.Is(err, lead.ErrReopenForbidden):
+		return problem(http.StatusForbidden, "forbidden", "Forbidden", err.Error()), true
 	case errors.Is(err, lead.ErrAssignThroughRouting):
 		return problem(http.StatusConflict, "invalid-transition", "Transition not allowed", err.Error()), true
 	case errors.Is(err, lifecycle.ErrNoMapping):

@@ -72,6 +72,8 @@ type StatusChangedDetail struct {
 	To     Status `json:"to"`
 	Reason string `json:"reason,omitempty"`
 	ByRole string `json:"byRole"`
+	// Deal is the won deal, on a move to won only.
+	Deal *Deal `json:"deal,omitempty"`
 }
 
 // EventFor is the one domain event of a lead version: the change that
@@ -92,7 +94,11 @@ func EventFor(l Lead, change Entry) (Event, error) {
 		e.Detail = AssignedDetail{Status: change.To, OwnerID: change.Owner, Reassign: change.Change == ChangeReassigned, Reason: change.Reason, ByRole: change.Actor.Role}
 	case ChangeStatusChanged:
 		e.Type = EventLeadStatusChanged
-		e.Detail = StatusChangedDetail{From: change.From, To: change.To, Reason: change.Reason, ByRole: change.Actor.Role}
+		d := StatusChangedDetail{From: change.From, To: change.To, Reason: change.Reason, ByRole: change.Actor.Role}
+		if change.To == StatusWon {
+			d.Deal = l.Deal
+		}
+		e.Detail = d
 	default:
 		return Event{}, fmt.Errorf("lead %s version %d: unknown change %q", l.ID, change.Seq, change.Change)
 	}

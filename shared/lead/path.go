@@ -8,6 +8,9 @@ func (s Status) PathTo(to Status) []Status {
 	if s == to {
 		return []Status{}
 	}
+	if s.Terminal() {
+		return nil // reopening is a manager's explicit decision, never a synced step
+	}
 	prev := map[Status]Status{s: ""}
 	queue := []Status{s}
 	for len(queue) > 0 {

@@ -36,7 +36,7 @@ var transitions = map[Status][]Status{
 	StatusProposal:    {StatusWon, StatusLost, StatusQualified},
 	StatusUnreachable: {StatusContacted, StatusRecycled, StatusLost, StatusJunk},
 	StatusRecycled:    {StatusNew},
-	StatusWon:         {},
+	StatusWon:         {StatusProposal}, // reopen: the deal fell through
 	StatusLost:        {},
 	StatusJunk:        {},
 }
@@ -53,8 +53,12 @@ func ParseStatus(s string) (Status, error) {
 	return st, nil
 }
 
-// Terminal reports whether no further move is allowed out of s.
-func (s Status) Terminal() bool { return len(transitions[s]) == 0 }
+// terminal statuses close a lead. Won can still be reopened (won →
+// proposal) by a manager, which reverses its commission.
+var terminal = map[Status]bool{StatusWon: true, StatusLost: true, StatusJunk: true}
+
+// Terminal reports whether s closes the lead.
+func (s Status) Terminal() bool { return terminal[s] }
 
 // Open reports whether a lead in s is still being worked: not won, lost or junk.
 // Open leads hold their identity against duplicates and channel conflict.

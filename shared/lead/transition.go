@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// ErrReasonRequired: lost, junk and recycled must say why.
+// ErrReasonRequired: lost, junk, recycled and reopening a won deal must say why.
 var ErrReasonRequired = errors.New("a reason is required for lost, junk and recycled")
 
 // ErrAssignThroughRouting: a lead gets an owner through routing or a
@@ -27,6 +27,7 @@ type StatusChange struct {
 	Reason     string
 	Note       string // internal: never shown to partners
 	FollowUpAt *time.Time
+	Deal       *Deal // required to move to won
 	Actor      Actor
 	At         time.Time
 }
@@ -41,11 +42,24 @@ func ChangeStatus(l Lead, c StatusChange) (Lead, Entry, error) {
 	if !l.Status.CanMoveTo(c.To) {
 		return Lead{}, Entry{}, &TransitionError{From: l.Status, To: c.To}
 	}
-	if c.To.RequiresReason() && c.Reason == "" {
+	reopen := l.Status == StatusWon
+	if (c.To.RequiresReason() || reopen) && c.Reason == "" {
 		return Lead{}, Entry{}, ErrReasonRequired
+	}
+	if reopen && c.Actor.Role != "manager" && c.Actor.Role != "admin" {
+		return Lead{}, Entry{}, ErrReopenForbidden
+	}
+	if c.To == StatusWon && (c.Deal == nil || len(c.Deal.Check()) > 0) {
+		return Lead{}, Entry{}, ErrDealRequired
 	}
 	next := l
 	next.Status, next.Version, next.UpdatedAt, next.NextFollowUpAt = c.To, l.Version+1, c.At, c.FollowUpAt
+	if c.To == StatusWon {
+		next.Deal = c.Deal
+	}
+	if reopen {
+		next.Deal = nil
+	}
 	if c.To == StatusNew {
 		next.OwnerID, next.FirstContactDueAt = "", nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/partnerleads/pipeline/shared/auth"
@@ -98,7 +99,8 @@ type SyncResult struct {
 // Sync applies an external CRM's status to a lead, walking the lifecycle's
 // intermediate stages when the CRM jumped ahead; each step is audited as
 // the integration's key, noting the CRM.
-func (s *Service) Sync(ctx context.Context, p auth.Principal, m CRMMapping, leadID, theirs, reason string) (SyncResult, error) {
+// A deal, when given, goes with the step to won.
+func (s *Service) Sync(ctx context.Context, p auth.Principal, m CRMMapping, leadID, theirs, reason string, deal *lead.Deal) (SyncResult, error) {
 	target, ok := m.ours(theirs)
 	if !ok {
 		return SyncResult{}, validation.Field("status", "unmapped_status", "%q has no mapping for %s", theirs, m.CRM)
@@ -114,6 +116,9 @@ func (s *Service) Sync(ctx context.Context, p auth.Principal, m CRMMapping, lead
 	if path == nil {
 		return SyncResult{}, &lead.TransitionError{From: l.Status, To: target}
 	}
+	if slices.Contains(path, lead.StatusWon) && (deal == nil || len(deal.Check()) > 0) {
+		return SyncResult{}, lead.ErrDealRequired // checked before the first step, so nothing moves
+	}
 	res := SyncResult{Lead: l, Steps: path}
 	for _, step := range path {
 		why := ""
@@ -123,7 +128,11 @@ func (s *Service) Sync(ctx context.Context, p auth.Principal, m CRMMapping, lead
 				why = "reported by " + m.CRM
 			}
 		}
-		res.Lead, err = s.ChangeStatus(ctx, p, leadID, Request{To: step, Reason: why, Note: fmt.Sprintf("synced from %s (%s)", m.CRM, theirs), IfMatch: res.Lead.Version})
+		req := Request{To: step, Reason: why, Note: fmt.Sprintf("synced from %s (%s)", m.CRM, theirs), IfMatch: res.Lead.Version}
+		if step == lead.StatusWon {
+			req.Deal = deal
+		}
+		res.Lead, err = s.ChangeStatus(ctx, p, leadID, req)
 		if err != nil {
 			return SyncResult{}, fmt.Errorf("sync %s to %s: %w", leadID, step, err)
 		}

@@ -88,23 +88,30 @@ func TestCRMSyncWalksTheLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	crm := auth.Principal{Role: auth.RoleManager, SubjectID: "hubspot-sync", KeyID: "k"}
-	r, err := svc.Sync(ctx, crm, m, id, "CONNECTED", "")
+	r, err := svc.Sync(ctx, crm, m, id, "CONNECTED", "", nil)
 	if err != nil || r.Lead.Status != lead.StatusContacted || len(r.Steps) != 1 {
 		t.Fatalf("connected: %+v %v", r, err)
 	}
-	r, err = svc.Sync(ctx, crm, m, id, "closedwon", "")
+	if _, err := svc.Sync(ctx, crm, m, id, "closedwon", "", nil); !errors.Is(err, lead.ErrDealRequired) {
+		t.Fatalf("won without a deal: %v", err)
+	}
+	deal := &lead.Deal{Value: lead.Money{Amount: 100_00, Currency: "BRL"}, ContractStart: "2026-01-01"}
+	r, err = svc.Sync(ctx, crm, m, id, "closedwon", "", deal)
 	if err != nil || r.Lead.Status != lead.StatusWon || len(r.Steps) != 3 {
 		t.Fatalf("jump to won: %+v %v", r, err)
 	}
 	h, _ := st.History(ctx, id)
+	if r.Lead.Deal == nil || r.Lead.Deal.Value.Amount != 100_00 {
+		t.Fatalf("deal not kept: %+v", r.Lead.Deal)
+	}
 	if len(h) != 6 || lead.VerifyChain(h) != -1 || h[5].Note != "synced from hubspot (closedwon)" || h[5].Actor.ID != "hubspot-sync" {
 		t.Fatalf("history %+v", h)
 	}
-	if _, err := svc.Sync(ctx, crm, m, id, "closedlost", ""); err == nil {
+	if _, err := svc.Sync(ctx, crm, m, id, "closedlost", "", nil); err == nil {
 		t.Fatal("won → lost was synced")
 	}
 	var ve *validation.Error
-	if _, err := svc.Sync(ctx, crm, m, id, "weird", ""); !errors.As(err, &ve) {
+	if _, err := svc.Sync(ctx, crm, m, id, "weird", "", nil); !errors.As(err, &ve) {
 		t.Fatalf("unmapped status: %v", err)
 	}
 	bad := lifecycle.CRMMapping{CRM: "x", Statuses: map[string]lead.Status{"a": "assigned", "b": "done"}}

@@ -34,6 +34,9 @@ type Change struct {
 	Release []lead.IdentityKey
 	// FreeOwner is the owner whose open-lead count drops, if any.
 	FreeOwner string
+	// TakeOwner is the owner whose open-lead count rises again, when a won
+	// deal is reopened.
+	TakeOwner string
 }
 
 // FeedPage is a page of a partner's events.
@@ -59,6 +62,7 @@ type Request struct {
 	Reason     string
 	Note       string
 	FollowUpAt *time.Time
+	Deal       *lead.Deal // required to move to won
 	// IfMatch is the version the caller saw; 0 means "whatever is current".
 	IfMatch int64
 }
@@ -101,7 +105,7 @@ func (s *Service) ChangeStatus(ctx context.Context, p auth.Principal, leadID str
 
 func (s *Service) plan(ctx context.Context, p auth.Principal, l lead.Lead, r Request) (Change, error) {
 	next, entry, err := lead.ChangeStatus(l, lead.StatusChange{
-		To: r.To, Reason: r.Reason, Note: r.Note, FollowUpAt: r.FollowUpAt,
+		To: r.To, Reason: r.Reason, Note: r.Note, FollowUpAt: r.FollowUpAt, Deal: r.Deal,
 		Actor: lead.Actor{ID: p.ActorID(), Role: string(p.Role)}, At: s.now().UTC().Truncate(time.Microsecond),
 	})
 	if err != nil {
@@ -110,6 +114,9 @@ func (s *Service) plan(ctx context.Context, p auth.Principal, l lead.Lead, r Req
 	c := Change{Before: l, After: next, Entry: entry}
 	if l.Status.HoldsOwner() && !next.Status.HoldsOwner() && l.OwnerID != "" {
 		c.FreeOwner = l.OwnerID
+	}
+	if !l.Status.HoldsOwner() && next.Status.HoldsOwner() && next.OwnerID != "" {
+		c.TakeOwner = next.OwnerID
 	}
 	if l.Status.Open() && !next.Status.Open() {
 		claims, err := s.store.Claims(ctx, l.Identity)

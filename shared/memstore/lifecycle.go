@@ -46,6 +46,9 @@ func (s *Store) ChangeStatus(_ context.Context, c lifecycle.Change) error {
 	if c.FreeOwner != "" {
 		s.open[c.FreeOwner]--
 	}
+	if c.TakeOwner != "" {
+		s.open[c.TakeOwner]++
+	}
 	s.leads[c.After.ID] = c.After
 	s.history[c.After.ID] = append(s.history[c.After.ID], c.Entry)
 	s.record(c.After, c.Entry)
