@@ -63,3 +63,12 @@ func TestEmulatorLifecycle(t *testing.T) {
 	}
 	storetest.RunLifecycle(t, dynamo.NewLeadStore(db, table))
 }
+
+func TestEmulatorLedgerStore(t *testing.T) {
+	db, outs := clientAndOutputs(t)
+	table, err := outs.Get("LedgerTableName")
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.RunLedger(t, dynamo.NewLedgerStore(db, table))
+}

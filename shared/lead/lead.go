@@ -25,9 +25,9 @@ type Lead struct {
 	Interest          string     `json:"interest,omitempty"`
 	EstimatedValue    *Money     `json:"estimatedValue,omitempty"`
 	// Deal is set when the lead is won, and cleared if it is reopened.
-	Deal *Deal `json:"deal,omitempty"`
-	Notes             string     `json:"notes,omitempty"`
-	Consent           Consent    `json:"consent"`
+	Deal    *Deal   `json:"deal,omitempty"`
+	Notes   string  `json:"notes,omitempty"`
+	Consent Consent `json:"consent"`
 	// Identity holds the hashed, normalised identity keys the lead claims
 	// against duplicates and channel conflict.
 	Identity []IdentityKey `json:"-"`
