@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -17,14 +18,42 @@ import (
 // and on the detail-type, which is the event type.
 const Source = "partnerleads.leads"
 
-// EventBridge publishes to one bus.
+// CommissionSource is the source of commission, deal and export events.
+const CommissionSource = "partnerleads.commissions"
+
+// EventBridge publishes to one bus under one source.
 type EventBridge struct {
 	client *eventbridge.Client
 	bus    string
+	source string
 }
 
+// New publishes lead events.
 func New(client *eventbridge.Client, bus string) *EventBridge {
-	return &EventBridge{client: client, bus: bus}
+	return &EventBridge{client: client, bus: bus, source: Source}
+}
+
+// NewCommissions publishes commission, deal and export events.
+func NewCommissions(client *eventbridge.Client, bus string) *EventBridge {
+	return &EventBridge{client: client, bus: bus, source: CommissionSource}
+}
+
+// Put publishes one event with detail as its JSON body.
+func (b *EventBridge) Put(ctx context.Context, detailType string, detail any, at time.Time) error {
+	body, err := json.Marshal(detail)
+	if err != nil {
+		return fmt.Errorf("marshal %s: %w", detailType, err)
+	}
+	out, err := b.client.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []types.PutEventsRequestEntry{{
+		EventBusName: &b.bus, Source: &b.source, DetailType: &detailType, Detail: aws.String(string(body)), Time: &at,
+	}}})
+	if err != nil {
+		return fmt.Errorf("put %s: %w", detailType, err)
+	}
+	if r := out.Entries[0]; r.ErrorCode != nil {
+		return fmt.Errorf("put %s: %s %s", detailType, aws.ToString(r.ErrorCode), aws.ToString(r.ErrorMessage))
+	}
+	return nil
 }
 
 // maxEntries is PutEvents' batch limit.
@@ -43,7 +72,7 @@ func (b *EventBridge) Publish(ctx context.Context, evs []lead.Event) (int, error
 				return done, fmt.Errorf("marshal event %s: %w", ev.ID, err)
 			}
 			entries[i] = types.PutEventsRequestEntry{
-				EventBusName: &b.bus, Source: aws.String(Source), DetailType: aws.String(ev.Type),
+				EventBusName: &b.bus, Source: &b.source, DetailType: aws.String(ev.Type),
 				Detail: aws.String(string(detail)), Time: aws.Time(ev.OccurredAt),
 			}
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/admin"
 	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/commission"
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/lead"
 	"github.com/partnerleads/pipeline/shared/lifecycle"
@@ -112,7 +113,13 @@ func problemFor(err error) (Problem, bool) {
 		return problem(http.StatusConflict, "not-reassignable", "Not reassignable", err.Error()), true
 	case errors.Is(err, routing.ErrNoRuleSet):
 		return problem(http.StatusConflict, "no-rule-set", "No routing rules", "save a rule set with PUT /v1/admin/routing/rules first"), true
-	case errors.Is(err, auth.ErrKeyRevoked), errors.Is(err, routing.ErrRuleSetVersionTaken):
+	case errors.Is(err, commission.ErrExportNotFound):
+		return problem(http.StatusNotFound, "not-found", "Not found", ""), true
+	case errors.Is(err, commission.ErrNotWon):
+		return problem(http.StatusConflict, "not-won", "The lead is not won", "cancellations and revenue apply to won deals only"), true
+	case errors.Is(err, commission.ErrBelowMinimumPayout), errors.Is(err, commission.ErrNothingToPay):
+		return problem(http.StatusConflict, "nothing-payable", "Nothing payable", err.Error()), true
+	case errors.Is(err, auth.ErrKeyRevoked), errors.Is(err, routing.ErrRuleSetVersionTaken), errors.Is(err, commission.ErrPlanVersionTaken):
 		return problem(http.StatusConflict, "conflict", "Conflict", err.Error()), true
 	}
 	return problem(http.StatusInternalServerError, "internal", "Internal error", "the request could not be completed; it is safe to retry with the same Idempotency-Key"), false

@@ -81,3 +81,7 @@ func MustStart(log *slog.Logger, env *Env) aws.Config {
 	}
 	return cfg
 }
+
+// PathStyleS3 reports whether S3 must be addressed path-style: on an
+// emulator (a custom endpoint), bucket host names do not resolve.
+func PathStyleS3() bool { return os.Getenv("AWS_ENDPOINT_URL") != "" }

@@ -1,0 +1,31 @@
+// Command commission turns won, qualified, reopened, cancelled and revenue
+// events into ledger lines.
+package main
+
+import (
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/partnerleads/pipeline/shared/commission"
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/eventbus"
+	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/sesmail"
+)
+
+func main() {
+	log := platform.NewLogger(os.Stdout)
+	var env platform.Env
+	ledger, bus, sender := env.String("LEDGER_TABLE"), env.String("EVENT_BUS_NAME"), env.String("SENDER_EMAIL")
+	financeEmail := os.Getenv("FINANCE_EMAIL")
+	cfg := platform.MustStart(log, &env)
+	events := eventbus.NewCommissions(eventbridge.NewFromConfig(cfg), bus)
+	svc := commission.Service{Store: dynamo.NewLedgerStore(dynamodb.NewFromConfig(cfg), ledger), Bus: events, Now: time.Now}
+	h := handler{svc: svc, bus: events, mail: sesmail.New(sesv2.NewFromConfig(cfg), sender), financeEmail: financeEmail, log: log}
+	lambda.Start(h.Handle)
+}

@@ -1,0 +1,30 @@
+// Command exporter writes the finance export (CSV and manifest) to S3.
+package main
+
+import (
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+
+	"github.com/partnerleads/pipeline/shared/commission"
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/eventbus"
+	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/s3store"
+)
+
+func main() {
+	log := platform.NewLogger(os.Stdout)
+	var env platform.Env
+	ledger, bus, bucket := env.String("LEDGER_TABLE"), env.String("EVENT_BUS_NAME"), env.String("EXPORT_BUCKET")
+	cfg := platform.MustStart(log, &env)
+	svc := commission.Service{
+		Store: dynamo.NewLedgerStore(dynamodb.NewFromConfig(cfg), ledger),
+		Bus:   eventbus.NewCommissions(eventbridge.NewFromConfig(cfg), bus),
+		Now:   time.Now,
+	}
+	lambda.Start(handler{svc: svc, up: s3store.New(cfg, bucket, platform.PathStyleS3()), log: log}.Handle)
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/commission"
+	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/lead"
+)
+
+const maxBody = 16 << 10
+
+// presigner hands out time-limited download links.
+type presigner interface {
+	DownloadURL(ctx context.Context, key string, ttl time.Duration) (string, error)
+}
+
+// handler is the finance API: plans, statements, approvals, payouts, deal
+// inputs and exports. Partners may read their own statements only.
+type handler struct {
+	svc   commission.Service
+	links presigner
+}
+
+func routes(h handler) []httpapi.Route {
+	finance := []auth.Role{auth.RoleFinance, auth.RoleAdmin}
+	statements := []auth.Role{auth.RoleFinance, auth.RoleAdmin, auth.RolePartner}
+	return []httpapi.Route{
+		{Method: http.MethodGet, Pattern: "/v1/commission-plans", Roles: finance, Handler: h.listPlans},
+		{Method: http.MethodPut, Pattern: "/v1/commission-plans/{id}", Roles: finance, Handler: h.savePlan},
+		{Method: http.MethodPut, Pattern: "/v1/commission-tiers/{partnerId}", Roles: finance, Handler: h.setTier},
+		{Method: http.MethodGet, Pattern: "/v1/commissions", Roles: statements, Handler: h.statement},
+		{Method: http.MethodPost, Pattern: "/v1/commissions/approve", Roles: finance, Handler: h.approve},
+		{Method: http.MethodPost, Pattern: "/v1/commissions/pay", Roles: finance, Handler: h.pay},
+		{Method: http.MethodPost, Pattern: "/v1/leads/{id}/cancellation", Roles: finance, Handler: h.cancel},
+		{Method: http.MethodPost, Pattern: "/v1/leads/{id}/revenue", Roles: finance, Handler: h.revenue},
+		{Method: http.MethodPost, Pattern: "/v1/exports", Roles: finance, Handler: h.requestExport},
+		{Method: http.MethodGet, Pattern: "/v1/exports/{id}", Roles: finance, Handler: h.getExport},
+	}
+}
+
+func (h handler) listPlans(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	plans, err := h.svc.Plans(ctx, r.Principal)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if plans == nil {
+		plans = []commission.Plan{}
+	}
+	return httpapi.JSON(http.StatusOK, map[string]any{"plans": plans}), nil
+}
+
+func (h handler) savePlan(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	var in commission.Plan
+	if err := r.DecodeJSON(maxBody, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	in.ID, in.Version, in.CreatedAt, in.CreatedBy = r.Params["id"], 0, time.Time{}, ""
+	p, err := h.svc.SavePlan(ctx, r.Principal, in)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusCreated, p), nil
+}
+
+func (h handler) setTier(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	var in struct {
+		Tier string `json:"tier"`
+	}
+	if err := r.DecodeJSON(maxBody, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := h.svc.SetTier(ctx, r.Principal, r.Params["partnerId"], in.Tier); err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, map[string]string{"partnerId": r.Params["partnerId"], "tier": in.Tier}), nil
+}
+
+// statement answers GET /v1/commissions?period=YYYY-MM[&partnerId=].
+func (h handler) statement(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	period := r.Query("period")
+	if period == "" {
+		period = commission.PeriodOf(h.svc.Now())
+	}
+	st, err := h.svc.Statement(ctx, r.Principal, period, r.Query("partnerId"))
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, st), nil
+}
+
+func (h handler) approve(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	var in struct {
+		Period    string `json:"period"`
+		PartnerID string `json:"partnerId"`
+	}
+	if err := r.DecodeJSON(maxBody, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	n, err := h.svc.Approve(ctx, r.Principal, in.Period, in.PartnerID)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, map[string]any{"period": in.Period, "approved": n}), nil
+}
+
+func (h handler) pay(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	var in struct {
+		PartnerID string `json:"partnerId"`
+		Through   string `json:"through"`
+	}
+	if err := r.DecodeJSON(maxBody, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	p, err := h.svc.Pay(ctx, r.Principal, strings.TrimSpace(in.PartnerID), in.Through)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, p), nil
+}
+
+func (h handler) cancel(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	var in struct {
+		Date   string `json:"date"`
+		Reason string `json:"reason"`
+	}
+	if err := r.DecodeJSON(maxBody, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	ev, err := h.svc.Cancel(ctx, r.Principal, r.Params["id"], in.Date, in.Reason)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusAccepted, ev), nil
+}
+
+func (h handler) revenue(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	var in struct {
+		Month     string     `json:"month"`
+		Amount    lead.Money `json:"amount"`
+		Reference string     `json:"reference"`
+	}
+	if err := r.DecodeJSON(maxBody, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	ev, err := h.svc.ConfirmRevenue(ctx, r.Principal, r.Params["id"], in.Month, in.Amount, in.Reference)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusAccepted, ev), nil
+}
+
+func (h handler) requestExport(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	var in struct {
+		Period string `json:"period"`
+	}
+	if err := r.DecodeJSON(maxBody, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	x, err := h.svc.RequestExport(ctx, r.Principal, in.Period)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	resp := httpapi.JSON(http.StatusAccepted, x)
+	resp.Headers["Location"] = "/v1/exports/" + x.ID
+	return resp, nil
+}
+
+// linkTTL bounds presigned downloads.
+const linkTTL = 15 * time.Minute
+
+// getExport answers GET /v1/exports/{id}: the record and, once completed,
+// presigned links to the CSV and the manifest.
+func (h handler) getExport(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	x, err := h.svc.GetExport(ctx, r.Principal, r.Params["id"])
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	out := map[string]any{"export": x}
+	if x.Status == "completed" {
+		csvURL, err := h.links.DownloadURL(ctx, x.CSVKey, linkTTL)
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		manURL, err := h.links.DownloadURL(ctx, x.ManifestKey, linkTTL)
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		out["downloadUrl"], out["manifestUrl"], out["expiresAt"] = csvURL, manURL, h.svc.Now().UTC().Add(linkTTL)
+	}
+	return httpapi.JSON(http.StatusOK, out), nil
+}

@@ -1,0 +1,40 @@
+// Command finance is the Lambda behind the finance API: commission plans,
+// statements, approvals, payouts, deal inputs and exports.
+package main
+
+import (
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+
+	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/commission"
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/eventbus"
+	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/s3store"
+)
+
+func main() {
+	log := platform.NewLogger(os.Stdout)
+	var env platform.Env
+	ledger, leads, directory := env.String("LEDGER_TABLE"), env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE")
+	bus, bucket := env.String("EVENT_BUS_NAME"), env.String("EXPORT_BUCKET")
+	cfg := platform.MustStart(log, &env)
+	db := dynamodb.NewFromConfig(cfg)
+	svc := commission.Service{
+		Store: dynamo.NewLedgerStore(db, ledger),
+		Leads: dynamo.NewLeadStore(db, leads),
+		Bus:   eventbus.NewCommissions(eventbridge.NewFromConfig(cfg), bus),
+		Now:   time.Now,
+	}
+	h := handler{svc: svc, links: s3store.New(cfg, bucket, platform.PathStyleS3())}
+	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: dynamo.NewDirectoryStore(db, directory)}, Log: log}
+	slog.SetDefault(log)
+	lambda.Start(router.Handle)
+}
