@@ -28,6 +28,8 @@ type Config struct {
 	Local bool
 	// SenderEmail is the SES identity notifications are sent from.
 	SenderEmail string
+	// FinanceEmail gets commission alerts; empty turns them off.
+	FinanceEmail string
 	// PartnerHistoryShowsOwner lets partners' history views name the owner
 	// and the actors (rep ids); off, they see roles only.
 	PartnerHistoryShowsOwner string
@@ -59,6 +61,7 @@ func ConfigFromContext(scope constructs.Construct) Config {
 		LogRetentionDays:         30,
 		Local:                    get("local", "false") == "true",
 		SenderEmail:              get("senderEmail", "notifications@partner-leads.example"),
+		FinanceEmail:             get("financeEmail", "finance@partner-leads.example"),
 		PartnerHistoryShowsOwner: get("partnerHistoryShowsOwner", "false"),
 		RetryBaseSeconds:         get("retryBaseSeconds", "30"),
 		RetryCapSeconds:          get("retryCapSeconds", "21600"),
@@ -80,13 +83,14 @@ func (c Config) architecture() awslambda.Architecture {
 	return awslambda.Architecture_ARM_64()
 }
 
-// goFunction is a Go Lambda on provided.al2023 with its own log group.
-func (c Config) goFunction(scope constructs.Construct, id, binary string, env map[string]*string) awslambda.Function {
+// goFunction is a Go Lambda on provided.al2023 with its own log group;
+// tune may change the defaults (256 MB, 10 s).
+func (c Config) goFunction(scope constructs.Construct, id, binary string, env map[string]*string, tune ...func(*awslambda.FunctionProps)) awslambda.Function {
 	logs := awslogs.NewLogGroup(scope, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
 		Retention:     awslogs.RetentionDays_ONE_MONTH,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
-	return awslambda.NewFunction(scope, jsii.String(id), &awslambda.FunctionProps{
+	props := &awslambda.FunctionProps{
 		Runtime:       awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture:  c.architecture(),
 		Handler:       jsii.String("bootstrap"),
@@ -96,5 +100,9 @@ func (c Config) goFunction(scope constructs.Construct, id, binary string, env ma
 		Environment:   &env,
 		LogGroup:      logs,
 		LoggingFormat: awslambda.LoggingFormat_JSON,
-	})
+	}
+	for _, f := range tune {
+		f(props)
+	}
+	return awslambda.NewFunction(scope, jsii.String(id), props)
 }

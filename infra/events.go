@@ -47,10 +47,13 @@ func eventBackbone(stack awscdk.Stack, cfg Config, leads awsdynamodb.Table) awse
 	return bus
 }
 
-// onEvent sends the bus's lead events matching pattern to fn, with retries
+// onEvent sends the bus's events matching pattern (lead events unless the
+// pattern names a source) to fn, with retries
 // and a dead-letter queue for events that still fail.
 func onEvent(stack awscdk.Stack, bus awsevents.IEventBus, id string, fn awslambda.IFunction, pattern *awsevents.EventPattern) {
-	pattern.Source = jsii.Strings(eventbus.Source)
+	if pattern.Source == nil {
+		pattern.Source = jsii.Strings(eventbus.Source)
+	}
 	rule := awsevents.NewRule(stack, jsii.String(id), &awsevents.RuleProps{EventBus: bus, EventPattern: pattern})
 	rule.AddTarget(awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
 		DeadLetterQueue: deadLetterQueue(stack, id+"Failures"),

@@ -17,7 +17,7 @@ import (
 // lead event goes to a queue (retained 4 days, longer than the 72-hour retry
 // window) that the notifier consumes with partial batch failures. The
 // notifier postpones what must be retried and dead-letters what runs out.
-func notifications(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads, directory awsdynamodb.Table) awssqs.Queue {
+func notifications(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads, directory awsdynamodb.Table) (awssqs.Queue, awsses.EmailIdentity) {
 	dlq := deadLetterQueue(stack, "NotificationFailures")
 	queue := awssqs.NewQueue(stack, jsii.String("Notifications"), &awssqs.QueueProps{
 		RetentionPeriod:   awscdk.Duration_Days(jsii.Number(4)),
@@ -70,5 +70,5 @@ func notifications(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, lead
 		Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(digest, &awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(2)})},
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("DigestFunctionName"), &awscdk.CfnOutputProps{Value: digest.FunctionName()})
-	return queue
+	return queue, sender
 }

@@ -56,12 +56,13 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 		Detail:     &map[string]any{"detail": map[string]any{"to": []string{string(lead.StatusNew)}}},
 	})
 
-	queue := notifications(stack, cfg, bus, leads, directory)
+	queue, sender := notifications(stack, cfg, bus, leads, directory)
 	adminFn.AddEnvironment(jsii.String("QUEUE_URL"), queue.QueueUrl(), nil)
 	adminFn.AddEnvironment(jsii.String("LOCAL_MODE"), jsii.String(cfg.localMode()), nil)
 	queue.GrantSendMessages(adminFn) // replays
 
 	api := httpAPI(stack, intakeFn, adminFn)
+	commissions(stack, cfg, bus, leads, directory, sender, api)
 
 	out := func(name string, v *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: v})

@@ -18,7 +18,7 @@ import (
 func synth(t *testing.T, arch string) (assertions.Template, map[string]any) {
 	t.Helper()
 	dir := t.TempDir()
-	for _, f := range []string{"intake", "admin", "publisher", "router", "notifier", "digest", "hello"} {
+	for _, f := range []string{"intake", "admin", "publisher", "router", "notifier", "digest", "commission", "finance", "exporter", "hello"} {
 		if err := os.MkdirAll(filepath.Join(dir, f), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -57,8 +57,8 @@ func TestStack(t *testing.T) {
 
 	t.Run("tables: stream, PITR, encryption, indexes", func(t *testing.T) {
 		tables := resources(m, "AWS::DynamoDB::Table")
-		if len(tables) != 2 {
-			t.Fatalf("%d tables, want 2", len(tables))
+		if len(tables) != 3 {
+			t.Fatalf("%d tables, want 3", len(tables))
 		}
 		for id, p := range tables {
 			if p["PointInTimeRecoverySpecification"].(map[string]any)["PointInTimeRecoveryEnabled"] != true {
@@ -85,8 +85,8 @@ func TestStack(t *testing.T) {
 
 	t.Run("functions: provided.al2023 on arm64 with JSON logs and retention", func(t *testing.T) {
 		fns := resources(m, "AWS::Lambda::Function")
-		if len(fns) != 6 {
-			t.Fatalf("%d functions, want 6 (the bench baseline is not in this stack)", len(fns))
+		if len(fns) != 9 {
+			t.Fatalf("%d functions, want 9 (the bench baseline is not in this stack)", len(fns))
 		}
 		for id, p := range fns {
 			if p["Runtime"] != "provided.al2023" || p["Handler"] != "bootstrap" {
@@ -162,12 +162,45 @@ func TestStack(t *testing.T) {
 		}
 	})
 
+	t.Run("commissions: private versioned TLS-only bucket, monthly export, finance reader role", func(t *testing.T) {
+		tpl.HasResourceProperties(jsii.String("AWS::S3::Bucket"), map[string]any{
+			"VersioningConfiguration": map[string]any{"Status": "Enabled"},
+			"PublicAccessBlockConfiguration": map[string]any{
+				"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true,
+			},
+			"BucketEncryption":       assertions.Match_ObjectLike(&map[string]any{}),
+			"LifecycleConfiguration": assertions.Match_ObjectLike(&map[string]any{}),
+		})
+		policies := resources(m, "AWS::S3::BucketPolicy")
+		b, _ := json.Marshal(policies)
+		if !strings.Contains(string(b), `"aws:SecureTransport":"false"`) {
+			t.Error("the export bucket does not refuse plain HTTP")
+		}
+		tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{"ScheduleExpression": "cron(0 6 1 * ? *)"})
+		tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{
+			"EventPattern": map[string]any{"source": []any{"partnerleads.commissions"}, "detail-type": []any{"deal.cancelled", "deal.revenue_confirmed"}},
+		})
+		found := false
+		for id, p := range resources(m, "AWS::IAM::Policy") {
+			b, _ := json.Marshal(p)
+			if strings.HasPrefix(id, "FinanceExportReader") {
+				found = strings.Contains(string(b), "exports/commissions/*") && !strings.Contains(string(b), "s3:Put") && !strings.Contains(string(b), "s3:Delete")
+			}
+			if strings.HasPrefix(id, "Exporter") && strings.Contains(string(b), "s3:DeleteObject") {
+				t.Errorf("%s: the exporter may delete objects", id)
+			}
+		}
+		if !found {
+			t.Error("no read-only finance role scoped to the export prefix")
+		}
+	})
+
 	t.Run("API routes", func(t *testing.T) {
 		var keys []string
 		for _, p := range resources(m, "AWS::ApiGatewayV2::Route") {
 			keys = append(keys, p["RouteKey"].(string))
 		}
-		for _, want := range []string{"POST /v1/leads", "GET /v1/leads", "GET /v1/leads/{id}", "GET /v1/leads/{id}/routing", "POST /v1/leads/{id}/assign", "POST /v1/leads/{id}/status", "GET /v1/leads/{id}/history", "GET /v1/events", "GET /v1/openapi.json", "ANY /v1/admin/{proxy+}"} {
+		for _, want := range []string{"POST /v1/leads", "GET /v1/leads", "GET /v1/leads/{id}", "GET /v1/leads/{id}/routing", "POST /v1/leads/{id}/assign", "POST /v1/leads/{id}/status", "GET /v1/leads/{id}/history", "GET /v1/events", "GET /v1/openapi.json", "ANY /v1/admin/{proxy+}", "GET /v1/commissions", "POST /v1/exports", "GET /v1/exports/{id}", "POST /v1/leads/{id}/cancellation", "PUT /v1/commission-plans/{id}"} {
 			if !slices.Contains(keys, want) {
 				t.Errorf("route %q missing from %v", want, keys)
 			}

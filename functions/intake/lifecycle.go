@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"maps"
-	"slices"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"

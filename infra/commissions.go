@@ -1,0 +1,157 @@
+package main
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/partnerleads/pipeline/shared/commission"
+	"github.com/partnerleads/pipeline/shared/eventbus"
+	"github.com/partnerleads/pipeline/shared/lead"
+)
+
+// exportObjects is the key pattern finance exports live under.
+const exportObjects = commission.ExportPrefix + "*"
+
+// commissions is the commission engine: the ledger table, the function
+// that turns deal events into ledger lines, the finance API, and the
+// exporter writing to an encrypted, versioned, private bucket.
+func commissions(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads, directory awsdynamodb.Table, sender awsses.EmailIdentity, api awsapigatewayv2.HttpApi) {
+	ledger := ledgerTable(stack)
+	bucket := exportBucket(stack)
+
+	engine := cfg.goFunction(stack, "Commission", "commission", map[string]*string{
+		"LEDGER_TABLE":   ledger.TableName(),
+		"EVENT_BUS_NAME": bus.EventBusName(),
+		"SENDER_EMAIL":   jsii.String(cfg.SenderEmail),
+		"FINANCE_EMAIL":  jsii.String(cfg.FinanceEmail),
+	})
+	ledger.GrantReadWriteData(engine)
+	bus.GrantPutEventsTo(engine, nil)
+	sender.GrantSendEmail(engine)
+	onEvent(stack, bus, "CommissionOnWonOrQualified", engine, &awsevents.EventPattern{
+		DetailType: jsii.Strings(lead.EventLeadStatusChanged),
+		Detail:     &map[string]any{"detail": map[string]any{"to": []string{string(lead.StatusWon), string(lead.StatusQualified)}}},
+	})
+	onEvent(stack, bus, "CommissionOnReopen", engine, &awsevents.EventPattern{
+		DetailType: jsii.Strings(lead.EventLeadStatusChanged),
+		Detail:     &map[string]any{"detail": map[string]any{"from": []string{string(lead.StatusWon)}}},
+	})
+	onEvent(stack, bus, "CommissionOnDealInputs", engine, &awsevents.EventPattern{
+		Source:     jsii.Strings(eventbus.CommissionSource),
+		DetailType: jsii.Strings(commission.EventDealCancelled, commission.EventDealRevenueConfirmed),
+	})
+
+	exporter := cfg.goFunction(stack, "Exporter", "exporter", map[string]*string{
+		"LEDGER_TABLE":   ledger.TableName(),
+		"EVENT_BUS_NAME": bus.EventBusName(),
+		"EXPORT_BUCKET":  bucket.BucketName(),
+	}, func(p *awslambda.FunctionProps) {
+		p.Timeout, p.MemorySize = awscdk.Duration_Minutes(jsii.Number(15)), jsii.Number(512)
+	})
+	ledger.GrantReadWriteData(exporter) // reads lines, records the export
+	bus.GrantPutEventsTo(exporter, nil)
+	bucket.GrantPut(exporter, jsii.String(exportObjects))
+	onEvent(stack, bus, "ExportOnRequest", exporter, &awsevents.EventPattern{
+		Source: jsii.Strings(eventbus.CommissionSource), DetailType: jsii.Strings(commission.EventExportRequested),
+	})
+	// The monthly export, on the 1st at 03:00 in São Paulo (06:00 UTC).
+	awsevents.NewRule(stack, jsii.String("MonthlyExport"), &awsevents.RuleProps{
+		Schedule: awsevents.Schedule_Cron(&awsevents.CronOptions{Minute: jsii.String("0"), Hour: jsii.String("6"), Day: jsii.String("1")}),
+		Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(exporter, &awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(2)})},
+	})
+
+	finance := cfg.goFunction(stack, "Finance", "finance", map[string]*string{
+		"LEDGER_TABLE":    ledger.TableName(),
+		"LEADS_TABLE":     leads.TableName(),
+		"DIRECTORY_TABLE": directory.TableName(),
+		"EVENT_BUS_NAME":  bus.EventBusName(),
+		"EXPORT_BUCKET":   bucket.BucketName(),
+	})
+	ledger.GrantReadWriteData(finance)
+	leads.GrantReadData(finance)
+	directory.GrantReadData(finance)
+	bus.GrantPutEventsTo(finance, nil)
+	bucket.GrantRead(finance, jsii.String(exportObjects)) // presigned downloads are signed as the function
+
+	// Finance's people and tools assume this role to read exports, and
+	// nothing else in the bucket.
+	reader := awsiam.NewRole(stack, jsii.String("FinanceExportReader"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewAccountRootPrincipal(),
+		Description: jsii.String("Read-only access to commission exports"),
+	})
+	bucket.GrantRead(reader, jsii.String(exportObjects))
+
+	in := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("FinanceIntegration"), finance, nil)
+	for path, methods := range map[string][]awsapigatewayv2.HttpMethod{
+		"/v1/commission-plans":             {awsapigatewayv2.HttpMethod_GET},
+		"/v1/commission-plans/{id}":        {awsapigatewayv2.HttpMethod_PUT},
+		"/v1/commission-tiers/{partnerId}": {awsapigatewayv2.HttpMethod_PUT},
+		"/v1/commissions":                  {awsapigatewayv2.HttpMethod_GET},
+		"/v1/commissions/approve":          {awsapigatewayv2.HttpMethod_POST},
+		"/v1/commissions/pay":              {awsapigatewayv2.HttpMethod_POST},
+		"/v1/leads/{id}/cancellation":      {awsapigatewayv2.HttpMethod_POST},
+		"/v1/leads/{id}/revenue":           {awsapigatewayv2.HttpMethod_POST},
+		"/v1/exports":                      {awsapigatewayv2.HttpMethod_POST},
+		"/v1/exports/{id}":                 {awsapigatewayv2.HttpMethod_GET},
+	} {
+		api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{Path: jsii.String(path), Methods: &methods, Integration: in})
+	}
+
+	out := func(name string, v *string) {
+		awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: v})
+	}
+	out("LedgerTableName", ledger.TableName())
+	out("ExportBucketName", bucket.BucketName())
+	out("FinanceExportReaderRoleArn", reader.RoleArn())
+	out("ExporterFunctionName", exporter.FunctionName())
+	out("CommissionFunctionName", engine.FunctionName())
+}
+
+// ledgerTable holds plans, ledger lines, running states and exports; see
+// shared/dynamo/DESIGN.md.
+func ledgerTable(stack awscdk.Stack) awsdynamodb.Table {
+	t := awsdynamodb.NewTable(stack, jsii.String("Ledger"), &awsdynamodb.TableProps{
+		PartitionKey:  stringKey("PK"),
+		SortKey:       stringKey("SK"),
+		BillingMode:   awsdynamodb.BillingMode_PAY_PER_REQUEST,
+		Encryption:    awsdynamodb.TableEncryption_AWS_MANAGED,
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
+			PointInTimeRecoveryEnabled: jsii.Bool(true),
+		},
+	})
+	for i, name := range []string{"byGroup", "byPartner"} {
+		n := string(rune('1' + i))
+		t.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
+			IndexName: jsii.String(name), PartitionKey: stringKey("GSI" + n + "PK"), SortKey: stringKey("GSI" + n + "SK"),
+			ProjectionType: awsdynamodb.ProjectionType_ALL,
+		})
+	}
+	return t
+}
+
+// exportBucket is private, encrypted, versioned and TLS-only. Old versions
+// of exports expire after 400 days; unfinished multipart uploads after 2.
+func exportBucket(stack awscdk.Stack) awss3.Bucket {
+	return awss3.NewBucket(stack, jsii.String("Exports"), &awss3.BucketProps{
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		Versioned:         jsii.Bool(true),
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		EnforceSSL:        jsii.Bool(true),
+		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:                                  jsii.String("expire-old-versions"),
+			NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(400)),
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(2)),
+		}},
+	})
+}
