@@ -56,6 +56,14 @@ func leadUpdate(table string, next lead.Lead, change lead.Entry, extraCond strin
 	optional("ownerId", s(next.OwnerID), next.OwnerID != "")
 	optional("firstContactDueAt", timeAttr(next.FirstContactDueAt), next.FirstContactDueAt != nil)
 	optional("nextFollowUpAt", timeAttr(next.NextFollowUpAt), next.NextFollowUpAt != nil)
+	var deal types.AttributeValue
+	if next.Deal != nil {
+		var err error
+		if deal, err = attributevalue.MarshalWithOptions(next.Deal, jsonTags); err != nil {
+			return nil, fmt.Errorf("marshal deal of %s: %w", next.ID, err)
+		}
+	}
+	optional("deal", deal, next.Deal != nil)
 	if next.Grade != "" {
 		set("score", num(int64(next.Score)))
 		set("grade", s(next.Grade))

@@ -110,6 +110,31 @@ func RunLifecycle(t *testing.T, st LifecycleStore) {
 		}
 	})
 
+	t.Run("won keeps the deal; reopening clears it and takes the owner's capacity back", func(t *testing.T) {
+		l, rep := assigned(t, Unique("p"), Unique("e")+"@x.com")
+		for _, to := range []lead.Status{lead.StatusContacted, lead.StatusQualified, lead.StatusProposal} {
+			if _, err := svc.ChangeStatus(ctx, mgr, l.ID, lifecycle.Request{To: to}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		deal := &lead.Deal{Value: lead.Money{Amount: 5000_00, Currency: "BRL"}, ContractStart: "2026-03-10", MonthlyRecurring: &lead.Money{Amount: 100_00, Currency: "BRL"}}
+		if _, err := svc.ChangeStatus(ctx, mgr, l.ID, lifecycle.Request{To: lead.StatusWon, Deal: deal}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Get(ctx, l.ID)
+		if err != nil || got.Deal == nil || *got.Deal.MonthlyRecurring != *deal.MonthlyRecurring || got.Deal.ContractStart != deal.ContractStart {
+			t.Fatalf("stored deal: %+v %v", got.Deal, err)
+		}
+		if _, err := svc.ChangeStatus(ctx, mgr, l.ID, lifecycle.Request{To: lead.StatusProposal, Reason: "customer withdrew"}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = st.Get(ctx, l.ID)
+		loads, _ := st.Loads(ctx, []string{rep}, func(string) string { return "2026-03-10" })
+		if got.Deal != nil || got.Status != lead.StatusProposal || loads[rep].Open != 1 {
+			t.Fatalf("after reopen: deal %+v status %s open %d", got.Deal, got.Status, loads[rep].Open)
+		}
+	})
+
 	t.Run("the feed gives a partner its own events in order", func(t *testing.T) {
 		p := Unique("p")
 		l, _ := assigned(t, p, Unique("e")+"@x.com")
