@@ -91,19 +91,17 @@ func commissions(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads,
 	bucket.GrantRead(reader, jsii.String(exportObjects))
 
 	in := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("FinanceIntegration"), finance, nil)
-	for path, methods := range map[string][]awsapigatewayv2.HttpMethod{
-		"/v1/commission-plans":             {awsapigatewayv2.HttpMethod_GET},
-		"/v1/commission-plans/{id}":        {awsapigatewayv2.HttpMethod_PUT},
-		"/v1/commission-tiers/{partnerId}": {awsapigatewayv2.HttpMethod_PUT},
-		"/v1/commissions":                  {awsapigatewayv2.HttpMethod_GET},
-		"/v1/commissions/approve":          {awsapigatewayv2.HttpMethod_POST},
-		"/v1/commissions/pay":              {awsapigatewayv2.HttpMethod_POST},
-		"/v1/leads/{id}/cancellation":      {awsapigatewayv2.HttpMethod_POST},
-		"/v1/leads/{id}/revenue":           {awsapigatewayv2.HttpMethod_POST},
-		"/v1/exports":                      {awsapigatewayv2.HttpMethod_POST},
-		"/v1/exports/{id}":                 {awsapigatewayv2.HttpMethod_GET},
+	get, put, post := awsapigatewayv2.HttpMethod_GET, awsapigatewayv2.HttpMethod_PUT, awsapigatewayv2.HttpMethod_POST
+	for _, r := range []struct {
+		path   string
+		method awsapigatewayv2.HttpMethod
+	}{
+		{"/v1/commission-plans", get}, {"/v1/commission-plans/{id}", put}, {"/v1/commission-tiers/{partnerId}", put},
+		{"/v1/commissions", get}, {"/v1/commissions/approve", post}, {"/v1/commissions/pay", post},
+		{"/v1/leads/{id}/cancellation", post}, {"/v1/leads/{id}/revenue", post},
+		{"/v1/exports", post}, {"/v1/exports/{id}", get},
 	} {
-		api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{Path: jsii.String(path), Methods: &methods, Integration: in})
+		api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{Path: jsii.String(r.path), Methods: &[]awsapigatewayv2.HttpMethod{r.method}, Integration: in})
 	}
 
 	out := func(name string, v *string) {
