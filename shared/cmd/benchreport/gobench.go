@@ -14,7 +14,7 @@ import (
 // goBenchmarks runs the in-process handler benchmarks and compares each
 // with BenchmarkHelloInvoke from the same package and run.
 func goBenchmarks(ctx context.Context) ([]row, error) {
-	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1", "./functions/intake", "./shared/routing", "./shared/notify")
+	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1", "./functions/intake", "./shared/routing", "./shared/notify", "./shared/commission")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
 	if err := cmd.Run(); err != nil {
@@ -55,7 +55,13 @@ func goBenchmarks(ctx context.Context) ([]row, error) {
 	if !okSR || !okNT {
 		return nil, fmt.Errorf("no notifier benchmark results")
 	}
+	ap, ok := res["Apply"]
+	if !ok {
+		return nil, fmt.Errorf("no BenchmarkApply result")
+	}
 	return []row{
+		{"Commission calculation (ns/op)", fmt.Sprintf("%.0f", ap.ns), fmt.Sprintf("%.0f", base.ns), ratio(ap.ns, base.ns),
+			fmt.Sprintf("a won deal on a marginal 3-tier plan with caps; %.0f allocs/op", ap.allocs)},
 		{"Notifier msgs/s, in-process: sign + render", fmt.Sprintf("%.0f", 1e9/sr.ns), fmt.Sprintf("%.0f", 1e9/base.ns), ratio(1e9/sr.ns, 1e9/base.ns), "event JSON, HMAC with two secrets (rotation), pt-BR email, Slack message"},
 		{"Notifier msgs/s, in-process: full fan-out", fmt.Sprintf("%.0f", 1e9/nt.ns), fmt.Sprintf("%.0f", 1e9/base.ns), ratio(1e9/nt.ns, 1e9/base.ns), "webhook + email + Slack per event, HTTP to a loopback receiver"},
 		{"Routing decisions/s, in-process", fmt.Sprintf("%.0f", 1e9/dec.ns), fmt.Sprintf("%.0f", 1e9/base.ns), ratio(1e9/dec.ns, 1e9/base.ns),

@@ -41,6 +41,7 @@ func run(ctx context.Context, build, readme string, samples, cold int) error {
 		{"POST latency on the emulator", func() ([]row, error) { return emulatorLatency(ctx, samples) }},
 		{"accepted → assigned on the emulator", func() ([]row, error) { return routingLatency(ctx, 10) }},
 		{"status change → webhook on the emulator", func() ([]row, error) { return notifyLatency(ctx, 5) }},
+		{"commission export to the emulator's S3", func() ([]row, error) { return exportBench(ctx) }},
 	} {
 		fmt.Fprintf(os.Stderr, "==> %s\n", step.name)
 		r, err := step.f()
