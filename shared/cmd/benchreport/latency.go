@@ -61,7 +61,7 @@ func emulatorLatency(ctx context.Context, n int) ([]row, error) {
 	run := fmt.Sprintf("%d", time.Now().UnixNano())
 	var li, lh []time.Duration
 	for i := range n {
-		body := fmt.Sprintf(`{"contact":{"name":"Bench","email":"b%s-%d@bench.example"},"company":{"name":"Bench"},"location":{"country":"BR"},"consent":{"lgpd":true}}`, run, i)
+		body := fmt.Sprintf(`{"contact":{"name":"Bench","email":"b%[1]s-%[2]d@r%[1]s.bench.example"},"company":{"name":"Bench"},"location":{"country":"BR"},"consent":{"lgpd":true}}`, run, i)
 		d, code, err := post(base+"/v1/leads", iss.Token, body)
 		if err != nil || code != 201 {
 			return nil, fmt.Errorf("POST /v1/leads: %d %v", code, err)
