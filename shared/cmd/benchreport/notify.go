@@ -77,7 +77,7 @@ func notifyLatency(ctx context.Context, n int) ([]row, error) {
 	run := time.Now().UnixNano()
 	var total []time.Duration
 	for i := range n {
-		id, err := benchLead(ctx, call, leads, iss.Token, fmt.Sprintf("n%d-%d@bench.example", run, i))
+		id, err := benchLead(ctx, call, leads, iss.Token, fmt.Sprintf("n%[1]d-%[2]d@n%[1]d.bench.example", run, i))
 		if err != nil {
 			return nil, err
 		}

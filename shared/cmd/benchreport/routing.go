@@ -45,7 +45,7 @@ func routingLatency(ctx context.Context, n int) ([]row, error) {
 	run := time.Now().UnixNano()
 	var total []time.Duration
 	for i := range n {
-		body := fmt.Sprintf(`{"contact":{"name":"Bench","email":"r%d-%d@bench.example"},"company":{"name":"Bench"},"location":{"country":"BR"},"consent":{"lgpd":true}}`, run, i)
+		body := fmt.Sprintf(`{"contact":{"name":"Bench","email":"r%[1]d-%[2]d@r%[1]d.bench.example"},"company":{"name":"Bench"},"location":{"country":"BR"},"consent":{"lgpd":true}}`, run, i)
 		req, _ := http.NewRequestWithContext(ctx, "POST", base+"/v1/leads", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+iss.Token)
@@ -87,7 +87,7 @@ func routingLatency(ctx context.Context, n int) ([]row, error) {
 	principal := auth.Principal{Role: auth.RolePartner, PartnerID: p.ID}
 	var ours []time.Duration
 	for i := 0; len(ours) < n && i < 4*n; i++ {
-		nrm, err := intake.Parse([]byte(fmt.Sprintf(`{"contact":{"name":"Bench","email":"o%d-%d@bench.example"},"company":{"name":"Bench"},"location":{"country":"BR"},"consent":{"lgpd":true}}`, run, i)))
+		nrm, err := intake.Parse([]byte(fmt.Sprintf(`{"contact":{"name":"Bench","email":"o%[1]d-%[2]d@o%[1]d.bench.example"},"company":{"name":"Bench"},"location":{"country":"BR"},"consent":{"lgpd":true}}`, run, i)))
 		if err != nil {
 			return nil, err
 		}
