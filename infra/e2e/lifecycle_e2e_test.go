@@ -39,7 +39,7 @@ func TestE2ELifecycle(t *testing.T) {
 	if stale.status != 409 || stale.problemType() != "version-conflict" {
 		t.Fatalf("stale If-Match: %d %s", stale.status, stale.raw)
 	}
-	if r := a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, `{"status":"won"}`, nil, true); r.status != 409 || r.problemType() != "invalid-transition" {
+	if r := a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, `{"status":"won","deal":{"value":{"amount":500000,"currency":"BRL"},"contractStart":"2026-11-01"}}`, nil, true); r.status != 409 || r.problemType() != "invalid-transition" {
 		t.Fatalf("contacted → won: %d %s", r.status, r.raw)
 	}
 	if r := a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, `{"status":"lost"}`, nil, true); r.status != 422 {
@@ -114,7 +114,7 @@ func TestE2EBulkAndCRMSync(t *testing.T) {
 	if r := a.call(t, "PUT", "/v1/admin/crm/hubspot/mapping", a.admin, mapping, nil, true); r.status != 200 {
 		t.Fatalf("mapping: %d %s", r.status, r.raw)
 	}
-	s := a.call(t, "POST", "/v1/integrations/hubspot/status", mgr, `{"leadId":"`+ids[0]+`","status":"closedwon"}`, nil, true)
+	s := a.call(t, "POST", "/v1/integrations/hubspot/status", mgr, `{"leadId":"`+ids[0]+`","status":"closedwon","deal":{"value":{"amount":500000,"currency":"BRL"},"contractStart":"2026-11-01"}}`, nil, true)
 	if s.status != 200 || s.body["status"] != "won" || len(s.body["steps"].([]any)) != 3 {
 		t.Fatalf("sync: %d %s", s.status, s.raw)
 	}
