@@ -117,24 +117,7 @@ func commissions(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads,
 // ledgerTable holds plans, ledger lines, running states and exports; see
 // shared/dynamo/DESIGN.md.
 func ledgerTable(stack awscdk.Stack) awsdynamodb.Table {
-	t := awsdynamodb.NewTable(stack, jsii.String("Ledger"), &awsdynamodb.TableProps{
-		PartitionKey:  stringKey("PK"),
-		SortKey:       stringKey("SK"),
-		BillingMode:   awsdynamodb.BillingMode_PAY_PER_REQUEST,
-		Encryption:    awsdynamodb.TableEncryption_AWS_MANAGED,
-		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
-		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
-			PointInTimeRecoveryEnabled: jsii.Bool(true),
-		},
-	})
-	for i, name := range []string{"byGroup", "byPartner"} {
-		n := string(rune('1' + i))
-		t.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
-			IndexName: jsii.String(name), PartitionKey: stringKey("GSI" + n + "PK"), SortKey: stringKey("GSI" + n + "SK"),
-			ProjectionType: awsdynamodb.ProjectionType_ALL,
-		})
-	}
-	return t
+	return table(stack, "Ledger", []string{"byGroup", "byPartner"}, nil)
 }
 
 // exportBucket is private, encrypted, versioned and TLS-only. Old versions

@@ -80,22 +80,25 @@ func stringKey(name string) *awsdynamodb.Attribute {
 	return &awsdynamodb.Attribute{Name: jsii.String(name), Type: awsdynamodb.AttributeType_STRING}
 }
 
-// leadsTable holds leads, history, identity claims and idempotency records;
-// see shared/dynamo/DESIGN.md for the key design.
-func leadsTable(stack awscdk.Stack) awsdynamodb.Table {
-	t := awsdynamodb.NewTable(stack, jsii.String("Leads"), &awsdynamodb.TableProps{
-		PartitionKey:        stringKey("PK"),
-		SortKey:             stringKey("SK"),
-		BillingMode:         awsdynamodb.BillingMode_PAY_PER_REQUEST,
-		Stream:              awsdynamodb.StreamViewType_NEW_AND_OLD_IMAGES,
-		Encryption:          awsdynamodb.TableEncryption_AWS_MANAGED,
-		TimeToLiveAttribute: jsii.String("ttl"),
-		RemovalPolicy:       awscdk.RemovalPolicy_RETAIN,
+// table is a table as every table here is: on demand, KMS-encrypted,
+// point-in-time recovery, retained on stack deletion, with the named global
+// secondary indexes keyed GSI<n>PK / GSI<n>SK in order.
+func table(stack awscdk.Stack, id string, indexes []string, tune func(*awsdynamodb.TableProps)) awsdynamodb.Table {
+	props := &awsdynamodb.TableProps{
+		PartitionKey:  stringKey("PK"),
+		SortKey:       stringKey("SK"),
+		BillingMode:   awsdynamodb.BillingMode_PAY_PER_REQUEST,
+		Encryption:    awsdynamodb.TableEncryption_AWS_MANAGED,
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
 			PointInTimeRecoveryEnabled: jsii.Bool(true),
 		},
-	})
-	for i, name := range []string{"byPartner", "byPartnerStatus", "byOwner", "byDue"} {
+	}
+	if tune != nil {
+		tune(props)
+	}
+	t := awsdynamodb.NewTable(stack, jsii.String(id), props)
+	for i, name := range indexes {
 		n := string(rune('1' + i))
 		t.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
 			IndexName:      jsii.String(name),
@@ -107,25 +110,18 @@ func leadsTable(stack awscdk.Stack) awsdynamodb.Table {
 	return t
 }
 
+// leadsTable holds leads, history, identity claims and idempotency records;
+// see shared/dynamo/DESIGN.md for the key design.
+func leadsTable(stack awscdk.Stack) awsdynamodb.Table {
+	return table(stack, "Leads", []string{"byPartner", "byPartnerStatus", "byOwner", "byDue"}, func(p *awsdynamodb.TableProps) {
+		p.Stream = awsdynamodb.StreamViewType_NEW_AND_OLD_IMAGES
+		p.TimeToLiveAttribute = jsii.String("ttl")
+	})
+}
+
 // directoryTable holds partners and API keys (hashes only).
 func directoryTable(stack awscdk.Stack) awsdynamodb.Table {
-	t := awsdynamodb.NewTable(stack, jsii.String("Directory"), &awsdynamodb.TableProps{
-		PartitionKey:  stringKey("PK"),
-		SortKey:       stringKey("SK"),
-		BillingMode:   awsdynamodb.BillingMode_PAY_PER_REQUEST,
-		Encryption:    awsdynamodb.TableEncryption_AWS_MANAGED,
-		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
-		PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{
-			PointInTimeRecoveryEnabled: jsii.Bool(true),
-		},
-	})
-	t.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
-		IndexName:      jsii.String("byType"),
-		PartitionKey:   stringKey("GSI1PK"),
-		SortKey:        stringKey("GSI1SK"),
-		ProjectionType: awsdynamodb.ProjectionType_ALL,
-	})
-	return t
+	return table(stack, "Directory", []string{"byType"}, nil)
 }
 
 func httpAPI(stack awscdk.Stack, intakeFn, adminFn awslambda.IFunction) awsapigatewayv2.HttpApi {
