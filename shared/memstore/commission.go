@@ -3,6 +3,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -55,20 +56,22 @@ func (l *Ledger) Plans(_ context.Context) ([]commission.Plan, error) {
 	return out, nil
 }
 
+// PlanAt orders versions as the DynamoDB index does: effective date, plan
+// id, version.
 func (l *Ledger) PlanAt(_ context.Context, scope, date string) (commission.Plan, bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var best commission.Plan
-	found := false
+	bestKey := ""
 	for _, vs := range l.plans {
 		for _, p := range vs {
-			key := p.EffectiveFrom + "#" + p.ID
-			if p.Scope() == scope && p.EffectiveFrom <= date && (!found || key > best.EffectiveFrom+"#"+best.ID || (key == best.EffectiveFrom+"#"+best.ID && p.Version > best.Version)) {
-				best, found = p, true
+			key := fmt.Sprintf("%s#%s#%06d", p.EffectiveFrom, p.ID, p.Version)
+			if p.Scope() == scope && p.EffectiveFrom <= date && key > bestKey {
+				best, bestKey = p, key
 			}
 		}
 	}
-	return best, found, nil
+	return best, bestKey != "", nil
 }
 
 func (l *Ledger) PutTier(_ context.Context, partnerID, tier string) error {
