@@ -20,6 +20,8 @@ type Partner struct {
 	ID        string    `json:"id"`
 	Name      string    `json:"name"`
 	CreatedAt time.Time `json:"createdAt"`
+	// Program picks the partner's follow-up SLA policy; empty: the default.
+	Program string `json:"program,omitempty"`
 }
 
 var ErrPartnerNotFound = errors.New("partner not found")

@@ -55,6 +55,8 @@ func leadUpdate(table string, next lead.Lead, change lead.Entry, extraCond strin
 	}
 	optional("ownerId", s(next.OwnerID), next.OwnerID != "")
 	optional("firstContactDueAt", timeAttr(next.FirstContactDueAt), next.FirstContactDueAt != nil)
+	optional("firstContactAt", timeAttr(next.FirstContactAt), next.FirstContactAt != nil)
+	optional("statusSince", timeAttr(&next.StatusSince), !next.StatusSince.IsZero())
 	optional("nextFollowUpAt", timeAttr(next.NextFollowUpAt), next.NextFollowUpAt != nil)
 	var deal types.AttributeValue
 	if next.Deal != nil {

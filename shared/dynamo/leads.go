@@ -69,14 +69,12 @@ func indexKeys(l lead.Lead) map[string]types.AttributeValue {
 	if l.OwnerID != "" {
 		m["GSI3PK"], m["GSI3SK"] = s(ownerPK(l.OwnerID)), s(string(l.Status)+"#"+sk)
 	}
-	if l.FirstContactDueAt != nil && l.Status == lead.StatusAssigned {
-		m["GSI4PK"], m["GSI4SK"] = s(duePK(l.ID)), s(fmtTime(*l.FirstContactDueAt)+"#"+l.ID)
-	}
 	return m
 }
 
 // sparseIndexKeys are the index attributes indexKeys may leave out; an
-// update removes those it does not set.
+// update removes those it does not set. (GSI4 now lives on the lead's SLA
+// item; listing it here clears it from leads written before.)
 var sparseIndexKeys = []string{"GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK"}
 
 func putChange(item map[string]types.AttributeValue, e lead.Entry) error {

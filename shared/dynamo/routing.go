@@ -121,9 +121,7 @@ func (st *LeadStore) decisionPut(leadID string, seq int64, d routing.Decision) (
 
 func (st *LeadStore) Assign(ctx context.Context, a routing.Assignment) error {
 	d := a.Decision
-	next := a.Lead
-	next.Status, next.OwnerID, next.Version, next.UpdatedAt = lead.StatusAssigned, d.Chosen, a.Lead.Version+1, a.Now
-	next.Score, next.Grade, next.FirstContactDueAt = d.Score, d.Grade, &d.FirstContactDueAt
+	next := a.Next()
 	upd, err := leadUpdate(st.table, next, a.Entry, "#status = :new AND attribute_not_exists(ownerId)",
 		map[string]types.AttributeValue{":new": s(string(lead.StatusNew))})
 	if err != nil {
@@ -189,8 +187,7 @@ func assignError(err error, rep string) error {
 }
 
 func (st *LeadStore) Reassign(ctx context.Context, r routing.Reassignment) error {
-	next := r.Lead
-	next.OwnerID, next.Version, next.UpdatedAt = r.NewOwner, r.Lead.Version+1, r.Now
+	next := r.Next()
 	upd, err := leadUpdate(st.table, next, r.Entry, "ownerId = :old", map[string]types.AttributeValue{":old": s(r.Lead.OwnerID)})
 	if err != nil {
 		return err

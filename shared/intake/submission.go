@@ -19,6 +19,7 @@ type Submission struct {
 	Company        *CompanyIn    `json:"company"`
 	Location       *LocationIn   `json:"location"`
 	Interest       string        `json:"interest,omitempty"`
+	Source         string        `json:"source,omitempty"`
 	EstimatedValue *lead.Money   `json:"estimatedValue,omitempty"`
 	Notes          string        `json:"notes,omitempty"`
 	Consent        *lead.Consent `json:"consent"`

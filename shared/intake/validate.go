@@ -1,11 +1,13 @@
 package intake
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,6 +26,7 @@ type Normalised struct {
 	Company        lead.Company
 	Location       lead.Location
 	Interest       string
+	Source         string
 	EstimatedValue *lead.Money
 	Notes          string
 	Consent        lead.Consent
@@ -42,11 +45,18 @@ func (n Normalised) Fingerprint() string {
 func (n Normalised) Lead(id, partnerID string, now time.Time) lead.Lead {
 	return lead.Lead{
 		ID: id, PartnerID: partnerID, ExternalRef: n.ExternalRef, Status: lead.StatusNew,
-		Version: 1, ReceivedAt: now, UpdatedAt: now,
+		Version: 1, ReceivedAt: now, UpdatedAt: now, StatusSince: now, Source: n.Source,
 		Contact: n.Contact, Company: n.Company, Location: n.Location, Interest: n.Interest,
 		EstimatedValue: n.EstimatedValue, Notes: n.Notes, Consent: n.Consent, Identity: n.Identity,
 	}
 }
+
+// Sources are how a lead reached the partner; the indicators break volume
+// and conversion down by them.
+var Sources = []string{"api", "form", "spreadsheet", "whatsapp", "event", "referral", "other"}
+
+// SourceAPI is the source of a lead that does not name one.
+const SourceAPI = "api"
 
 // CompanySizes are employee bands.
 var CompanySizes = []string{"1-9", "10-49", "50-99", "100-499", "500+"}
@@ -84,6 +94,10 @@ func (s Submission) Validate() (Normalised, error) {
 
 	n.ExternalRef = text("externalRef", s.ExternalRef, 128, false)
 	n.Interest = text("interest", s.Interest, 200, false)
+	n.Source = cmp.Or(s.Source, SourceAPI)
+	if !slices.Contains(Sources, n.Source) {
+		ve.Add("source", "invalid_enum", "must be one of %s", strings.Join(Sources, ", "))
+	}
 	n.Notes = text("notes", s.Notes, 2000, false)
 
 	if s.Location == nil {

@@ -11,6 +11,8 @@ const (
 	EventLeadCreated       = "lead.created"
 	EventLeadAssigned      = "lead.assigned"
 	EventLeadStatusChanged = "lead.status_changed"
+	EventLeadStale         = "lead.stale"
+	EventLeadRecalled      = "lead.recalled"
 )
 
 // Event is a domain event as published on the bus and delivered to
@@ -76,6 +78,28 @@ type StatusChangedDetail struct {
 	Deal *Deal `json:"deal,omitempty"`
 }
 
+// StaleDetail is the detail of lead.stale: an open lead went without an
+// update past an SLA deadline, and the ladder took a step.
+type StaleDetail struct {
+	Status    Status    `json:"status"`
+	OwnerID   string    `json:"ownerId,omitempty"`
+	Action    string    `json:"action"` // remind | escalate
+	Step      int       `json:"step"`
+	DueAt     time.Time `json:"dueAt"`
+	IdleSince time.Time `json:"idleSince"`
+}
+
+// RecalledDetail is the detail of lead.recalled: the SLA ladder took the
+// lead from its owner and routing gave it to another.
+type RecalledDetail struct {
+	Status    Status    `json:"status"`
+	FromOwner string    `json:"fromOwnerId"`
+	OwnerID   string    `json:"ownerId"`
+	Step      int       `json:"step"`
+	IdleSince time.Time `json:"idleSince"`
+	Reason    string    `json:"reason"`
+}
+
 // EventFor is the one domain event of a lead version: the change that
 // produced version l.Version, described for consumers. Every stored version
 // has exactly one event, so the per-lead sequence has no gaps.
@@ -97,6 +121,20 @@ func EventFor(l Lead, change Entry) (Event, error) {
 		d := StatusChangedDetail{From: change.From, To: change.To, Reason: change.Reason, ByRole: change.Actor.Role}
 		if change.To == StatusWon {
 			d.Deal = l.Deal
+		}
+		e.Detail = d
+	case ChangeStale:
+		e.Type = EventLeadStale
+		d := StaleDetail{Status: change.To, OwnerID: l.OwnerID}
+		if change.SLA != nil {
+			d.Action, d.Step, d.DueAt, d.IdleSince = change.SLA.Action, change.SLA.Step, change.SLA.DueAt, change.SLA.IdleSince
+		}
+		e.Detail = d
+	case ChangeRecalled:
+		e.Type = EventLeadRecalled
+		d := RecalledDetail{Status: change.To, OwnerID: change.Owner, Reason: change.Reason}
+		if change.SLA != nil {
+			d.FromOwner, d.Step, d.IdleSince = change.SLA.FromOwner, change.SLA.Step, change.SLA.IdleSince
 		}
 		e.Detail = d
 	default:

@@ -13,7 +13,21 @@ const (
 	ChangeStatusChanged = "status_changed"
 	ChangeAssigned      = "assigned"   // routed by the router
 	ChangeReassigned    = "reassigned" // a manager moved or re-routed it
+	ChangeStale         = "stale"      // the SLA scanner reminded or escalated
+	ChangeRecalled      = "recalled"   // the SLA scanner took it back and re-routed it
 )
+
+// SLAStep is the escalation step a stale or recalled entry records.
+type SLAStep struct {
+	Program string    `json:"program"`
+	Step    int       `json:"step"`   // index in the status's ladder
+	Action  string    `json:"action"` // remind | escalate | recall
+	DueAt   time.Time `json:"dueAt"`
+	// IdleSince is the last real update the ladder measured from.
+	IdleSince time.Time `json:"idleSince"`
+	// FromOwner is the owner a recall took the lead from.
+	FromOwner string `json:"fromOwner,omitempty"`
+}
 
 // Entry is one immutable line of a lead's history. Seq equals the lead's
 // version after the change, so it is also the per-lead sequence number of the
@@ -30,6 +44,7 @@ type Entry struct {
 	Owner    string    `json:"owner,omitempty"` // the owner after an assignment
 	Reason   string    `json:"reason,omitempty"`
 	Note     string    `json:"note,omitempty"` // internal only
+	SLA      *SLAStep  `json:"sla,omitempty"`
 	PrevHash string    `json:"prevHash,omitempty"`
 	Hash     string    `json:"hash"`
 }

@@ -8,22 +8,30 @@ type Lead struct {
 	ID          string `json:"id"`
 	PartnerID   string `json:"partnerId"`
 	ExternalRef string `json:"externalRef,omitempty"`
-	Status      Status `json:"status"`
-	OwnerID     string `json:"ownerId,omitempty"`
+	// Source is how the lead reached the partner (form, whatsapp, …); the
+	// indicators break conversion and volume down by it.
+	Source string `json:"source,omitempty"`
+	Status Status `json:"status"`
+	// StatusSince is when the lead entered its status, for time in stage.
+	StatusSince time.Time `json:"statusSince"`
+	OwnerID     string    `json:"ownerId,omitempty"`
 	// FirstContactDueAt is when the first-contact SLA runs out (set on
 	// assignment, on the owner's business clock).
 	FirstContactDueAt *time.Time `json:"firstContactDueAt,omitempty"`
-	NextFollowUpAt    *time.Time `json:"nextFollowUpAt,omitempty"`
-	Score             int        `json:"score,omitempty"`
-	Grade             string     `json:"grade,omitempty"`
-	Version           int64      `json:"version"`
-	ReceivedAt        time.Time  `json:"receivedAt"`
-	UpdatedAt         time.Time  `json:"updatedAt"`
-	Contact           Contact    `json:"contact"`
-	Company           Company    `json:"company"`
-	Location          Location   `json:"location"`
-	Interest          string     `json:"interest,omitempty"`
-	EstimatedValue    *Money     `json:"estimatedValue,omitempty"`
+	// FirstContactAt is when the lead first left assigned: the end of the
+	// response time the indicators measure.
+	FirstContactAt *time.Time `json:"firstContactAt,omitempty"`
+	NextFollowUpAt *time.Time `json:"nextFollowUpAt,omitempty"`
+	Score          int        `json:"score,omitempty"`
+	Grade          string     `json:"grade,omitempty"`
+	Version        int64      `json:"version"`
+	ReceivedAt     time.Time  `json:"receivedAt"`
+	UpdatedAt      time.Time  `json:"updatedAt"`
+	Contact        Contact    `json:"contact"`
+	Company        Company    `json:"company"`
+	Location       Location   `json:"location"`
+	Interest       string     `json:"interest,omitempty"`
+	EstimatedValue *Money     `json:"estimatedValue,omitempty"`
 	// Deal is set when the lead is won, and cleared if it is reopened.
 	Deal    *Deal   `json:"deal,omitempty"`
 	Notes   string  `json:"notes,omitempty"`

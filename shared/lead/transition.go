@@ -53,7 +53,7 @@ func ChangeStatus(l Lead, c StatusChange) (Lead, Entry, error) {
 		return Lead{}, Entry{}, ErrDealRequired
 	}
 	next := l
-	next.Status, next.Version, next.UpdatedAt, next.NextFollowUpAt = c.To, l.Version+1, c.At, c.FollowUpAt
+	next.Status, next.Version, next.UpdatedAt, next.NextFollowUpAt, next.StatusSince = c.To, l.Version+1, c.At, c.FollowUpAt, c.At
 	if c.To == StatusWon {
 		next.Deal = c.Deal
 	}
@@ -62,6 +62,10 @@ func ChangeStatus(l Lead, c StatusChange) (Lead, Entry, error) {
 	}
 	if c.To == StatusNew {
 		next.OwnerID, next.FirstContactDueAt = "", nil
+	}
+	if l.Status == StatusAssigned && next.FirstContactAt == nil {
+		at := c.At
+		next.FirstContactAt = &at
 	}
 	if c.To != StatusAssigned {
 		next.FirstContactDueAt = nil // first contact happened, or the lead left the rep

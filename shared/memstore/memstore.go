@@ -16,6 +16,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/lead"
 	"github.com/partnerleads/pipeline/shared/lifecycle"
 	"github.com/partnerleads/pipeline/shared/routing"
+	"github.com/partnerleads/pipeline/shared/sla"
 )
 
 // Store keeps everything in maps behind one mutex, so every Create is atomic.
@@ -38,6 +39,7 @@ type Store struct {
 	teams     map[string]routing.Team
 	feeds     map[string][]lead.Event // by partner, in feed order
 	crm       map[string]lifecycle.CRMMapping
+	policies  map[string]sla.Policy
 }
 
 var (

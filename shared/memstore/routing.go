@@ -41,8 +41,7 @@ func (s *Store) Assign(_ context.Context, a routing.Assignment) error {
 	if d.PointerAfter > 0 && s.pointers[d.RuleID] != d.PointerBefore {
 		return routing.ErrPointerMoved
 	}
-	l.Status, l.OwnerID, l.Version, l.UpdatedAt = lead.StatusAssigned, d.Chosen, l.Version+1, a.Now
-	l.Score, l.Grade, l.HistoryHash, l.FirstContactDueAt = d.Score, d.Grade, a.Entry.Hash, &d.FirstContactDueAt
+	l = a.Next()
 	s.leads[l.ID] = l
 	s.history[l.ID] = append(s.history[l.ID], a.Entry)
 	s.record(l, a.Entry)
@@ -66,7 +65,7 @@ func (s *Store) Reassign(_ context.Context, r routing.Reassignment) error {
 		s.open[l.OwnerID]--
 		s.open[r.NewOwner]++
 	}
-	l.OwnerID, l.Version, l.UpdatedAt, l.HistoryHash = r.NewOwner, l.Version+1, r.Now, r.Entry.Hash
+	l = r.Next()
 	s.leads[l.ID] = l
 	s.history[l.ID] = append(s.history[l.ID], r.Entry)
 	s.record(l, r.Entry)

@@ -31,6 +31,7 @@ const (
 	ExAtCapacity  = "at_capacity"
 	ExDailyCap    = "daily_cap"
 	ExTier        = "not_senior"
+	ExRecalled    = "recalled_from"
 	ExNotSelected = "" // eligible, not chosen
 )
 
@@ -255,6 +256,8 @@ func (e *Engine) candidate(id string, f Facts, loads map[string]Load, now time.T
 	l := loads[id]
 	c.Load = float64(l.Open) / float64(max(r.Capacity.MaxOpen, 1))
 	switch {
+	case id == f.Exclude:
+		c.Excluded = ExRecalled
 	case !r.Active:
 		c.Excluded = ExInactive
 	case r.Away(now):

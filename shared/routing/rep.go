@@ -164,6 +164,32 @@ func (h WorkingHours) AddBusiness(t time.Time, d time.Duration) time.Time {
 	return t.Add(d)
 }
 
+// AddBusinessDays returns the same local time n business days after t. A
+// t outside business days counts from the next business day's opening.
+func (h WorkingHours) AddBusinessDays(t time.Time, n int) time.Time {
+	if h.loc == nil || len(h.Weekdays) == 0 {
+		return t.AddDate(0, 0, n)
+	}
+	lt := t.In(h.loc)
+	if !h.businessDay(lt) {
+		lt = h.AddBusiness(lt, 0)
+	}
+	for range 800 {
+		if n <= 0 {
+			return lt
+		}
+		lt = lt.AddDate(0, 0, 1)
+		if h.businessDay(lt) {
+			n--
+		}
+	}
+	return t.AddDate(0, 0, n)
+}
+
+// Prepare resolves the time zone and calendar of standalone hours (nil
+// calendars: the built-ins only).
+func (h *WorkingHours) Prepare(calendars map[string]Calendar) error { return h.prepare(calendars) }
+
 // Day is the rep's local date, which daily caps count by.
 func (h WorkingHours) Day(t time.Time) string {
 	if h.loc == nil {

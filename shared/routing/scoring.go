@@ -13,6 +13,9 @@ type Facts struct {
 	Completeness            float64
 	Score                   int
 	Grade                   string
+	// Exclude is a rep who must not get the lead: the owner a recall takes
+	// it from.
+	Exclude string
 }
 
 // FactsOf extracts the routing facts of a lead.

@@ -117,7 +117,7 @@ func (s *Service) Route(ctx context.Context, leadID string) (d Decision, routed 
 		if err != nil {
 			return Decision{}, false, err
 		}
-		d, a, err := s.plan(ctx, e, l)
+		d, a, err := s.plan(ctx, e, l, false)
 		if err != nil {
 			return Decision{}, false, err
 		}
@@ -136,8 +136,11 @@ func (s *Service) Route(ctx context.Context, leadID string) (d Decision, routed 
 }
 
 // plan reads the loads and pointer the decision needs and decides.
-func (s *Service) plan(ctx context.Context, e *Engine, l lead.Lead) (Decision, Assignment, error) {
+func (s *Service) plan(ctx context.Context, e *Engine, l lead.Lead, excludeOwner bool) (Decision, Assignment, error) {
 	f := e.Scored(FactsOf(l))
+	if excludeOwner {
+		f.Exclude = l.OwnerID
+	}
 	ids := slices.Clone(e.onCall)
 	pointers := map[string]int64{}
 	if r := e.match(f); r != nil {
@@ -194,41 +197,71 @@ func (s *Service) Reassign(ctx context.Context, actor lead.Actor, leadID, newOwn
 		if err != nil {
 			return lead.Lead{}, nil, err
 		}
-		if l.OwnerID == "" || !l.Status.Open() {
-			return lead.Lead{}, nil, ErrNotReassignable
-		}
-		now := s.now().UTC().Truncate(time.Microsecond)
-		var d *Decision
-		if newOwner == "" {
-			e, err := s.Engine(ctx)
-			if err != nil {
-				return lead.Lead{}, nil, err
-			}
-			dec, _, err := s.plan(ctx, e, l)
-			if err != nil {
-				return lead.Lead{}, nil, err
-			}
-			d = &dec
-		}
-		owner := newOwner
-		if d != nil {
-			owner = d.Chosen
-		}
-		r := Reassignment{Lead: l, NewOwner: owner, Decision: d, Now: now, Entry: lead.Entry{
-			LeadID: l.ID, Seq: l.Version + 1, At: now, Actor: actor, Change: lead.ChangeReassigned,
-			From: l.Status, To: l.Status, Owner: owner, Reason: reason,
-		}.Seal(l.HistoryHash)}
-		err = s.store.Reassign(ctx, r)
+		next, d, err := s.reroute(ctx, l, move{actor: actor, newOwner: newOwner, reason: reason, change: lead.ChangeReassigned})
 		if errors.Is(err, ErrLeadChanged) {
 			continue
 		}
-		if err != nil {
-			return lead.Lead{}, nil, fmt.Errorf("reassign lead %s: %w", leadID, err)
-		}
-		l.OwnerID, l.Version, l.UpdatedAt = owner, l.Version+1, now
-		return l, d, nil
+		return next, d, err
 	}
 	return lead.Lead{}, nil, fmt.Errorf("reassign lead %s: still contended", leadID)
+}
+
+// Recall takes a lead from its owner for the SLA ladder and re-routes it
+// through the rules, never back to that owner. It acts only on the version
+// the scanner saw, so overlapping scans recall once: ErrLeadChanged when the
+// lead moved on.
+func (s *Service) Recall(ctx context.Context, leadID string, version int64, step lead.SLAStep) (lead.Lead, *Decision, error) {
+	l, err := s.store.Get(ctx, leadID)
+	if err != nil {
+		return lead.Lead{}, nil, err
+	}
+	if l.Version != version {
+		return lead.Lead{}, nil, ErrLeadChanged
+	}
+	step.FromOwner = l.OwnerID
+	reason := fmt.Sprintf("recalled by the SLA ladder: no update since %s", step.IdleSince.UTC().Format(time.RFC3339))
+	return s.reroute(ctx, l, move{actor: lead.ScannerActor, reason: reason, change: lead.ChangeRecalled, sla: &step})
+}
+
+// move is one reassignment: to newOwner, or through the rules when empty.
+type move struct {
+	actor    lead.Actor
+	newOwner string
+	reason   string
+	change   string
+	sla      *lead.SLAStep
+}
+
+// reroute commits one reassignment of l as read; ErrLeadChanged if it moved.
+func (s *Service) reroute(ctx context.Context, l lead.Lead, m move) (lead.Lead, *Decision, error) {
+	if l.OwnerID == "" || !l.Status.Open() {
+		return lead.Lead{}, nil, ErrNotReassignable
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	owner := m.newOwner
+	var d *Decision
+	if owner == "" {
+		e, err := s.Engine(ctx)
+		if err != nil {
+			return lead.Lead{}, nil, err
+		}
+		dec, _, err := s.plan(ctx, e, l, m.sla != nil)
+		if err != nil {
+			return lead.Lead{}, nil, err
+		}
+		d, owner = &dec, dec.Chosen
+	}
+	r := Reassignment{Lead: l, NewOwner: owner, Decision: d, Now: now, Entry: lead.Entry{
+		LeadID: l.ID, Seq: l.Version + 1, At: now, Actor: m.actor, Change: m.change,
+		From: l.Status, To: l.Status, Owner: owner, Reason: m.reason, SLA: m.sla,
+	}.Seal(l.HistoryHash)}
+	if err := s.store.Reassign(ctx, r); err != nil {
+		if errors.Is(err, ErrLeadChanged) {
+			return lead.Lead{}, nil, err
+		}
+		return lead.Lead{}, nil, fmt.Errorf("reassign lead %s: %w", l.ID, err)
+	}
+	return r.Next(), d, nil
 }
 
 // ErrNotReassignable: only an open lead that has an owner can be reassigned.

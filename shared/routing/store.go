@@ -62,3 +62,23 @@ var (
 type CapacityError struct{ RepID string }
 
 func (e *CapacityError) Error() string { return fmt.Sprintf("rep %s is at capacity", e.RepID) }
+
+// Next is the lead as the assignment leaves it.
+func (a Assignment) Next() lead.Lead {
+	d, next := a.Decision, a.Lead
+	next.Status, next.OwnerID, next.Version, next.UpdatedAt, next.StatusSince = lead.StatusAssigned, d.Chosen, a.Lead.Version+1, a.Now, a.Now
+	next.Score, next.Grade, next.FirstContactDueAt, next.HistoryHash = d.Score, d.Grade, &d.FirstContactDueAt, a.Entry.Hash
+	return next
+}
+
+// Next is the lead as the reassignment leaves it. A re-route of an assigned
+// lead restarts the first-contact clock on the new owner's hours.
+func (r Reassignment) Next() lead.Lead {
+	next := r.Lead
+	next.OwnerID, next.Version, next.UpdatedAt, next.HistoryHash = r.NewOwner, r.Lead.Version+1, r.Now, r.Entry.Hash
+	if r.Decision != nil && next.Status == lead.StatusAssigned {
+		due := r.Decision.FirstContactDueAt
+		next.FirstContactDueAt = &due
+	}
+	return next
+}
