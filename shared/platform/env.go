@@ -41,6 +41,11 @@ func (e *Env) Hours(name string, def, min, max int) time.Duration {
 	return e.intUnit(name, def, min, max, time.Hour)
 }
 
+// Int returns a whole number, or def when unset, within [min, max].
+func (e *Env) Int(name string, def, min, max int) int {
+	return int(e.intUnit(name, def, min, max, 1))
+}
+
 func (e *Env) intUnit(name string, def, min, max int, unit time.Duration) time.Duration {
 	raw := os.Getenv(name)
 	if raw == "" {

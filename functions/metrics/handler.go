@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"embed"
+	"net/http"
+	"strconv"
+
+	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/metrics"
+)
+
+//go:embed dashboard
+var dashboard embed.FS
+
+// handler serves the indicators and the dashboard page that shows them.
+type handler struct {
+	metrics metrics.Service
+}
+
+func routes(h handler) []httpapi.Route {
+	readers := []auth.Role{auth.RolePartner, auth.RoleManager, auth.RoleAdmin}
+	return []httpapi.Route{
+		{Method: http.MethodGet, Pattern: "/v1/metrics", Roles: readers, Handler: h.indicators},
+		{Method: http.MethodGet, Pattern: "/v1/metrics/stale", Roles: readers, Handler: h.stale},
+		{Method: http.MethodGet, Pattern: "/v1/metrics/reports/{week}", Roles: readers, Handler: h.report},
+		// The page is static and public; every number it shows comes from
+		// /v1/metrics with the key the person types in.
+		{Method: http.MethodGet, Pattern: "/dashboard", Handler: h.file("index.html", "text/html; charset=utf-8")},
+		{Method: http.MethodGet, Pattern: "/dashboard/app.js", Handler: h.file("app.js", "text/javascript; charset=utf-8")},
+		{Method: http.MethodGet, Pattern: "/dashboard/app.css", Handler: h.file("app.css", "text/css; charset=utf-8")},
+	}
+}
+
+func (h handler) indicators(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	in, err := h.metrics.Indicators(ctx, r.Principal, metrics.Query{PartnerID: r.Query("partnerId"), From: r.Query("from"), To: r.Query("to")})
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, in), nil
+}
+
+func (h handler) stale(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	days := 3
+	if v := r.Query("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return httpapi.Response{}, httpapi.BadRequest("invalid-parameter", "Invalid days", "days must be a whole number")
+		}
+		days = n
+	}
+	list, err := h.metrics.StaleList(ctx, r.Principal, r.Query("partnerId"), days)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if list == nil {
+		list = []metrics.StaleLead{}
+	}
+	return httpapi.JSON(http.StatusOK, map[string]any{"days": days, "items": list}), nil
+}
+
+func (h handler) report(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	rep, err := h.metrics.GetReport(ctx, r.Principal, r.Query("partnerId"), r.Params["week"])
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, rep), nil
+}
+
+func (h handler) file(name, contentType string) httpapi.HandlerFunc {
+	return func(context.Context, httpapi.Request) (httpapi.Response, error) {
+		b, err := dashboard.ReadFile("dashboard/" + name)
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		return httpapi.Response{
+			StatusCode: http.StatusOK,
+			Headers: map[string]string{
+				"Content-Type":  contentType,
+				"Cache-Control": "no-cache",
+				// Only this page's own script and style, and calls to this API.
+				"Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+				"X-Content-Type-Options":  "nosniff",
+				"Referrer-Policy":         "no-referrer",
+			},
+			Body: string(b),
+		}, nil
+	}
+}

@@ -1,0 +1,34 @@
+// Command metrics serves partners' and managers' indicators and the
+// dashboard page.
+package main
+
+import (
+	"os"
+	"time"
+	_ "time/tzdata" // metric days are São Paulo days
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/metrics"
+	"github.com/partnerleads/pipeline/shared/platform"
+)
+
+func main() {
+	log := platform.NewLogger(os.Stdout)
+	var env platform.Env
+	leadsTable, directoryTable, metricsTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("METRICS_TABLE")
+	cfg := platform.MustStart(log, &env)
+	db := dynamodb.NewFromConfig(cfg)
+	dir := dynamo.NewDirectoryStore(db, directoryTable)
+	h := handler{metrics: metrics.Service{
+		Store: dynamo.NewMetricsStore(db, metricsTable),
+		Stale: dynamo.StaleLeads{Leads: dynamo.NewLeadStore(db, leadsTable), Directory: dir},
+		Now:   time.Now,
+	}}
+	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: dir}, Log: log}
+	lambda.Start(router.Handle)
+}

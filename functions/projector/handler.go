@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/metrics"
+)
+
+// tracker keeps the SLA due index (sla.Tracker).
+type tracker interface {
+	Track(ctx context.Context, l lead.Lead, change lead.Entry) error
+}
+
+// handler keeps the read models derived from the leads stream current: each
+// lead's next SLA step and the indicator counters. Both writes are
+// idempotent per lead version, so a retried batch changes nothing twice.
+type handler struct {
+	sla     tracker
+	metrics metrics.Store
+	log     *slog.Logger
+}
+
+func (h handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	resp := events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}
+	for _, r := range ev.Records {
+		if err := h.project(ctx, r); err != nil {
+			// Stop here: Lambda retries the shard from this record, which
+			// keeps each lead's versions in order.
+			h.log.ErrorContext(ctx, "projection failed", "sequenceNumber", r.Change.SequenceNumber, "error", err.Error())
+			resp.BatchItemFailures = []events.DynamoDBBatchItemFailure{{ItemIdentifier: r.Change.SequenceNumber}}
+			return resp, nil
+		}
+	}
+	return resp, nil
+}
+
+func (h handler) project(ctx context.Context, r events.DynamoDBEventRecord) error {
+	if r.EventName == "REMOVE" {
+		return nil
+	}
+	l, change, ok, err := dynamo.StreamChange(r.Change.NewImage)
+	if err != nil || !ok {
+		return err
+	}
+	var before *lead.Lead
+	if r.EventName == "MODIFY" {
+		old, _, found, err := dynamo.StreamChange(r.Change.OldImage)
+		if err != nil {
+			return err
+		}
+		if found {
+			if old.Version >= l.Version {
+				return nil // an index-only rewrite, not a new version
+			}
+			before = &old
+		}
+	}
+	if err := h.sla.Track(ctx, l, change); err != nil {
+		return err
+	}
+	if err := h.metrics.Apply(ctx, l.ID, l.Version, metrics.Project(before, l, change)); err != nil {
+		return err
+	}
+	h.log.InfoContext(ctx, "projected", "leadId", l.ID, "version", l.Version, "change", change.Change)
+	return nil
+}

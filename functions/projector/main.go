@@ -1,0 +1,33 @@
+// Command projector keeps the SLA due index and the indicator counters in
+// step with the leads table's stream.
+package main
+
+import (
+	"os"
+	"time"
+	_ "time/tzdata" // SLA clocks and metric days need their time zones
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/sla"
+)
+
+func main() {
+	log := platform.NewLogger(os.Stdout)
+	var env platform.Env
+	leadsTable, directoryTable, metricsTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("METRICS_TABLE")
+	cfg := platform.MustStart(log, &env)
+	db := dynamodb.NewFromConfig(cfg)
+	h := handler{
+		sla: sla.Tracker{
+			Policies: &sla.Resolver{Store: dynamo.NewDirectoryStore(db, directoryTable), Now: time.Now, TTL: time.Minute},
+			Index:    dynamo.NewDueIndex(db, leadsTable),
+		},
+		metrics: dynamo.NewMetricsStore(db, metricsTable),
+		log:     log,
+	}
+	lambda.Start(h.Handle)
+}

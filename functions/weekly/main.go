@@ -1,0 +1,35 @@
+// Command weekly builds every partner's weekly indicators report, stores it
+// and emails it to the partner's notification address. An EventBridge
+// schedule runs it on Monday mornings.
+package main
+
+import (
+	"context"
+	"os"
+	"time"
+	_ "time/tzdata" // metric days are São Paulo days
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/metrics"
+	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/sesmail"
+)
+
+func main() {
+	log := platform.NewLogger(os.Stdout)
+	var env platform.Env
+	directoryTable, metricsTable, sender := env.String("DIRECTORY_TABLE"), env.String("METRICS_TABLE"), env.String("SENDER_EMAIL")
+	cfg := platform.MustStart(log, &env)
+	db := dynamodb.NewFromConfig(cfg)
+	w := weekly{
+		partners: dynamo.NewDirectoryStore(db, directoryTable),
+		metrics:  metrics.Service{Store: dynamo.NewMetricsStore(db, metricsTable), Now: time.Now},
+		mail:     sesmail.New(sesv2.NewFromConfig(cfg), sender),
+		log:      log,
+	}
+	lambda.Start(func(ctx context.Context) (summary, error) { return w.run(ctx) })
+}
