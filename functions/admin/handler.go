@@ -10,6 +10,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/lifecycle"
 	"github.com/partnerleads/pipeline/shared/notify"
 	"github.com/partnerleads/pipeline/shared/routing"
+	"github.com/partnerleads/pipeline/shared/sla"
 )
 
 const maxBody = 4 << 10
@@ -25,6 +26,7 @@ type handler struct {
 	notify   notify.Admin
 	feed     feed
 	replays  replayer
+	sla      sla.Admin
 }
 
 func routes(h handler) []httpapi.Route {
@@ -53,6 +55,9 @@ func routes(h handler) []httpapi.Route {
 		{Method: http.MethodPut, Pattern: "/v1/admin/routing/rules", Roles: only, Handler: h.putRules},
 		{Method: http.MethodPost, Pattern: "/v1/admin/routing/simulate", Roles: managers, Handler: h.simulate},
 		{Method: http.MethodPost, Pattern: "/v1/admin/partners", Roles: only, Handler: h.createPartner},
+		{Method: http.MethodPut, Pattern: "/v1/admin/partners/{id}/program", Roles: only, Handler: h.putProgram},
+		{Method: http.MethodGet, Pattern: "/v1/admin/sla-policies", Roles: managers, Handler: h.listPolicies},
+		{Method: http.MethodPut, Pattern: "/v1/admin/sla-policies/{program}", Roles: only, Handler: h.putPolicy},
 		{Method: http.MethodPost, Pattern: "/v1/admin/keys", Roles: only, Handler: h.createKey},
 		{Method: http.MethodGet, Pattern: "/v1/admin/keys", Roles: only, Handler: h.listKeys},
 		{Method: http.MethodPost, Pattern: "/v1/admin/keys/{id}/revoke", Roles: only, Handler: h.setStatus(auth.KeyRevoked)},

@@ -17,6 +17,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/notify"
 	"github.com/partnerleads/pipeline/shared/platform"
 	"github.com/partnerleads/pipeline/shared/routing"
+	"github.com/partnerleads/pipeline/shared/sla"
 	"github.com/partnerleads/pipeline/shared/sqsqueue"
 )
 
@@ -35,6 +36,7 @@ func main() {
 		notify:   notify.Admin{Store: dir, Targets: notify.Targets{LocalMode: os.Getenv("LOCAL_MODE") == "true"}, Now: time.Now},
 		feed:     leads,
 		replays:  sqsqueue.New(sqs.NewFromConfig(awsCfg), queueURL, ""),
+		sla:      sla.Admin{Store: dir, Now: time.Now},
 	}
 	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: dir}, Log: log}
 	lambda.Start(router.Handle)

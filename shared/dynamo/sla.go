@@ -220,3 +220,10 @@ func (st *DirectoryStore) PutPolicy(ctx context.Context, p sla.Policy) error {
 	}
 	return nil
 }
+
+// Escalation is where the partner's SLA policy sends escalations.
+func (st *DirectoryStore) Escalation(ctx context.Context, partnerID string) ([]string, error) {
+	r := sla.Resolver{Store: st, Now: time.Now}
+	p, err := r.For(ctx, partnerID)
+	return p.EscalateTo, err
+}

@@ -15,8 +15,10 @@ import (
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/lead"
 	"github.com/partnerleads/pipeline/shared/lifecycle"
+	"github.com/partnerleads/pipeline/shared/metrics"
 	"github.com/partnerleads/pipeline/shared/notify"
 	"github.com/partnerleads/pipeline/shared/routing"
+	"github.com/partnerleads/pipeline/shared/sla"
 	"github.com/partnerleads/pipeline/shared/validation"
 )
 
@@ -91,8 +93,10 @@ func problemFor(err error) (Problem, bool) {
 		return problem(http.StatusUnauthorized, "unauthenticated", "Unauthenticated", "send a valid, active API key as 'Authorization: Bearer <key>'"), true
 	case errors.Is(err, auth.ErrForbidden):
 		return problem(http.StatusForbidden, "forbidden", "Forbidden", "this key's role may not do this"), true
-	case errors.Is(err, lead.ErrNotFound), errors.Is(err, auth.ErrKeyNotFound), errors.Is(err, admin.ErrPartnerNotFound), errors.Is(err, notify.ErrNoWebhook):
+	case errors.Is(err, lead.ErrNotFound), errors.Is(err, auth.ErrKeyNotFound), errors.Is(err, admin.ErrPartnerNotFound), errors.Is(err, notify.ErrNoWebhook), errors.Is(err, metrics.ErrNoReport):
 		return problem(http.StatusNotFound, "not-found", "Not found", ""), true
+	case errors.Is(err, sla.ErrPolicyConflict):
+		return problem(http.StatusConflict, "version-conflict", "The policy changed", err.Error()), true
 	case errors.Is(err, lead.ErrVersionConflict):
 		return problem(http.StatusConflict, "version-conflict", "The lead changed", "someone changed this lead since the version you sent; read it again"), true
 	case errors.Is(err, lead.ErrReasonRequired):

@@ -35,6 +35,8 @@ type Config interface {
 	Prefs(ctx context.Context, partnerID string) (Prefs, bool, error)
 	Channels(ctx context.Context) ([]Channel, error)
 	RepEmail(ctx context.Context, repID string) (string, error) // "" if none
+	// Escalation is where the partner's SLA policy sends escalations.
+	Escalation(ctx context.Context, partnerID string) ([]string, error)
 }
 
 // Deliveries remembers what reached each target, so a redelivered event
@@ -138,8 +140,9 @@ func (n Notifier) otherJobs(ctx context.Context, ev lead.Event) ([]otherJob, err
 		subject, text := Email(p.Language, ev)
 		jobs = append(jobs, mail("email:partner", p.Email, subject, text))
 	}
-	if ev.Type == lead.EventLeadAssigned {
-		d := detailOf(ev)
+	d := detailOf(ev)
+	toOwner := ev.Type == lead.EventLeadAssigned || ev.Type == lead.EventLeadRecalled || (ev.Type == lead.EventLeadStale && d.Action == "remind")
+	if toOwner && d.OwnerID != "" {
 		to, err := n.Config.RepEmail(ctx, d.OwnerID)
 		if err != nil {
 			return nil, fmt.Errorf("read rep: %w", err)
@@ -147,6 +150,16 @@ func (n Notifier) otherJobs(ctx context.Context, ev lead.Event) ([]otherJob, err
 		if to != "" {
 			subject, text := RepEmail(PtBR, ev)
 			jobs = append(jobs, mail("email:rep:"+d.OwnerID, to, subject, text))
+		}
+	}
+	if ev.Type == lead.EventLeadStale && d.Action == "escalate" {
+		managers, err := n.Config.Escalation(ctx, ev.PartnerID)
+		if err != nil {
+			return nil, fmt.Errorf("read escalation: %w", err)
+		}
+		for i, to := range managers {
+			subject, text := EscalationEmail(ev)
+			jobs = append(jobs, mail(fmt.Sprintf("email:escalation:%d", i), to, subject, text))
 		}
 	}
 	chans, err := n.Config.Channels(ctx)

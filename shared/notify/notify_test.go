@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"fmt"
 	"errors"
 	"io"
 	"log/slog"
@@ -121,7 +122,10 @@ type fakeConfig struct {
 	hooks    []Webhook
 	prefs    Prefs
 	channels []Channel
+	managers []string
 }
+
+func (f fakeConfig) Escalation(context.Context, string) ([]string, error) { return f.managers, nil }
 
 func (f fakeConfig) Webhooks(context.Context, string) ([]Webhook, error) { return f.hooks, nil }
 func (f fakeConfig) Prefs(context.Context, string) (Prefs, bool, error) {
@@ -297,5 +301,41 @@ func TestChannelsAreCached(t *testing.T) {
 	_, _ = c.Channels(context.Background())
 	if src.reads != 2 {
 		t.Fatalf("%d reads, want 2 (once, then after the ttl)", src.reads)
+	}
+}
+
+func TestSLAStepsReachOwnerManagersAndPartner(t *testing.T) {
+	t.Parallel()
+	cfg := fakeConfig{prefs: Prefs{PartnerID: "p1", Email: "partner@example.com", Mode: "immediate", Language: En},
+		managers: []string{"boss@example.com", "ops@example.com"}}
+	stale := func(action string) lead.Event {
+		return lead.Event{ID: "L.4", Type: lead.EventLeadStale, LeadID: "L", PartnerID: "p1", Sequence: 4, OccurredAt: t0,
+			Detail: lead.StaleDetail{Status: lead.StatusAssigned, OwnerID: "ana", Action: action, Step: 0}}
+	}
+	cases := []struct {
+		name string
+		ev   lead.Event
+		want []string
+	}{
+		{"remind: the owner, and the partner is nudged", stale("remind"),
+			[]string{"partner@example.com: We are chasing lead L", "rep@example.com: Lead atrasado: L"}},
+		{"escalate: the managers, and the partner", stale("escalate"),
+			[]string{"partner@example.com: We are chasing lead L", "boss@example.com: SLA escalation: lead L", "ops@example.com: SLA escalation: lead L"}},
+		{"recall: the new owner, and the partner", lead.Event{ID: "L.5", Type: lead.EventLeadRecalled, LeadID: "L", PartnerID: "p1", Sequence: 5, OccurredAt: t0,
+			Detail: lead.RecalledDetail{Status: lead.StatusAssigned, FromOwner: "ana", OwnerID: "bia"}},
+			[]string{"partner@example.com: Lead L has a new sales rep", "rep@example.com: Novo lead para você: L"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			mail := &fakeMail{}
+			n := Notifier{Config: cfg, Deliveries: &fakeDeliveries{done: map[string]bool{}}, Mail: mail,
+				Send: NewSender(Targets{}, time.Second, time.Now), Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: time.Now}
+			if _, err := n.Handle(context.Background(), c.ev, false); err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(mail.sent) != fmt.Sprint(c.want) {
+				t.Fatalf("sent %q, want %q", mail.sent, c.want)
+			}
+		})
 	}
 }

@@ -35,6 +35,7 @@ type detail struct {
 	To      lead.Status `json:"to"`
 	OwnerID string      `json:"ownerId"`
 	Reason  string      `json:"reason"`
+	Action  string      `json:"action"` // lead.stale: remind | escalate
 }
 
 func detailOf(ev lead.Event) detail {
@@ -62,6 +63,9 @@ func Email(lang string, ev lead.Event) (subject, text string) {
 	}
 	d := detailOf(ev)
 	status := label(lang, d.To)
+	if ev.Type == lead.EventLeadStale || ev.Type == lead.EventLeadRecalled {
+		return chaseEmail(lang, ev)
+	}
 	switch lang {
 	case En:
 		subject = fmt.Sprintf("Lead %s is now %s", ev.LeadID, status)
@@ -81,8 +85,37 @@ func Email(lang string, ev lead.Event) (subject, text string) {
 	return subject, text
 }
 
-// RepEmail tells a rep a lead is theirs.
+// chaseEmail is the partner's nudge: its lead went without an update and
+// is being chased (lead.stale), or was handed to another rep (lead.recalled).
+func chaseEmail(lang string, ev lead.Event) (subject, text string) {
+	recalled := ev.Type == lead.EventLeadRecalled
+	if lang == En {
+		if recalled {
+			return "Lead " + ev.LeadID + " has a new sales rep", fmt.Sprintf("Hello,\n\nthe lead %s you referred had no update for too long, so we handed it to another sales rep.\n", ev.LeadID)
+		}
+		return "We are chasing lead " + ev.LeadID, fmt.Sprintf("Hello,\n\nthe lead %s you referred has had no update for a while. We have reminded our team and are following it up.\n", ev.LeadID)
+	}
+	if recalled {
+		return "Lead " + ev.LeadID + ": novo vendedor", fmt.Sprintf("Olá,\n\no lead %s que você indicou ficou tempo demais sem atualização, então o passamos para outro vendedor.\n", ev.LeadID)
+	}
+	return "Estamos cobrando o lead " + ev.LeadID, fmt.Sprintf("Olá,\n\no lead %s que você indicou está há algum tempo sem atualização. Já lembramos nossa equipe e estamos acompanhando.\n", ev.LeadID)
+}
+
+// EscalationEmail tells managers a lead went past its SLA.
+func EscalationEmail(ev lead.Event) (subject, text string) {
+	d := detailOf(ev)
+	return "SLA escalation: lead " + ev.LeadID, fmt.Sprintf("Lead %s (partner %s) is %s with owner %s and has had no update past its SLA. Please step in.\n",
+		ev.LeadID, ev.PartnerID, label(En, d.To), d.OwnerID)
+}
+
+// RepEmail tells a rep a lead is theirs, or reminds them of an overdue one.
 func RepEmail(lang string, ev lead.Event) (subject, text string) {
+	if ev.Type == lead.EventLeadStale {
+		if lang == En {
+			return "Overdue lead: " + ev.LeadID, fmt.Sprintf("Lead %s has had no update past its SLA. Update it now, or it will be escalated.\n", ev.LeadID)
+		}
+		return "Lead atrasado: " + ev.LeadID, fmt.Sprintf("O lead %s está sem atualização além do SLA. Atualize agora ou ele será escalado.\n", ev.LeadID)
+	}
 	if lang == En {
 		return "New lead for you: " + ev.LeadID, fmt.Sprintf("Lead %s was assigned to you. Contact it within your first-contact SLA.\n", ev.LeadID)
 	}
