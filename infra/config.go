@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -33,6 +34,8 @@ type Config struct {
 	// PartnerHistoryShowsOwner lets partners' history views name the owner
 	// and the actors (rep ids); off, they see roles only.
 	PartnerHistoryShowsOwner string
+	// ScanMinutes is how often the SLA scanner runs.
+	ScanMinutes float64
 	// Webhook retry schedule (seconds): first wait, longest wait, give up after.
 	RetryBaseSeconds, RetryCapSeconds, RetryMaxAgeSeconds string
 }
@@ -67,6 +70,11 @@ func ConfigFromContext(scope constructs.Construct) Config {
 		RetryCapSeconds:          get("retryCapSeconds", "21600"),
 		RetryMaxAgeSeconds:       get("retryMaxAgeSeconds", "259200"),
 	}
+	scan, err := strconv.Atoi(get("scanMinutes", "5"))
+	if err != nil || scan < 1 || scan > 60 {
+		panic(fmt.Sprintf("context scanMinutes=%q: want a whole number of minutes from 1 to 60", get("scanMinutes", "5")))
+	}
+	c.ScanMinutes = float64(scan)
 	if c.Arch != "arm64" && c.Arch != "amd64" {
 		panic(fmt.Sprintf("context arch=%q: want arm64 or amd64", c.Arch))
 	}

@@ -63,6 +63,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 
 	api := httpAPI(stack, intakeFn, adminFn)
 	commissions(stack, cfg, bus, leads, directory, sender, api)
+	followUp(stack, cfg, leads, directory, sender, api)
 
 	out := func(name string, v *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: v})

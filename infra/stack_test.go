@@ -18,7 +18,7 @@ import (
 func synth(t *testing.T, arch string) (assertions.Template, map[string]any) {
 	t.Helper()
 	dir := t.TempDir()
-	for _, f := range []string{"intake", "admin", "publisher", "router", "notifier", "digest", "commission", "finance", "exporter", "hello"} {
+	for _, f := range []string{"intake", "admin", "publisher", "router", "notifier", "digest", "commission", "finance", "exporter", "projector", "scanner", "metrics", "weekly", "hello"} {
 		if err := os.MkdirAll(filepath.Join(dir, f), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -57,8 +57,8 @@ func TestStack(t *testing.T) {
 
 	t.Run("tables: stream, PITR, encryption, indexes", func(t *testing.T) {
 		tables := resources(m, "AWS::DynamoDB::Table")
-		if len(tables) != 3 {
-			t.Fatalf("%d tables, want 3", len(tables))
+		if len(tables) != 4 {
+			t.Fatalf("%d tables, want 4", len(tables))
 		}
 		for id, p := range tables {
 			if p["PointInTimeRecoverySpecification"].(map[string]any)["PointInTimeRecoveryEnabled"] != true {
@@ -85,8 +85,8 @@ func TestStack(t *testing.T) {
 
 	t.Run("functions: provided.al2023 on arm64 with JSON logs and retention", func(t *testing.T) {
 		fns := resources(m, "AWS::Lambda::Function")
-		if len(fns) != 9 {
-			t.Fatalf("%d functions, want 9 (the bench baseline is not in this stack)", len(fns))
+		if len(fns) != 13 {
+			t.Fatalf("%d functions, want 13 (the bench baseline is not in this stack)", len(fns))
 		}
 		for id, p := range fns {
 			if p["Runtime"] != "provided.al2023" || p["Handler"] != "bootstrap" {
@@ -195,12 +195,38 @@ func TestStack(t *testing.T) {
 		}
 	})
 
+	t.Run("follow-up: scanner schedule, projector on the stream, metrics table, weekly report", func(t *testing.T) {
+		tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{"ScheduleExpression": "rate(5 minutes)"})
+		tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{"ScheduleExpression": "cron(0 11 ? * MON *)"})
+		tpl.HasResourceProperties(jsii.String("AWS::DynamoDB::Table"), map[string]any{
+			"GlobalSecondaryIndexes": []any{assertions.Match_ObjectLike(&map[string]any{"IndexName": "byMonth"})},
+		})
+		streams := 0
+		for _, p := range resources(m, "AWS::Lambda::EventSourceMapping") {
+			if _, ok := p["StartingPosition"]; ok {
+				streams++
+				if p["DestinationConfig"] == nil || p["BisectBatchOnFunctionError"] != true {
+					t.Errorf("a stream consumer without an on-failure queue or bisection: %v", p)
+				}
+			}
+		}
+		if streams != 2 {
+			t.Errorf("%d consumers on the leads stream, want 2 (publisher, projector)", streams)
+		}
+		for id, p := range resources(m, "AWS::IAM::Policy") {
+			b, _ := json.Marshal(p)
+			if strings.HasPrefix(id, "MetricsApi") && (strings.Contains(string(b), "dynamodb:PutItem") || strings.Contains(string(b), "dynamodb:UpdateItem")) {
+				t.Errorf("%s: the metrics API may write", id)
+			}
+		}
+	})
+
 	t.Run("API routes", func(t *testing.T) {
 		var keys []string
 		for _, p := range resources(m, "AWS::ApiGatewayV2::Route") {
 			keys = append(keys, p["RouteKey"].(string))
 		}
-		for _, want := range []string{"POST /v1/leads", "GET /v1/leads", "GET /v1/leads/{id}", "GET /v1/leads/{id}/routing", "POST /v1/leads/{id}/assign", "POST /v1/leads/{id}/status", "GET /v1/leads/{id}/history", "GET /v1/events", "GET /v1/openapi.json", "ANY /v1/admin/{proxy+}", "GET /v1/commissions", "POST /v1/exports", "GET /v1/exports/{id}", "POST /v1/leads/{id}/cancellation", "PUT /v1/commission-plans/{id}"} {
+		for _, want := range []string{"POST /v1/leads", "GET /v1/leads", "GET /v1/leads/{id}", "GET /v1/leads/{id}/routing", "POST /v1/leads/{id}/assign", "POST /v1/leads/{id}/status", "GET /v1/leads/{id}/history", "GET /v1/events", "GET /v1/openapi.json", "ANY /v1/admin/{proxy+}", "GET /v1/commissions", "POST /v1/exports", "GET /v1/exports/{id}", "POST /v1/leads/{id}/cancellation", "PUT /v1/commission-plans/{id}", "GET /v1/metrics", "GET /v1/metrics/stale", "GET /dashboard", "GET /dashboard/app.js"} {
 			if !slices.Contains(keys, want) {
 				t.Errorf("route %q missing from %v", want, keys)
 			}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// followUp is the SLA ladder and the indicators: the projector keeps the due
+// index and the counters from the leads stream, the scanner runs on a
+// schedule, the metrics function serves /v1/metrics and the dashboard, and
+// the weekly function mails each partner its report.
+func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table, sender awsses.EmailIdentity, api awsapigatewayv2.HttpApi) {
+	metricsTable := table(stack, "Metrics", []string{"byMonth"}, nil)
+
+	projector := cfg.goFunction(stack, "Projector", "projector", map[string]*string{
+		"LEADS_TABLE":     leads.TableName(),
+		"DIRECTORY_TABLE": directory.TableName(),
+		"METRICS_TABLE":   metricsTable.TableName(),
+	})
+	leads.GrantWriteData(projector) // SLA items only
+	directory.GrantReadData(projector)
+	metricsTable.GrantReadWriteData(projector)
+	projector.AddEventSource(awslambdaeventsources.NewDynamoEventSource(leads, &awslambdaeventsources.DynamoEventSourceProps{
+		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
+		BatchSize:               jsii.Number(100),
+		BisectBatchOnError:      jsii.Bool(true),
+		ReportBatchItemFailures: jsii.Bool(true),
+		RetryAttempts:           jsii.Number(10),
+		MaxRecordAge:            awscdk.Duration_Hours(jsii.Number(24)),
+		OnFailure:               awslambdaeventsources.NewSqsDlq(deadLetterQueue(stack, "ProjectorFailures")),
+		Filters: &[]*map[string]interface{}{awslambda.FilterCriteria_Filter(&map[string]interface{}{
+			"dynamodb": map[string]interface{}{"Keys": map[string]interface{}{"SK": map[string]interface{}{"S": awslambda.FilterRule_IsEqual(jsii.String("LEAD"))}}},
+		})},
+	}))
+
+	scanner := cfg.goFunction(stack, "Scanner", "scanner", map[string]*string{
+		"LEADS_TABLE":     leads.TableName(),
+		"DIRECTORY_TABLE": directory.TableName(),
+	})
+	leads.GrantReadWriteData(scanner) // stale marks and recalls
+	directory.GrantReadData(scanner)  // routing configuration for recalls
+	awsevents.NewRule(stack, jsii.String("SlaScan"), &awsevents.RuleProps{
+		Schedule: awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(cfg.ScanMinutes))),
+		Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(scanner, &awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(0)})},
+	})
+
+	metricsFn := cfg.goFunction(stack, "MetricsApi", "metrics", map[string]*string{
+		"LEADS_TABLE":     leads.TableName(),
+		"DIRECTORY_TABLE": directory.TableName(),
+		"METRICS_TABLE":   metricsTable.TableName(),
+	})
+	metricsTable.GrantReadData(metricsFn)
+	leads.GrantReadData(metricsFn) // the stale list
+	directory.GrantReadData(metricsFn)
+	in := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("MetricsIntegration"), metricsFn, nil)
+	for _, path := range []string{"/v1/metrics", "/v1/metrics/stale", "/v1/metrics/reports/{week}", "/dashboard", "/dashboard/app.js", "/dashboard/app.css"} {
+		api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{Path: jsii.String(path), Methods: &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod_GET}, Integration: in})
+	}
+
+	// Monday 08:00 in São Paulo (UTC−3).
+	weekly := cfg.goFunction(stack, "Weekly", "weekly", map[string]*string{
+		"DIRECTORY_TABLE": directory.TableName(),
+		"METRICS_TABLE":   metricsTable.TableName(),
+		"SENDER_EMAIL":    jsii.String(cfg.SenderEmail),
+	})
+	directory.GrantReadData(weekly)
+	metricsTable.GrantReadWriteData(weekly)
+	sender.GrantSendEmail(weekly)
+	awsevents.NewRule(stack, jsii.String("WeeklyReport"), &awsevents.RuleProps{
+		Schedule: awsevents.Schedule_Cron(&awsevents.CronOptions{Minute: jsii.String("0"), Hour: jsii.String("11"), WeekDay: jsii.String("MON")}),
+		Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(weekly, &awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(2)})},
+	})
+
+	out := func(name string, v *string) {
+		awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: v})
+	}
+	out("MetricsTableName", metricsTable.TableName())
+	out("ScannerFunctionName", scanner.FunctionName())
+	out("WeeklyFunctionName", weekly.FunctionName())
+}
