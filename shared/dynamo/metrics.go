@@ -41,11 +41,17 @@ func (m *MetricsStore) Apply(ctx context.Context, leadID string, version int64, 
 		ConditionExpression:       aws.String("attribute_not_exists(PK) OR version < :v"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": num(version)},
 	}}}
+	// One update per item: a transaction may touch each item once, and
+	// every delta's gauge change lands on the partner's one gauge item.
+	gauges := map[string]metrics.Counters{}
 	for _, d := range deltas {
-		day, gauge := metrics.Counters{}, metrics.Counters{}
+		day := metrics.Counters{}
 		for k, v := range d.Add {
 			if k == metrics.Idle {
-				gauge["d|"+d.Date] = v
+				if gauges[d.PartnerID] == nil {
+					gauges[d.PartnerID] = metrics.Counters{}
+				}
+				gauges[d.PartnerID]["d|"+d.Date] += v
 			} else {
 				day[k] = v
 			}
@@ -57,9 +63,9 @@ func (m *MetricsStore) Apply(ctx context.Context, leadID string, version int64, 
 			u.ExpressionAttributeValues[":daypartner"] = s(d.Date + "#" + d.PartnerID)
 			items = append(items, types.TransactWriteItem{Update: u})
 		}
-		if len(gauge) > 0 {
-			items = append(items, types.TransactWriteItem{Update: adds(m.table, key("GAUGE", d.PartnerID), gauge)})
-		}
+	}
+	for partnerID, g := range gauges {
+		items = append(items, types.TransactWriteItem{Update: adds(m.table, key("GAUGE", partnerID), g)})
 	}
 	_, err := m.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	var tce *types.TransactionCanceledException
