@@ -79,7 +79,11 @@ func TestEveryChangeMatchesItsSchema(t *testing.T) {
 		{Seq: 1, At: at, Change: lead.ChangeCreated, To: lead.StatusNew, Actor: lead.Actor{ID: "ptn_1", Role: "partner"}},
 		{Seq: 2, At: at, Change: lead.ChangeAssigned, From: lead.StatusNew, To: lead.StatusAssigned, Owner: "rep-ana", Reason: "rule r1", Actor: lead.Actor{ID: "router", Role: "system"}},
 		{Seq: 3, At: at, Change: lead.ChangeReassigned, From: lead.StatusAssigned, To: lead.StatusAssigned, Owner: "rep-bia", Actor: lead.Actor{ID: "mgr", Role: "manager"}},
-		{Seq: 4, At: at, Change: lead.ChangeStatusChanged, From: lead.StatusProposal, To: lead.StatusLost, Reason: "price", Actor: lead.Actor{ID: "rep-bia", Role: "rep"}},
+		{Seq: 4, At: at, Change: lead.ChangeStale, From: lead.StatusAssigned, To: lead.StatusAssigned, Owner: "rep-bia", Actor: lead.ScannerActor,
+			SLA: &lead.SLAStep{Program: "default", Step: 1, Action: "escalate", DueAt: at, IdleSince: at}},
+		{Seq: 5, At: at, Change: lead.ChangeRecalled, From: lead.StatusAssigned, To: lead.StatusAssigned, Owner: "rep-cid", Actor: lead.ScannerActor, Reason: "recalled",
+			SLA: &lead.SLAStep{Program: "default", Step: 2, Action: "recall", DueAt: at, IdleSince: at, FromOwner: "rep-bia"}},
+		{Seq: 6, At: at, Change: lead.ChangeStatusChanged, From: lead.StatusProposal, To: lead.StatusLost, Reason: "price", Actor: lead.Actor{ID: "rep-bia", Role: "rep"}},
 	}
 	for _, c := range changes {
 		if c.Change == lead.ChangeCreated {
