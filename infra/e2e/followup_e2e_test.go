@@ -1,0 +1,269 @@
+//go:build emulator
+
+package e2e
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	lambdasvc "github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/partnerleads/pipeline/shared/metrics"
+	"github.com/partnerleads/pipeline/shared/stackinfo"
+	"github.com/partnerleads/pipeline/shared/storetest"
+)
+
+// invoke runs a deployed function as an EventBridge schedule would.
+func invoke(t *testing.T, output string) []byte {
+	t.Helper()
+	ctx := context.Background()
+	cfg, outs, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, err := outs.Get(output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := lambdasvc.NewFromConfig(cfg).Invoke(ctx, &lambdasvc.InvokeInput{FunctionName: &fn,
+		Payload: []byte(`{"version":"0","source":"aws.events","detail-type":"Scheduled Event","detail":{}}`)})
+	if err != nil || out.FunctionError != nil {
+		t.Fatalf("invoke %s: %v %s", output, err, out.Payload)
+	}
+	return out.Payload
+}
+
+func mailbox(t *testing.T) string {
+	t.Helper()
+	resp, err := http.Get(os.Getenv("AWS_ENDPOINT_URL") + "/_ministack/ses/messages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+func TestE2EFollowUp(t *testing.T) {
+	a := newAPI(t)
+	partnerID, key := a.partner(t, "E2E Follow-up")
+	_, otherKey := a.partner(t, "E2E Follow-up Other")
+	a.routeTo(t, partnerID, 1)
+	mgr := a.call(t, "POST", "/v1/admin/keys", a.admin, `{"role":"manager","subjectId":"mgr-e2e-sla","name":"m"}`, nil, true).body["apiKey"].(string)
+
+	// The partner's program: a clock that always runs, and a reminder one
+	// minute into contacted.
+	program := strings.ToLower(storetest.Unique("e2e-"))
+	policy := `{"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"","weekdays":[0,1,2,3,4,5,6],"start":"00:00","end":"23:59"},
+	  "stages":[{"status":"contacted","steps":[{"action":"remind","after":"1m"},{"action":"escalate","after":"90m"}]}]}`
+	if r := a.call(t, "PUT", "/v1/admin/sla-policies/"+program, a.admin, policy, nil, true); r.status != 200 || r.body["version"] != float64(1) {
+		t.Fatalf("save policy: %d %s", r.status, r.raw)
+	}
+	if r := a.call(t, "PUT", "/v1/admin/sla-policies/"+program, mgr, policy, nil, true); r.status != 403 {
+		t.Fatalf("a manager saved a policy: %d", r.status)
+	}
+	if r := a.call(t, "PUT", "/v1/admin/sla-policies/"+program, a.admin, `{"workingHours":{},"stages":[{"status":"new","steps":[]}]}`, nil, false); r.status != 422 {
+		t.Fatalf("an invalid policy: %d %s", r.status, r.raw)
+	}
+	if r := a.call(t, "PUT", "/v1/admin/partners/"+partnerID+"/program", a.admin, `{"program":"`+program+`"}`, nil, true); r.status != 200 {
+		t.Fatalf("set program: %d %s", r.status, r.raw)
+	}
+	email := storetest.Unique("sla") + "@partner.example"
+	if r := a.call(t, "PUT", "/v1/notification-preferences", key, `{"email":"`+email+`","language":"en","mode":"immediate"}`, nil, true); r.status != 200 {
+		t.Fatalf("preferences: %d %s", r.status, r.raw)
+	}
+
+	post := func(source string) string {
+		body := lead(storetest.Unique("sla"))
+		if source != "" {
+			body = strings.Replace(body, `"consent"`, `"source":"`+source+`","consent"`, 1)
+		}
+		r := a.call(t, "POST", "/v1/leads", key, body, nil, true)
+		if r.status != 201 {
+			t.Fatalf("post: %d %s", r.status, r.raw)
+		}
+		return r.body["id"].(string)
+	}
+	l1, l2, l3 := post("form"), post("whatsapp"), post("")
+	for _, id := range []string{l1, l2, l3} {
+		a.waitAssigned(t, id, key)
+	}
+	move := func(id, body string) {
+		t.Helper()
+		if r := a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, body, nil, true); r.status != 200 {
+			t.Fatalf("%s %s: %d %s", id, body, r.status, r.raw)
+		}
+	}
+	move(l2, `{"status":"contacted"}`)
+	contactedAt := time.Now()
+	today := time.Now().In(metrics.Zone).Format(time.DateOnly)
+	for _, s := range []string{`{"status":"contacted"}`, `{"status":"qualified"}`, `{"status":"proposal"}`,
+		`{"status":"won","deal":{"value":{"amount":500000,"currency":"BRL"},"contractStart":"` + today + `"}}`} {
+		move(l1, s)
+	}
+
+	t.Run("the schedule rule runs the scanner every 5 minutes", func(t *testing.T) {
+		cfg, outs, err := stackinfo.Connect(context.Background(), stackinfo.DefaultStack)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn, _ := outs.Get("ScannerFunctionName")
+		eb := eventbridge.NewFromConfig(cfg)
+		rules, err := eb.ListRules(context.Background(), &eventbridge.ListRulesInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rules.Rules {
+			if r.ScheduleExpression == nil || *r.ScheduleExpression != "rate(5 minutes)" {
+				continue
+			}
+			ts, err := eb.ListTargetsByRule(context.Background(), &eventbridge.ListTargetsByRuleInput{Rule: r.Name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range ts.Targets {
+				if strings.HasSuffix(*x.Arn, ":"+fn) {
+					return
+				}
+			}
+		}
+		t.Fatalf("no rate(5 minutes) rule targets %s", fn)
+	})
+
+	t.Run("the scanner, invoked as EventBridge would, flags and notifies a stale lead", func(t *testing.T) {
+		time.Sleep(time.Until(contactedAt.Add(65 * time.Second)))
+		var hist reply
+		for deadline := time.Now().Add(120 * time.Second); time.Now().Before(deadline); time.Sleep(3 * time.Second) {
+			invoke(t, "ScannerFunctionName")
+			if hist = a.call(t, "GET", "/v1/leads/"+l2+"/history", mgr, "", nil, true); strings.Contains(string(hist.raw), `"change":"stale"`) {
+				break
+			}
+		}
+		if n := strings.Count(string(hist.raw), `"change":"stale"`); n != 1 {
+			t.Fatalf("%d stale entries in the history, want 1: %s", n, hist.raw)
+		}
+		invoke(t, "ScannerFunctionName") // a repeated run takes no second step
+		if again := a.call(t, "GET", "/v1/leads/"+l2+"/history", mgr, "", nil, true); strings.Count(string(again.raw), `"change":"stale"`) != 1 {
+			t.Fatalf("a repeated scan took the step again: %s", again.raw)
+		}
+		for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(2 * time.Second) {
+			if box := mailbox(t); strings.Contains(box, email) && strings.Contains(box, "We are chasing lead "+l2) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the partner was not told its lead is being chased")
+			}
+		}
+		feed := a.call(t, "GET", "/v1/events", key, "", nil, true)
+		if !strings.Contains(string(feed.raw), `"type":"lead.stale"`) {
+			t.Fatalf("no lead.stale in the partner's feed: %.800s", feed.raw)
+		}
+	})
+	move(l2, `{"status":"lost","reason":"no budget"}`)
+
+	var in map[string]any
+	t.Run("indicators match the hand-computed fixture", func(t *testing.T) {
+		for deadline := time.Now().Add(120 * time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Second) {
+			r := a.call(t, "GET", "/v1/metrics", key, "", nil, true)
+			in = r.body
+			if r.status == 200 && in["received"] == float64(3) && in["won"] == float64(1) && entered(in, "lost") == 1 {
+				break
+			}
+		}
+		// 3 received; l1 won, l2 lost, l3 still assigned; 2 first contacts.
+		want := map[string]float64{"new": 3, "assigned": 3, "contacted": 2, "qualified": 1, "proposal": 1, "won": 1, "lost": 1, "junk": 0}
+		for s, n := range want {
+			if got := entered(in, s); got != n {
+				t.Errorf("entered %s = %v, want %v", s, got, n)
+			}
+		}
+		if in["received"] != float64(3) || in["conversion"] != 0.3333 || in["responseTime"].(map[string]any)["count"] != float64(2) {
+			t.Errorf("received %v conversion %v responses %v", in["received"], in["conversion"], in["responseTime"])
+		}
+		idle := in["noUpdate"].(map[string]any)
+		if idle["open"] != float64(1) || idle["over3Days"] != float64(0) {
+			t.Errorf("open leads: %v", idle)
+		}
+		src := map[string]map[string]any{}
+		for _, r := range in["bySource"].([]any) {
+			src[r.(map[string]any)["source"].(string)] = r.(map[string]any)
+		}
+		if src["form"]["won"] != float64(1) || src["form"]["conversion"] != 1.0 || src["whatsapp"]["received"] != float64(1) || src["api"]["received"] != float64(1) {
+			t.Errorf("by source: %v", in["bySource"])
+		}
+	})
+
+	t.Run("a partner cannot see another partner's numbers", func(t *testing.T) {
+		if r := a.call(t, "GET", "/v1/metrics?partnerId="+partnerID, otherKey, "", nil, true); r.status != 403 {
+			t.Fatalf("other partner read our metrics: %d", r.status)
+		}
+		if r := a.call(t, "GET", "/v1/metrics/stale?partnerId="+partnerID, otherKey, "", nil, true); r.status != 403 {
+			t.Fatalf("other partner read our stale list: %d", r.status)
+		}
+		if r := a.call(t, "GET", "/v1/metrics", otherKey, "", nil, true); r.status != 200 || r.body["received"] != float64(0) {
+			t.Fatalf("other partner's own numbers: %d %s", r.status, r.raw)
+		}
+		if r := a.call(t, "GET", "/v1/metrics?partnerId="+partnerID, mgr, "", nil, true); r.status != 200 || r.body["received"] != float64(3) {
+			t.Fatalf("a manager's view of the partner: %d %s", r.status, r.raw)
+		}
+	})
+
+	t.Run("the dashboard renders the partner's funnel in Chromium", func(t *testing.T) {
+		b := newBrowser(t)
+		b.open(a.base + "/dashboard")
+		b.typeInto("#key", key)
+		b.click("#load")
+		b.waitText("#received", "3", 30*time.Second)
+		if !b.displayed("#funnel") {
+			t.Fatal("the funnel is not shown")
+		}
+		for stage, n := range map[string]string{"new": "3", "contacted": "2", "won": "1", "junk": "0"} {
+			if got := b.text(`#funnel g[data-stage="` + stage + `"]`); got != stage+" "+n && got != stage+"\n"+n {
+				t.Errorf("funnel %s reads %q, want %s %s", stage, got, stage, n)
+			}
+		}
+		if got := b.text("#conversion"); got != "33.3%" {
+			t.Errorf("conversion reads %q", got)
+		}
+		if got := b.text("#partners tbody"); !strings.Contains(got, partnerID) {
+			t.Errorf("conversion per partner: %q", got)
+		}
+		b.open(a.base + "/dashboard")
+		b.typeInto("#key", "pk_wrong")
+		b.click("#load")
+		for deadline := time.Now().Add(15 * time.Second); !strings.HasPrefix(b.text("#status"), "Could not load") && time.Now().Before(deadline); {
+			time.Sleep(250 * time.Millisecond)
+		}
+		if !strings.HasPrefix(b.text("#status"), "Could not load") || b.displayed("#board") {
+			t.Errorf("a wrong key: status %q, board shown %v", b.text("#status"), b.displayed("#board"))
+		}
+	})
+
+	t.Run("the weekly report is stored and readable by its partner only", func(t *testing.T) {
+		invoke(t, "WeeklyFunctionName")
+		now := time.Now().In(metrics.Zone)
+		monday := now.AddDate(0, 0, -((int(now.Weekday())+6)%7)-7).Format(time.DateOnly)
+		if r := a.call(t, "GET", "/v1/metrics/reports/"+monday, key, "", nil, true); r.status != 200 || r.body["partnerId"] != partnerID {
+			t.Fatalf("weekly report: %d %s", r.status, r.raw)
+		}
+		if r := a.call(t, "GET", "/v1/metrics/reports/"+monday+"?partnerId="+partnerID, otherKey, "", nil, true); r.status != 403 {
+			t.Fatalf("another partner's report: %d", r.status)
+		}
+	})
+}
+
+func entered(in map[string]any, status string) float64 {
+	f, _ := in["funnel"].([]any)
+	for _, x := range f {
+		if m := x.(map[string]any); m["status"] == status {
+			return m["entered"].(float64)
+		}
+	}
+	return -1
+}
