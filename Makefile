@@ -51,7 +51,18 @@ $(LOCAL)/go.installed: go.mod go.sum
 	@echo "==> downloading Go modules"
 	mkdir -p $(LOCAL) && go mod download && touch $@
 
-deps: $(VENV)/.installed localstack/node_modules/.installed $(LOCAL)/go.installed ## install the emulator, the CDK CLIs and Go modules
+# The dashboard test drives Debian's headless Chromium through chromedriver.
+$(LOCAL)/chromium.installed:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  echo "==> installing Debian's chromium and chromium-driver (the dashboard test)"; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$sudo apt-get install -y -q --no-install-recommends chromium chromium-driver >/dev/null \
+	    || { $$sudo apt-get update -q >/dev/null && $$sudo apt-get install -y -q --no-install-recommends chromium chromium-driver >/dev/null; }; \
+	fi
+	mkdir -p $(LOCAL) && touch $@
+
+deps: $(VENV)/.installed localstack/node_modules/.installed $(LOCAL)/go.installed $(LOCAL)/chromium.installed ## install the emulator, the CDK CLIs, Go modules and Chromium
 
 # ---- build -----------------------------------------------------------------
 
