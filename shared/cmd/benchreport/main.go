@@ -42,6 +42,8 @@ func run(ctx context.Context, build, readme string, samples, cold int) error {
 		{"accepted → assigned on the emulator", func() ([]row, error) { return routingLatency(ctx, 10) }},
 		{"status change → webhook on the emulator", func() ([]row, error) { return notifyLatency(ctx, 5) }},
 		{"commission export to the emulator's S3", func() ([]row, error) { return exportBench(ctx) }},
+		{"SLA scan cost at 1k, 10k and 100k leads", func() ([]row, error) { return scanCost(ctx) }},
+		{"metrics read cost at 1k, 10k and 100k leads", func() ([]row, error) { return metricsReadCost(ctx) }},
 	} {
 		fmt.Fprintf(os.Stderr, "==> %s\n", step.name)
 		r, err := step.f()

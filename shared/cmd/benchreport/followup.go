@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/metrics"
+	"github.com/partnerleads/pipeline/shared/storetest"
+)
+
+var sizes = []int{1_000, 10_000, 100_000}
+
+// scanCost seeds 1k, 10k and 100k leads' SLA items into a scratch due
+// table, always with the same 50 due, and counts what one scan reads. The
+// baseline is the due set itself: a perfect scan reads exactly it.
+func scanCost(ctx context.Context) ([]row, error) {
+	st, err := connectBench(ctx)
+	if err != nil {
+		return nil, err
+	}
+	db := dynamodb.NewFromConfig(st.cfg)
+	table, drop, err := dynamo.CreateDueTable(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	defer drop()
+	const due = 50
+	now := time.Now().UTC()
+	var rows []row
+	seeded := 0
+	for _, n := range sizes {
+		fmt.Fprintf(os.Stderr, "    seeding SLA items to %d\n", n)
+		if err := storetest.SeedDue(ctx, dynamo.NewDueIndex(db, table), seeded, n, due, now); err != nil {
+			return nil, err
+		}
+		seeded = n
+		x := dynamo.NewDueIndex(db, table)
+		start := time.Now()
+		got, err := x.Due(ctx, now, 0)
+		if err != nil {
+			return nil, err
+		}
+		took := time.Since(start)
+		if len(got) != due {
+			return nil, fmt.Errorf("%d leads: the scan found %d due, want %d", n, len(got), due)
+		}
+		rows = append(rows, row{fmt.Sprintf("SLA scan, %dk leads, 50 due: items read", n/1000), fmt.Sprint(x.ReadItems), fmt.Sprint(due),
+			ratio(float64(x.ReadItems), due), fmt.Sprintf("16 shard queries on the byDue index, %d ms; baseline: the due set", took.Milliseconds())})
+	}
+	return rows, nil
+}
+
+// metricsReadCost projects 1k, 10k and 100k leads of one partner, spread
+// over 30 days, into the counters, and counts the items one 30-day read of
+// that partner's indicators returns. The baseline is the period's days.
+func metricsReadCost(ctx context.Context) ([]row, error) {
+	st, err := connectBench(ctx)
+	if err != nil {
+		return nil, err
+	}
+	table, err := st.outs.Get("MetricsTableName")
+	if err != nil {
+		return nil, err
+	}
+	m := dynamo.NewMetricsStore(dynamodb.NewFromConfig(st.cfg), table)
+	partner := fmt.Sprintf("bench-metrics-%d", time.Now().UnixNano())
+	end := time.Now().In(metrics.Zone)
+	from, to := end.AddDate(0, 0, -29).Format(time.DateOnly), end.Format(time.DateOnly)
+	var rows []row
+	applied := 0
+	for _, n := range sizes {
+		fmt.Fprintf(os.Stderr, "    projecting leads to %d\n", n)
+		if err := project(ctx, m, partner, applied, n, end); err != nil {
+			return nil, err
+		}
+		applied = n
+		start := time.Now()
+		days, err := m.Days(ctx, partner, from, to)
+		if err != nil {
+			return nil, err
+		}
+		gauges, err := m.Gauges(ctx, partner)
+		if err != nil {
+			return nil, err
+		}
+		took := time.Since(start)
+		items := len(days) + len(gauges)
+		rows = append(rows, row{fmt.Sprintf("Metrics read, %dk leads, 30 days: items read", n/1000), fmt.Sprint(items), "30",
+			ratio(float64(items), 30), fmt.Sprintf("one partner's day counters + its gauge, %d ms; baseline: the days in the period", took.Milliseconds())})
+	}
+	return rows, nil
+}
+
+// project applies the lead.created counters of leads [from, to), one
+// transaction each, as the projector does.
+func project(ctx context.Context, m metrics.Store, partner string, from, to int, end time.Time) error {
+	var (
+		wg    sync.WaitGroup
+		once  sync.Once
+		first error
+	)
+	next := make(chan int)
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				at := end.AddDate(0, 0, -(i % 30))
+				l := lead.Lead{ID: fmt.Sprintf("%s-%07d", partner, i), PartnerID: partner, Status: lead.StatusNew, Version: 1, ReceivedAt: at, UpdatedAt: at, StatusSince: at}
+				e := lead.Entry{LeadID: l.ID, Seq: 1, At: at, Change: lead.ChangeCreated, To: lead.StatusNew}
+				if err := m.Apply(ctx, l.ID, 1, metrics.Project(nil, l, e)); err != nil {
+					once.Do(func() { first = err })
+				}
+			}
+		}()
+	}
+	for i := from; i < to; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return first
+}
