@@ -49,7 +49,7 @@ func newBrowser(t *testing.T) *browser {
 		}
 	}
 	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{
-		"browserName": "chrome",
+		"browserName":        "chrome",
 		"goog:chromeOptions": map[string]any{"args": []string{"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,1600"}},
 	}}}
 	var created struct {
@@ -86,7 +86,9 @@ func (b *browser) do(method, path string, in, out any) {
 	}
 }
 
-func (b *browser) open(url string) { b.do("POST", "/session/"+b.session+"/url", map[string]string{"url": url}, nil) }
+func (b *browser) open(url string) {
+	b.do("POST", "/session/"+b.session+"/url", map[string]string{"url": url}, nil)
+}
 
 // find returns the element matching a CSS selector, or "".
 func (b *browser) find(css string) string {
