@@ -24,7 +24,7 @@ func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table
 		"LEADS_TABLE":     leads.TableName(),
 		"DIRECTORY_TABLE": directory.TableName(),
 		"METRICS_TABLE":   metricsTable.TableName(),
-	})
+	}, timeout(60))
 	leads.GrantWriteData(projector) // SLA items only
 	directory.GrantReadData(projector)
 	metricsTable.GrantReadWriteData(projector)
@@ -41,10 +41,11 @@ func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table
 		})},
 	}))
 
+	// A run takes at most SCAN_LIMIT (500) steps, a few requests each.
 	scanner := cfg.goFunction(stack, "Scanner", "scanner", map[string]*string{
 		"LEADS_TABLE":     leads.TableName(),
 		"DIRECTORY_TABLE": directory.TableName(),
-	})
+	}, timeout(120))
 	leads.GrantReadWriteData(scanner) // stale marks and recalls
 	directory.GrantReadData(scanner)  // routing configuration for recalls
 	awsevents.NewRule(stack, jsii.String("SlaScan"), &awsevents.RuleProps{
@@ -70,7 +71,7 @@ func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table
 		"DIRECTORY_TABLE": directory.TableName(),
 		"METRICS_TABLE":   metricsTable.TableName(),
 		"SENDER_EMAIL":    jsii.String(cfg.SenderEmail),
-	})
+	}, timeout(300))
 	directory.GrantReadData(weekly)
 	metricsTable.GrantReadWriteData(weekly)
 	sender.GrantSendEmail(weekly)
@@ -85,4 +86,8 @@ func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table
 	out("MetricsTableName", metricsTable.TableName())
 	out("ScannerFunctionName", scanner.FunctionName())
 	out("WeeklyFunctionName", weekly.FunctionName())
+}
+
+func timeout(seconds float64) func(*awslambda.FunctionProps) {
+	return func(p *awslambda.FunctionProps) { p.Timeout = awscdk.Duration_Seconds(jsii.Number(seconds)) }
 }
