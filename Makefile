@@ -124,8 +124,11 @@ test-unit: deps $(LOCAL)/bin/infra ## domain and handler table tests, fuzz seeds
 # Packages with tests behind the `emulator` build tag.
 EMULATOR_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' '^//go:build emulator' shared functions infra)))
 
+# One package at a time (-p 1): the emulator is one process, and the adapter
+# suites' bulk writes (100,000 SLA items) would starve the stream poller the
+# end-to-end tests wait on.
 test-emulator: deploy-local ## adapter and end-to-end tests against the deployed stack
-	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -count=1 -tags emulator $(addprefix ./,$(EMULATOR_PKGS))
+	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -p 1 -count=1 -tags emulator $(addprefix ./,$(EMULATOR_PKGS))
 
 # ---- benchmarks, lint, fuzz ----------------------------------------------------
 
