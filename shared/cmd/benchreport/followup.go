@@ -52,7 +52,7 @@ func scanCost(ctx context.Context) ([]row, error) {
 			return nil, fmt.Errorf("%d leads: the scan found %d due, want %d", n, len(got), due)
 		}
 		rows = append(rows, row{fmt.Sprintf("SLA scan, %dk leads, 50 due: items read", n/1000), fmt.Sprint(x.ReadItems), fmt.Sprint(due),
-			ratio(float64(x.ReadItems), due), fmt.Sprintf("16 shard queries on the byDue index, %d ms; baseline: the due set", took.Milliseconds())})
+			ratio(float64(x.ReadItems), due), fmt.Sprintf("16 shard queries on the byDue index; baseline: the due set. %d ms here, but MiniStack answers an index query by walking the whole table, so only the items read carry over to DynamoDB", took.Milliseconds())})
 	}
 	return rows, nil
 }
