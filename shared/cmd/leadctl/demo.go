@@ -100,6 +100,10 @@ Read it back (use the id from the answer); within seconds it is assigned:
 Why that owner (managers and admins):
 
   curl -sS "%s/v1/leads/LEAD_ID/routing" -H "Authorization: Bearer %s"
-`, base, p.ID, partnerKey.Token, adminKey.Token, envFile, base, partnerKey.Token, base, partnerKey.Token, base, adminKey.Token)
+
+Indicators and the dashboard (type the partner or admin key, press Show):
+
+  %s/dashboard
+`, base, p.ID, partnerKey.Token, adminKey.Token, envFile, base, partnerKey.Token, base, partnerKey.Token, base, adminKey.Token, base)
 	return nil
 }
