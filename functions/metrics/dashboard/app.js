@@ -6,7 +6,8 @@
   const stages = ["new", "assigned", "contacted", "qualified", "proposal", "won", "lost", "unreachable", "recycled", "junk"];
 
   function duration(seconds) {
-    if (!seconds) return "—";
+    if (seconds === undefined || seconds === null) return "—";
+    if (seconds < 60) return Math.round(seconds) + " s";
     if (seconds < 3600) return Math.round(seconds / 60) + " min";
     if (seconds < 86400) return (seconds / 3600).toFixed(1) + " h";
     return (seconds / 86400).toFixed(1) + " days";
@@ -29,6 +30,7 @@
     const max = Math.max(1, ...counts.map((c) => c.entered));
     const h = 26;
     svg.setAttribute("viewBox", "0 0 600 " + counts.length * h);
+    svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
     svg.setAttribute("height", counts.length * h);
     counts.forEach((c, i) => {
       const g = document.createElementNS(ns, "g");
@@ -70,8 +72,10 @@
       $("received").textContent = m.received;
       $("won").textContent = m.won;
       $("conversion").textContent = percent(m.conversion);
-      $("response-avg").textContent = duration(m.responseTime.averageSeconds);
-      $("response-median").textContent = duration(m.responseTime.medianSeconds);
+      const rt = m.responseTime;
+      $("response-avg").textContent = rt.count ? duration(rt.averageSeconds) : "—";
+      // The median is a bucket's lower bound: minutes under an hour.
+      $("response-median").textContent = !rt.count ? "—" : rt.medianSeconds < 60 ? "< 1 min" : duration(rt.medianSeconds);
       $("idle3").textContent = percent(m.noUpdate.over3DaysRate);
       $("idle7").textContent = percent(m.noUpdate.over7DaysRate);
       funnel($("funnel"), stages.map((s) => m.funnel.find((f) => f.status === s) || { status: s, entered: 0 }));
@@ -81,6 +85,7 @@
       for (const p of m.byPartner) row(pt, [p.partnerId, p.received, p.won, percent(p.conversion), duration(p.responseAverageSeconds), p.open, p.over7Days]);
       const sl = $("stale").tBodies[0]; sl.replaceChildren();
       for (const l of stale.items) row(sl, [l.leadId, l.partnerId, l.status, l.ownerId || "", l.idleDays]);
+      if (!stale.items.length) row(sl, ["None.", "", "", "", ""]);
       const al = $("alerts"); al.replaceChildren();
       for (const a of m.alerts) {
         const li = document.createElement("li");
