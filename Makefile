@@ -111,8 +111,9 @@ stop: ## stop the emulator
 
 # ---- tests ------------------------------------------------------------------
 
-test: deps ## run every test: unit, CDK assertions, adapter tests and end-to-end on the emulator
+test: deps ## run every test: unit, CDK assertions, fuzzing (short), adapter tests and end-to-end on the emulator
 	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 	@started=0; \
 	if ! localstack/emulator.sh status >/dev/null 2>&1; then started=1; fi; \
 	trap '[ $$started = 1 ] && localstack/emulator.sh stop' EXIT; \
@@ -143,10 +144,15 @@ lint: deps ## gofmt, go vet (all build tags)
 	go vet ./...
 	go vet -tags emulator ./...
 
+# Each target with its package. Seed corpora are committed under each
+# package's testdata/fuzz and run as plain tests in every `go test`.
+FUZZ_TARGETS := FuzzParse:./shared/intake FuzzVerify:./shared/notify FuzzCSVWriter:./shared/commission FuzzParseRuleSet:./shared/routing
 FUZZTIME ?= 30s
-fuzz: deps ## run each fuzz target for FUZZTIME
-	go test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./shared/intake
-	go test -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME) ./shared/notify
+fuzz: $(LOCAL)/go.installed ## run each fuzz target for FUZZTIME (make test runs them for 5s each)
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "==> $${t%%:*} for $(FUZZTIME)"; \
+	  go test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}" || exit 1; \
+	done
 
 # ---- real AWS ------------------------------------------------------------------
 

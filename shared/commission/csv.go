@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -49,7 +50,7 @@ func (c *CSVWriter) Write(e Entry) error {
 	r[12], r[13], r[14], r[15] = e.PlanID, strconv.Itoa(e.PlanVersion), e.TriggerID, string(e.TriggerKind)
 	r[16], r[17], r[18] = e.Reverses, e.OccurredAt.UTC().Format(time.RFC3339Nano), e.Explanation
 	for i := range r {
-		r[i] = Neutralize(r[i])
+		r[i] = Neutralize(lineBreaks.Replace(r[i]))
 	}
 	c.rows++
 	c.totals[e.Currency] += e.Amount
@@ -78,6 +79,10 @@ func (c *CSVWriter) Close() (Summary, error) {
 	slices.Sort(plans)
 	return Summary{Rows: c.rows, Totals: c.totals, SHA256: hex.EncodeToString(c.sum.Sum(nil)), PlanVersions: plans}, nil
 }
+
+// lineBreaks makes every line break inside a cell a plain LF: a CSV reader
+// would otherwise read a lone CR, or a CRLF, back as something else.
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 
