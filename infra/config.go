@@ -34,6 +34,9 @@ type Config struct {
 	// PartnerHistoryShowsOwner lets partners' history views name the owner
 	// and the actors (rep ids); off, they see roles only.
 	PartnerHistoryShowsOwner string
+	// RateLimitPerMinute is each partner's default request budget on the
+	// lead API; -1 turns the limit off.
+	RateLimitPerMinute string
 	// ScanMinutes is how often the SLA scanner runs.
 	ScanMinutes float64
 	// Webhook retry schedule (seconds): first wait, longest wait, give up after.
@@ -69,6 +72,7 @@ func ConfigFromContext(scope constructs.Construct) Config {
 		RetryBaseSeconds:         get("retryBaseSeconds", "30"),
 		RetryCapSeconds:          get("retryCapSeconds", "21600"),
 		RetryMaxAgeSeconds:       get("retryMaxAgeSeconds", "259200"),
+		RateLimitPerMinute:       get("rateLimitPerMinute", "600"),
 	}
 	scan, err := strconv.Atoi(get("scanMinutes", "5"))
 	if err != nil || scan < 1 || scan > 60 {

@@ -25,6 +25,8 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 
 	leads := leadsTable(stack)
 	directory := directoryTable(stack)
+	// Per-partner request counters, one item per partner and minute, gone by TTL.
+	rates := table(stack, "RateLimits", nil, func(p *awsdynamodb.TableProps) { p.TimeToLiveAttribute = jsii.String("ttl") })
 
 	intakeFn := cfg.goFunction(stack, "Intake", "intake", map[string]*string{
 		"LEADS_TABLE":                 leads.TableName(),
@@ -32,8 +34,11 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 		"PROTECTION_WINDOW_DAYS":      jsii.String(cfg.ProtectionWindowDays),
 		"IDEMPOTENCY_TTL_HOURS":       jsii.String(cfg.IdempotencyTTLHours),
 		"PARTNER_HISTORY_SHOWS_OWNER": jsii.String(cfg.PartnerHistoryShowsOwner),
+		"RATE_LIMITS_TABLE":           rates.TableName(),
+		"RATE_LIMIT_PER_MINUTE":       jsii.String(cfg.RateLimitPerMinute),
 	})
 	leads.GrantReadWriteData(intakeFn)
+	rates.GrantReadWriteData(intakeFn)
 	directory.GrantReadData(intakeFn)
 
 	adminFn := cfg.goFunction(stack, "Admin", "admin", map[string]*string{

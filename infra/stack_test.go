@@ -57,8 +57,8 @@ func TestStack(t *testing.T) {
 
 	t.Run("tables: stream, PITR, encryption, indexes", func(t *testing.T) {
 		tables := resources(m, "AWS::DynamoDB::Table")
-		if len(tables) != 4 {
-			t.Fatalf("%d tables, want 4", len(tables))
+		if len(tables) != 5 {
+			t.Fatalf("%d tables, want 5", len(tables))
 		}
 		for id, p := range tables {
 			if p["PointInTimeRecoverySpecification"].(map[string]any)["PointInTimeRecoveryEnabled"] != true {

@@ -11,6 +11,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/notify"
 	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/sla"
+	"github.com/partnerleads/pipeline/shared/validation"
 )
 
 const maxBody = 4 << 10
@@ -56,6 +57,7 @@ func routes(h handler) []httpapi.Route {
 		{Method: http.MethodPost, Pattern: "/v1/admin/routing/simulate", Roles: managers, Handler: h.simulate},
 		{Method: http.MethodPost, Pattern: "/v1/admin/partners", Roles: only, Handler: h.createPartner},
 		{Method: http.MethodPut, Pattern: "/v1/admin/partners/{id}/program", Roles: only, Handler: h.putProgram},
+		{Method: http.MethodPut, Pattern: "/v1/admin/partners/{id}/rate-limit", Roles: only, Handler: h.putRateLimit},
 		{Method: http.MethodGet, Pattern: "/v1/admin/sla-policies", Roles: managers, Handler: h.listPolicies},
 		{Method: http.MethodPut, Pattern: "/v1/admin/sla-policies/{program}", Roles: only, Handler: h.putPolicy},
 		{Method: http.MethodPost, Pattern: "/v1/admin/keys", Roles: only, Handler: h.createKey},
@@ -83,6 +85,22 @@ func (h handler) createPartner(ctx context.Context, r httpapi.Request) (httpapi.
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusCreated, partnerCreated{Partner: p, Issued: iss}), nil
+}
+
+func (h handler) putRateLimit(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	var in struct {
+		PerMinute *int `json:"perMinute"`
+	}
+	if err := r.DecodeJSON(maxBody, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	if in.PerMinute == nil {
+		return httpapi.Response{}, validation.Field("perMinute", "required", "is required: -1 (no limit), 0 (the default) or a number of requests")
+	}
+	if err := h.admin.SetRateLimit(ctx, r.Params["id"], *in.PerMinute); err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, map[string]any{"partnerId": r.Params["id"], "perMinute": *in.PerMinute}), nil
 }
 
 func (h handler) createKey(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {

@@ -16,13 +16,15 @@ import (
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/lifecycle"
 	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/ratelimit"
 	"github.com/partnerleads/pipeline/shared/routing"
 )
 
 func main() {
 	log := platform.NewLogger(os.Stdout)
 	var env platform.Env
-	leadsTable, directoryTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE")
+	leadsTable, directoryTable, ratesTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("RATE_LIMITS_TABLE")
+	perMinute := env.Int("RATE_LIMIT_PER_MINUTE", 600, -1, 100_000)
 	showOwner := os.Getenv("PARTNER_HISTORY_SHOWS_OWNER") == "true"
 	cfg := intake.Config{
 		ProtectionWindow: env.Days("PROTECTION_WINDOW_DAYS", 90, 1, 3650),
@@ -40,7 +42,8 @@ func main() {
 		mappings:  directory,
 		log:       log,
 	}
-	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: directory}, Log: log}
+	limiter := &ratelimit.Limiter{Counter: dynamo.NewRateCounter(db, ratesTable), Limits: directory, Default: perMinute, Now: time.Now, TTL: 30 * time.Second}
+	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: directory}, Limiter: limiter, Log: log}
 	slog.SetDefault(log)
 	lambda.Start(router.Handle)
 }

@@ -22,6 +22,9 @@ type Partner struct {
 	CreatedAt time.Time `json:"createdAt"`
 	// Program picks the partner's follow-up SLA policy; empty: the default.
 	Program string `json:"program,omitempty"`
+	// RateLimitPerMinute overrides the API's default for this partner:
+	// 0 (absent) is the default, -1 no limit.
+	RateLimitPerMinute int `json:"rateLimitPerMinute,omitempty"`
 }
 
 var ErrPartnerNotFound = errors.New("partner not found")
@@ -29,7 +32,8 @@ var ErrPartnerNotFound = errors.New("partner not found")
 // PartnerStore is what partner administration needs from storage.
 type PartnerStore interface {
 	PutPartner(ctx context.Context, p Partner) error
-	GetPartner(ctx context.Context, id string) (Partner, error) // ErrPartnerNotFound if absent
+	GetPartner(ctx context.Context, id string) (Partner, error)       // ErrPartnerNotFound if absent
+	SetRateLimit(ctx context.Context, id string, perMinute int) error // ErrPartnerNotFound if absent
 }
 
 // Service creates partners and mints, lists, disables and revokes keys.
@@ -58,6 +62,18 @@ func (s Service) CreatePartner(ctx context.Context, name string) (Partner, Issue
 	}
 	iss, err := s.CreateKey(ctx, auth.RolePartner, p.ID, "", name+" default key")
 	return p, iss, err
+}
+
+// MaxRateLimit bounds a partner's requests per minute.
+const MaxRateLimit = 100_000
+
+// SetRateLimit overrides the API's default request rate for a partner: 0
+// goes back to the default, -1 lifts the limit.
+func (s Service) SetRateLimit(ctx context.Context, partnerID string, perMinute int) error {
+	if perMinute < -1 || perMinute > MaxRateLimit {
+		return validation.Field("perMinute", "out_of_range", "must be -1 (no limit), 0 (the default) or up to %d", MaxRateLimit)
+	}
+	return s.Partners.SetRateLimit(ctx, partnerID, perMinute)
 }
 
 // CreateKey mints a key for a role. Partner keys need an existing partner.

@@ -162,14 +162,23 @@ func (st *DirectoryStore) Program(ctx context.Context, partnerID string) (string
 }
 
 func (st *DirectoryStore) SetProgram(ctx context.Context, partnerID, program string) error {
-	expr := "SET program = :p"
-	vals := map[string]types.AttributeValue{":p": s(program)}
-	if program == "" {
-		expr, vals = "REMOVE program", nil
+	var v types.AttributeValue
+	if program != "" {
+		v = s(program)
+	}
+	return st.setPartnerAttr(ctx, partnerID, "program", v)
+}
+
+// setPartnerAttr sets one attribute of an existing partner, or removes it
+// when v is nil: admin.ErrPartnerNotFound if there is no such partner.
+func (st *DirectoryStore) setPartnerAttr(ctx context.Context, partnerID, attr string, v types.AttributeValue) error {
+	expr, vals := "SET #a = :v", map[string]types.AttributeValue{":v": v}
+	if v == nil {
+		expr, vals = "REMOVE #a", nil
 	}
 	_, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &st.table, Key: key("PARTNER#"+partnerID, "PARTNER"),
-		UpdateExpression: &expr, ExpressionAttributeValues: vals,
+		UpdateExpression: &expr, ExpressionAttributeNames: map[string]string{"#a": attr}, ExpressionAttributeValues: vals,
 		ConditionExpression: aws.String("attribute_exists(PK)"),
 	})
 	var ccf *types.ConditionalCheckFailedException
@@ -177,7 +186,7 @@ func (st *DirectoryStore) SetProgram(ctx context.Context, partnerID, program str
 		return admin.ErrPartnerNotFound
 	}
 	if err != nil {
-		return fmt.Errorf("set program of %s: %w", partnerID, err)
+		return fmt.Errorf("set %s of partner %s: %w", attr, partnerID, err)
 	}
 	return nil
 }

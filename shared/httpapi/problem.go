@@ -6,6 +6,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/lifecycle"
 	"github.com/partnerleads/pipeline/shared/metrics"
 	"github.com/partnerleads/pipeline/shared/notify"
+	"github.com/partnerleads/pipeline/shared/ratelimit"
 	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/sla"
 	"github.com/partnerleads/pipeline/shared/validation"
@@ -34,6 +36,8 @@ type Problem struct {
 	Detail         string                  `json:"detail,omitempty"`
 	Errors         []validation.FieldError `json:"errors,omitempty"`
 	ExistingLeadID string                  `json:"existingLeadId,omitempty"`
+	// RetryAfter, in seconds, becomes the Retry-After header.
+	RetryAfter int `json:"-"`
 }
 
 func problem(status int, slug, title, detail string) Problem {
@@ -60,6 +64,7 @@ func ProblemFor(err error) Problem {
 func problemFor(err error) (Problem, bool) {
 	var (
 		rp  *routeProblem
+		rl  *ratelimit.Exceeded
 		ve  *validation.Error
 		dup *intake.DuplicateError
 		tr  *lead.TransitionError
@@ -67,6 +72,10 @@ func problemFor(err error) (Problem, bool) {
 	switch {
 	case errors.As(err, &rp):
 		return rp.p, true
+	case errors.As(err, &rl):
+		p := problem(http.StatusTooManyRequests, "rate-limited", "Too many requests", rl.Error())
+		p.RetryAfter = int(rl.RetryAfter.Seconds())
+		return p, true
 	case errors.As(err, &ve):
 		if ve.Malformed() {
 			p := problem(http.StatusBadRequest, "malformed-json", "Malformed JSON", ve.Fields[0].Message)
@@ -132,6 +141,9 @@ func problemFor(err error) (Problem, bool) {
 func problemResponse(p Problem) events.APIGatewayV2HTTPResponse {
 	r := jsonResponse(p.Status, p)
 	r.Headers["Content-Type"] = "application/problem+json"
+	if p.RetryAfter > 0 {
+		r.Headers["Retry-After"] = strconv.Itoa(p.RetryAfter)
+	}
 	if p.Status == http.StatusUnauthorized {
 		r.Headers["WWW-Authenticate"] = `Bearer realm="partner-leads"`
 	}

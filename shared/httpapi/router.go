@@ -108,11 +108,18 @@ type Authenticator interface {
 	Authenticate(ctx context.Context, header string) (auth.Principal, error)
 }
 
-// Router dispatches API Gateway events to routes.
+// Limiter bounds a partner's request rate (ratelimit.Limiter).
+type Limiter interface {
+	Allow(ctx context.Context, partnerID string) error
+}
+
+// Router dispatches API Gateway events to routes. With a Limiter, partner
+// keys' requests are counted after authentication.
 type Router struct {
-	Routes []Route
-	Auth   Authenticator
-	Log    *slog.Logger
+	Routes  []Route
+	Auth    Authenticator
+	Limiter Limiter
+	Log     *slog.Logger
 }
 
 // Handle is the Lambda handler. It never returns an error: every failure is
@@ -160,6 +167,11 @@ func (rt Router) dispatch(ctx context.Context, method, path string, req *Request
 			req.Principal = p
 			if !p.Has(r.Roles...) {
 				return Response{}, name, auth.ErrForbidden
+			}
+			if rt.Limiter != nil && p.Role == auth.RolePartner {
+				if err := rt.Limiter.Allow(ctx, p.PartnerID); err != nil {
+					return Response{}, name, err
+				}
 			}
 		}
 		resp, err := r.Handler(ctx, *req)
