@@ -40,7 +40,7 @@ func TestEmulatorScanCost(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("SCAN_COST_LEADS")); err == nil && v > 0 {
 		n = v
 	}
-	table, drop, err := dynamo.CreateDueTable(context.Background(), db)
+	table, drop, err := dynamo.CreateScratchLeadsTable(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

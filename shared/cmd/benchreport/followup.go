@@ -26,7 +26,7 @@ func scanCost(ctx context.Context) ([]row, error) {
 		return nil, err
 	}
 	db := dynamodb.NewFromConfig(st.cfg)
-	table, drop, err := dynamo.CreateDueTable(ctx, db)
+	table, drop, err := dynamo.CreateScratchLeadsTable(ctx, db)
 	if err != nil {
 		return nil, err
 	}
