@@ -11,11 +11,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	lambdasvc "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
@@ -204,4 +206,50 @@ func (a *api) waitAssigned(t *testing.T, id, key string) reply {
 	}
 	t.Fatalf("lead %s not assigned within 90 s: %s", id, got.raw)
 	return got
+}
+
+// invoke runs a deployed function as an EventBridge schedule would.
+func invoke(t *testing.T, output string) []byte {
+	t.Helper()
+	ctx := context.Background()
+	cfg, outs, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, err := outs.Get(output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := lambdasvc.NewFromConfig(cfg).Invoke(ctx, &lambdasvc.InvokeInput{FunctionName: &fn,
+		Payload: []byte(`{"version":"0","source":"aws.events","detail-type":"Scheduled Event","detail":{}}`)})
+	if err != nil || out.FunctionError != nil {
+		t.Fatalf("invoke %s: %v %s", output, err, out.Payload)
+	}
+	return out.Payload
+}
+
+// waitMail polls the emulator's SES mailbox until one read holds every
+// string of want.
+func waitMail(t *testing.T, within time.Duration, want ...string) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		resp, err := http.Get(os.Getenv("AWS_ENDPOINT_URL") + "/_ministack/ses/messages")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		found := true
+		for _, w := range want {
+			found = found && strings.Contains(string(b), w)
+		}
+		if found {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no mail with %q in the emulator's mailbox: %.600s", want, b)
+		}
+		time.Sleep(2 * time.Second)
+	}
 }

@@ -4,51 +4,16 @@ package e2e
 
 import (
 	"context"
-	"io"
-	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
-	lambdasvc "github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/partnerleads/pipeline/shared/metrics"
 	"github.com/partnerleads/pipeline/shared/stackinfo"
 	"github.com/partnerleads/pipeline/shared/storetest"
 )
-
-// invoke runs a deployed function as an EventBridge schedule would.
-func invoke(t *testing.T, output string) []byte {
-	t.Helper()
-	ctx := context.Background()
-	cfg, outs, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fn, err := outs.Get(output)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := lambdasvc.NewFromConfig(cfg).Invoke(ctx, &lambdasvc.InvokeInput{FunctionName: &fn,
-		Payload: []byte(`{"version":"0","source":"aws.events","detail-type":"Scheduled Event","detail":{}}`)})
-	if err != nil || out.FunctionError != nil {
-		t.Fatalf("invoke %s: %v %s", output, err, out.Payload)
-	}
-	return out.Payload
-}
-
-func mailbox(t *testing.T) string {
-	t.Helper()
-	resp, err := http.Get(os.Getenv("AWS_ENDPOINT_URL") + "/_ministack/ses/messages")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
-}
 
 func TestE2EFollowUp(t *testing.T) {
 	a := newAPI(t)
@@ -152,14 +117,7 @@ func TestE2EFollowUp(t *testing.T) {
 		if again := a.call(t, "GET", "/v1/leads/"+l2+"/history", mgr, "", nil, true); strings.Count(string(again.raw), `"change":"stale"`) != 1 {
 			t.Fatalf("a repeated scan took the step again: %s", again.raw)
 		}
-		for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(2 * time.Second) {
-			if box := mailbox(t); strings.Contains(box, email) && strings.Contains(box, "We are chasing lead "+l2) {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the partner was not told its lead is being chased")
-			}
-		}
+		waitMail(t, 90*time.Second, email, "We are chasing lead "+l2)
 		feed := a.call(t, "GET", "/v1/events", key, "", nil, true)
 		if !strings.Contains(string(feed.raw), `"type":"lead.stale"`) {
 			t.Fatalf("no lead.stale in the partner's feed: %.800s", feed.raw)

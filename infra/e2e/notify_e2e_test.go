@@ -3,21 +3,16 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	lambdasvc "github.com/aws/aws-sdk-go-v2/service/lambda"
-
 	"github.com/partnerleads/pipeline/shared/notify"
-	"github.com/partnerleads/pipeline/shared/stackinfo"
 	"github.com/partnerleads/pipeline/shared/storetest"
 )
 
@@ -153,23 +148,7 @@ func TestE2ENotifications(t *testing.T) {
 	}
 
 	// The status change was mailed to the partner, in English.
-	endpoint := os.Getenv("AWS_ENDPOINT_URL")
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(endpoint + "/_ministack/ses/messages")
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if strings.Contains(string(b), email) && strings.Contains(string(b), "Lead "+id+" is now contacted") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no mail to the partner in the emulator's mailbox: %.600s", b)
-		}
-		time.Sleep(time.Second)
-	}
+	waitMail(t, 60*time.Second, email, "Lead "+id+" is now contacted")
 }
 
 // The daily digest, run as its schedule would, mails the day's updates.
@@ -184,26 +163,6 @@ func TestE2EDigest(t *testing.T) {
 	id := a.call(t, "POST", "/v1/leads", key, lead(storetest.Unique("dg")), nil, true).body["id"].(string)
 	a.waitAssigned(t, id, key)
 
-	ctx := context.Background()
-	cfg, outs, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fn, err := outs.Get("DigestFunctionName")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := lambdasvc.NewFromConfig(cfg).Invoke(ctx, &lambdasvc.InvokeInput{FunctionName: &fn, Payload: []byte(`{"source":"aws.events","detail-type":"Scheduled Event"}`)})
-	if err != nil || out.FunctionError != nil {
-		t.Fatalf("invoke digest: %v %s", err, out.Payload)
-	}
-	resp, err := http.Get(os.Getenv("AWS_ENDPOINT_URL") + "/_ministack/ses/messages")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(b), email) || !strings.Contains(string(b), "Your leads on ") || !strings.Contains(string(b), id) {
-		t.Fatalf("no digest for the partner in the mailbox: %.600s", b)
-	}
+	invoke(t, "DigestFunctionName")
+	waitMail(t, 30*time.Second, email, "Your leads on ", id)
 }
