@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -101,30 +100,10 @@ func metricsReadCost(ctx context.Context) ([]row, error) {
 // project applies the lead.created counters of leads [from, to), one
 // transaction each, as the projector does.
 func project(ctx context.Context, m metrics.Store, partner string, from, to int, end time.Time) error {
-	var (
-		wg    sync.WaitGroup
-		once  sync.Once
-		first error
-	)
-	next := make(chan int)
-	for range 32 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				at := end.AddDate(0, 0, -(i % 30))
-				l := lead.Lead{ID: fmt.Sprintf("%s-%07d", partner, i), PartnerID: partner, Status: lead.StatusNew, Version: 1, ReceivedAt: at, UpdatedAt: at, StatusSince: at}
-				e := lead.Entry{LeadID: l.ID, Seq: 1, At: at, Change: lead.ChangeCreated, To: lead.StatusNew}
-				if err := m.Apply(ctx, l.ID, 1, metrics.Project(nil, l, e)); err != nil {
-					once.Do(func() { first = err })
-				}
-			}
-		}()
-	}
-	for i := from; i < to; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return first
+	return storetest.Fan(from, to, func(i int) error {
+		at := end.AddDate(0, 0, -(i % 30))
+		l := lead.Lead{ID: fmt.Sprintf("%s-%07d", partner, i), PartnerID: partner, Status: lead.StatusNew, Version: 1, ReceivedAt: at, UpdatedAt: at, StatusSince: at}
+		e := lead.Entry{LeadID: l.ID, Seq: 1, At: at, Change: lead.ChangeCreated, To: lead.StatusNew}
+		return m.Apply(ctx, l.ID, 1, metrics.Project(nil, l, e))
+	})
 }
