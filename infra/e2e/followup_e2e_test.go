@@ -205,8 +205,7 @@ func TestE2EFollowUp(t *testing.T) {
 
 	t.Run("the weekly report is stored and readable by its partner only", func(t *testing.T) {
 		invoke(t, "WeeklyFunctionName")
-		now := time.Now().In(metrics.Zone)
-		monday := now.AddDate(0, 0, -((int(now.Weekday())+6)%7)-7).Format(time.DateOnly)
+		monday := metrics.LastWeek(metrics.Date(time.Now()))
 		if r := a.call(t, "GET", "/v1/metrics/reports/"+monday, key, "", nil, true); r.status != 200 || r.body["partnerId"] != partnerID {
 			t.Fatalf("weekly report: %d %s", r.status, r.raw)
 		}

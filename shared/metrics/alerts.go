@@ -20,6 +20,16 @@ type Alert struct {
 	Direction string  `json:"direction"` // up | down
 }
 
+// LastWeek is the Monday of the last complete week (Monday to Sunday)
+// before the date today; today itself if it is not a date.
+func LastWeek(today string) string {
+	t, err := time.Parse(time.DateOnly, today)
+	if err != nil {
+		return today
+	}
+	return t.AddDate(0, 0, -((int(t.Weekday())+6)%7)-7).Format(time.DateOnly)
+}
+
 // BaselineWeeks is how many weeks the change test compares against.
 const BaselineWeeks = 8
 
@@ -30,11 +40,10 @@ const BaselineWeeks = 8
 // tighter than Poisson noise (√μ) or one lead. It needs a full baseline: a
 // partner younger than 9 weeks is never flagged.
 func WeeklyAlerts(days []Day, today string) []Alert {
-	t, err := time.Parse(time.DateOnly, today)
+	monday, err := time.Parse(time.DateOnly, LastWeek(today))
 	if err != nil {
 		return nil
 	}
-	monday := t.AddDate(0, 0, -((int(t.Weekday())+6)%7)-7) // last complete week
 	end := monday.AddDate(0, 0, 7)
 	weekOf := func(date string) int { // 0: last week, 1: the one before …; -1: this week
 		d, err := time.Parse(time.DateOnly, date)

@@ -114,6 +114,7 @@ func Compute(partnerID, from, to, today string, days []Day, gauges []Gauge) Indi
 		return partners[id]
 	}
 	byDate := map[string]*DayRow{}
+	responses := map[string][2]int64{} // partner → count, seconds
 	for _, d := range days {
 		if d.Date < from || d.Date > to {
 			continue
@@ -124,7 +125,7 @@ func Compute(partnerID, from, to, today string, days []Day, gauges []Gauge) Indi
 		pr := row(d.PartnerID)
 		pr.Received += d.Counters[Received]
 		pr.Won += d.Counters[Entered(lead.StatusWon)]
-		pr.ResponseAverage += float64(d.Counters[ResponseSeconds]) // a sum until divided below
+		responses[d.PartnerID] = [2]int64{responses[d.PartnerID][0] + d.Counters[ResponseCount], responses[d.PartnerID][1] + d.Counters[ResponseSeconds]}
 		dr := byDate[d.Date]
 		if dr == nil {
 			dr = &DayRow{Date: d.Date, Entered: map[lead.Status]int64{}}
@@ -135,12 +136,6 @@ func Compute(partnerID, from, to, today string, days []Day, gauges []Gauge) Indi
 			if n := d.Counters[Entered(s)]; n != 0 {
 				dr.Entered[s] += n
 			}
-		}
-	}
-	responses := map[string]int64{}
-	for _, d := range days {
-		if d.Date >= from && d.Date <= to {
-			responses[d.PartnerID] += d.Counters[ResponseCount]
 		}
 	}
 	in.Received, in.Won = sum[Received], sum[Entered(lead.StatusWon)]
@@ -201,10 +196,8 @@ func Compute(partnerID, from, to, today string, days []Day, gauges []Gauge) Indi
 
 	for id, pr := range partners {
 		pr.Conversion = ratio(pr.Won, pr.Received)
-		if n := responses[id]; n > 0 {
-			pr.ResponseAverage /= float64(n)
-		} else {
-			pr.ResponseAverage = 0
+		if r := responses[id]; r[0] > 0 {
+			pr.ResponseAverage = float64(r[1]) / float64(r[0])
 		}
 		in.ByPartner = append(in.ByPartner, *pr)
 	}

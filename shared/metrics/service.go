@@ -158,8 +158,7 @@ func (s Service) StaleList(ctx context.Context, p auth.Principal, partnerID stri
 func (s Service) Weekly(ctx context.Context, partnerID string) (Report, error) {
 	now := s.Now()
 	today := Date(now)
-	t, _ := time.Parse(time.DateOnly, today)
-	monday := t.AddDate(0, 0, -((int(t.Weekday())+6)%7)-7).Format(time.DateOnly)
+	monday := LastWeek(today)
 	in, err := s.compute(ctx, partnerID, monday, shift(monday, 6), today)
 	if err != nil {
 		return Report{}, err

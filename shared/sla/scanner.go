@@ -97,5 +97,8 @@ func (t Tracker) Track(ctx context.Context, l lead.Lead, change lead.Entry) erro
 	if next, ok := Next(p, l, change); ok {
 		return t.Index.Put(ctx, next)
 	}
+	if change.Change == lead.ChangeCreated {
+		return nil // a new lead has nothing in the index to clear: no write per accepted lead
+	}
 	return t.Index.Clear(ctx, l.ID, l.Version)
 }
