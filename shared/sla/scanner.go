@@ -90,15 +90,15 @@ type Tracker struct {
 // Track records the next step of lead version l (whose change is change),
 // or takes the lead out of the index when it waits for none.
 func (t Tracker) Track(ctx context.Context, l lead.Lead, change lead.Entry) error {
+	if change.Change == lead.ChangeCreated {
+		return nil // unowned, and nothing in the index yet: no read or write per accepted lead
+	}
 	p, err := t.Policies.For(ctx, l.PartnerID)
 	if err != nil {
 		return err
 	}
 	if next, ok := Next(p, l, change); ok {
 		return t.Index.Put(ctx, next)
-	}
-	if change.Change == lead.ChangeCreated {
-		return nil // a new lead has nothing in the index to clear: no write per accepted lead
 	}
 	return t.Index.Clear(ctx, l.ID, l.Version)
 }
