@@ -39,6 +39,11 @@ type Config struct {
 	RateLimitPerMinute string
 	// ScanMinutes is how often the SLA scanner runs.
 	ScanMinutes float64
+	// StaleBacklogAlarm is how many due SLA steps in one scan raise the
+	// stale-backlog alarm.
+	StaleBacklogAlarm float64
+	// AlarmEmail, when set, is subscribed to the alarm topic.
+	AlarmEmail string
 	// Webhook retry schedule (seconds): first wait, longest wait, give up after.
 	RetryBaseSeconds, RetryCapSeconds, RetryMaxAgeSeconds string
 }
@@ -73,7 +78,13 @@ func ConfigFromContext(scope constructs.Construct) Config {
 		RetryCapSeconds:          get("retryCapSeconds", "21600"),
 		RetryMaxAgeSeconds:       get("retryMaxAgeSeconds", "259200"),
 		RateLimitPerMinute:       get("rateLimitPerMinute", "600"),
+		AlarmEmail:               get("alarmEmail", ""),
 	}
+	backlog, err := strconv.Atoi(get("staleBacklogAlarm", "100"))
+	if err != nil || backlog < 1 {
+		panic(fmt.Sprintf("context staleBacklogAlarm=%q: want a whole number of due steps, at least 1", get("staleBacklogAlarm", "100")))
+	}
+	c.StaleBacklogAlarm = float64(backlog)
 	scan, err := strconv.Atoi(get("scanMinutes", "5"))
 	if err != nil || scan < 1 || scan > 60 {
 		panic(fmt.Sprintf("context scanMinutes=%q: want a whole number of minutes from 1 to 60", get("scanMinutes", "5")))
@@ -112,6 +123,7 @@ func (c Config) goFunction(scope constructs.Construct, id, binary string, env ma
 		Environment:   &env,
 		LogGroup:      logs,
 		LoggingFormat: awslambda.LoggingFormat_JSON,
+		Tracing:       awslambda.Tracing_ACTIVE, // X-Ray: each invocation and its AWS SDK calls
 	}
 	for _, f := range tune {
 		f(props)

@@ -13,13 +13,19 @@ import (
 	"github.com/partnerleads/pipeline/shared/eventbus"
 )
 
+// dlqSuffix ends every dead-letter queue's id; the alarms find them by it.
+const dlqSuffix = "Failures"
+
 // deadLetterQueue keeps what could not be delivered for 14 days, encrypted.
-func deadLetterQueue(stack awscdk.Stack, id string) awssqs.Queue {
-	return awssqs.NewQueue(stack, jsii.String(id), &awssqs.QueueProps{
+// Its id is the source's name plus dlqSuffix.
+func deadLetterQueue(stack awscdk.Stack, source string) awssqs.Queue {
+	q := awssqs.NewQueue(stack, jsii.String(source+dlqSuffix), &awssqs.QueueProps{
 		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
 		EnforceSSL:      jsii.Bool(true),
 	})
+	suppress(q, "AwsSolutions-SQS3", "This is a dead-letter queue (an event source mapping's on-failure destination or a rule target's DLQ); its depth alarm is the next step, not another queue.")
+	return q
 }
 
 // eventBackbone is the custom bus and the publisher that feeds it from the
@@ -39,7 +45,7 @@ func eventBackbone(stack awscdk.Stack, cfg Config, leads awsdynamodb.Table) awse
 		ReportBatchItemFailures: jsii.Bool(true),
 		RetryAttempts:           jsii.Number(10),
 		MaxRecordAge:            awscdk.Duration_Hours(jsii.Number(24)),
-		OnFailure:               awslambdaeventsources.NewSqsDlq(deadLetterQueue(stack, "PublisherFailures")),
+		OnFailure:               awslambdaeventsources.NewSqsDlq(deadLetterQueue(stack, "Publisher")),
 		Filters: &[]*map[string]interface{}{awslambda.FilterCriteria_Filter(&map[string]interface{}{
 			"dynamodb": map[string]interface{}{"Keys": map[string]interface{}{"SK": map[string]interface{}{"S": awslambda.FilterRule_IsEqual(jsii.String("LEAD"))}}},
 		})},
@@ -56,7 +62,7 @@ func onEvent(stack awscdk.Stack, bus awsevents.IEventBus, id string, fn awslambd
 	}
 	rule := awsevents.NewRule(stack, jsii.String(id), &awsevents.RuleProps{EventBus: bus, EventPattern: pattern})
 	rule.AddTarget(awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
-		DeadLetterQueue: deadLetterQueue(stack, id+"Failures"),
+		DeadLetterQueue: deadLetterQueue(stack, id),
 		RetryAttempts:   jsii.Number(8),
 		MaxEventAge:     awscdk.Duration_Hours(jsii.Number(2)),
 	}))

@@ -35,7 +35,7 @@ func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table
 		ReportBatchItemFailures: jsii.Bool(true),
 		RetryAttempts:           jsii.Number(10),
 		MaxRecordAge:            awscdk.Duration_Hours(jsii.Number(24)),
-		OnFailure:               awslambdaeventsources.NewSqsDlq(deadLetterQueue(stack, "ProjectorFailures")),
+		OnFailure:               awslambdaeventsources.NewSqsDlq(deadLetterQueue(stack, "Projector")),
 		Filters: &[]*map[string]interface{}{awslambda.FilterCriteria_Filter(&map[string]interface{}{
 			"dynamodb": map[string]interface{}{"Keys": map[string]interface{}{"SK": map[string]interface{}{"S": awslambda.FilterRule_IsEqual(jsii.String("LEAD"))}}},
 		})},

@@ -10,6 +10,7 @@ import (
 func main() {
 	defer jsii.Close()
 	app := awscdk.NewApp(nil)
+	checkAwsSolutions(app)
 	cfg := ConfigFromContext(app)
 	NewPipelineStack(app, "PartnerLeads", &PipelineStackProps{Config: cfg})
 	NewBenchStack(app, "PartnerLeadsBench", &BenchStackProps{Config: cfg})

@@ -18,7 +18,7 @@ import (
 // window) that the notifier consumes with partial batch failures. The
 // notifier postpones what must be retried and dead-letters what runs out.
 func notifications(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads, directory awsdynamodb.Table) (awssqs.Queue, awsses.EmailIdentity) {
-	dlq := deadLetterQueue(stack, "NotificationFailures")
+	dlq := deadLetterQueue(stack, "Notification")
 	queue := awssqs.NewQueue(stack, jsii.String("Notifications"), &awssqs.QueueProps{
 		RetentionPeriod:   awscdk.Duration_Days(jsii.Number(4)),
 		VisibilityTimeout: awscdk.Duration_Seconds(jsii.Number(60)),

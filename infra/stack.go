@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -69,6 +70,8 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	api := httpAPI(stack, intakeFn, adminFn)
 	commissions(stack, cfg, bus, leads, directory, sender, api)
 	followUp(stack, cfg, leads, directory, sender, api)
+	observability(stack, cfg)
+	acceptedFindings(stack)
 
 	out := func(name string, v *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: v})
@@ -153,5 +156,23 @@ func httpAPI(stack awscdk.Stack, intakeFn, adminFn awslambda.IFunction) awsapiga
 	route("/v1/webhooks", adminI, awsapigatewayv2.HttpMethod_GET, awsapigatewayv2.HttpMethod_POST)
 	route("/v1/webhooks/{proxy+}", adminI, awsapigatewayv2.HttpMethod_ANY)
 	route("/v1/notification-preferences", adminI, awsapigatewayv2.HttpMethod_GET, awsapigatewayv2.HttpMethod_PUT)
+	accessLogs(stack, api)
 	return api
+}
+
+// accessLogs writes one JSON line per API request: ids, route, status and
+// latencies. No source IP and no body, so no personal data.
+func accessLogs(stack awscdk.Stack, api awsapigatewayv2.HttpApi) {
+	logs := awslogs.NewLogGroup(stack, jsii.String("ApiAccessLogs"), &awslogs.LogGroupProps{
+		Retention:     awslogs.RetentionDays_ONE_MONTH,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	format := `{"requestId":"$context.requestId","time":"$context.requestTime","route":"$context.routeKey",` +
+		`"status":"$context.status","length":"$context.responseLength","latencyMs":"$context.responseLatency",` +
+		`"integrationLatencyMs":"$context.integrationLatency","integrationError":"$context.integrationErrorMessage"}`
+	stage := api.DefaultStage().Node().DefaultChild().(awsapigatewayv2.CfnStage)
+	stage.SetAccessLogSettings(&awsapigatewayv2.CfnStage_AccessLogSettingsProperty{
+		DestinationArn: logs.LogGroupArn(),
+		Format:         jsii.String(format),
+	})
 }

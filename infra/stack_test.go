@@ -17,6 +17,21 @@ import (
 // returns its template as plain JSON.
 func synth(t *testing.T, arch string) (assertions.Template, map[string]any) {
 	t.Helper()
+	tpl := assertions.Template_FromStack(testStack(t, arch), nil)
+	b, err := json.Marshal(tpl.ToJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return tpl, m
+}
+
+// testStack is the pipeline stack as the app builds it, cdk-nag included.
+func testStack(t *testing.T, arch string) awscdk.Stack {
+	t.Helper()
 	dir := t.TempDir()
 	for _, f := range []string{"intake", "admin", "publisher", "router", "notifier", "digest", "commission", "finance", "exporter", "projector", "scanner", "metrics", "weekly", "hello"} {
 		if err := os.MkdirAll(filepath.Join(dir, f), 0o755); err != nil {
@@ -27,17 +42,8 @@ func synth(t *testing.T, arch string) (assertions.Template, map[string]any) {
 		}
 	}
 	app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]any{"arch": arch, "buildDir": dir}})
-	stack := NewPipelineStack(app, "Test", &PipelineStackProps{Config: ConfigFromContext(app)})
-	tpl := assertions.Template_FromStack(stack, nil)
-	b, err := json.Marshal(tpl.ToJSON())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return tpl, m
+	checkAwsSolutions(app)
+	return NewPipelineStack(app, "Test", &PipelineStackProps{Config: ConfigFromContext(app)})
 }
 
 func resources(m map[string]any, typ string) map[string]map[string]any {
@@ -102,6 +108,54 @@ func TestStack(t *testing.T) {
 		for id, p := range resources(m, "AWS::Logs::LogGroup") {
 			if p["RetentionInDays"] != float64(30) {
 				t.Errorf("%s: retention %v", id, p["RetentionInDays"])
+			}
+		}
+	})
+
+	t.Run("observability: X-Ray, an alarm per function and dead-letter queue, stale backlog, one dashboard", func(t *testing.T) {
+		fns := resources(m, "AWS::Lambda::Function")
+		for id, p := range fns {
+			if p["TracingConfig"].(map[string]any)["Mode"] != "Active" {
+				t.Errorf("%s: X-Ray tracing is not active", id)
+			}
+		}
+		var dlqs []string
+		for id := range resources(m, "AWS::SQS::Queue") {
+			if strings.Contains(id, dlqSuffix) {
+				dlqs = append(dlqs, id)
+			}
+		}
+		if len(dlqs) != 9 {
+			t.Fatalf("%d dead-letter queues, want 9: %v", len(dlqs), dlqs)
+		}
+		alarms := resources(m, "AWS::CloudWatch::Alarm")
+		byMetric := map[string]int{}
+		for id, p := range alarms {
+			name, ok := p["MetricName"].(string)
+			if !ok {
+				t.Fatalf("%s: not a plain metric alarm (the emulator takes no metric math): %v", id, p)
+			}
+			byMetric[name]++
+			if acts, _ := p["AlarmActions"].([]any); len(acts) != 1 {
+				t.Errorf("%s: alarm actions %v, want the alarm topic", id, p["AlarmActions"])
+			}
+			if p["ComparisonOperator"] != "GreaterThanOrEqualToThreshold" || p["TreatMissingData"] != "notBreaching" {
+				t.Errorf("%s: %v %v", id, p["ComparisonOperator"], p["TreatMissingData"])
+			}
+		}
+		want := map[string]int{"Errors": len(fns), "ApproximateNumberOfMessagesVisible": len(dlqs), "StaleBacklog": 1}
+		if len(byMetric) != len(want) || byMetric["Errors"] != want["Errors"] || byMetric["ApproximateNumberOfMessagesVisible"] != want["ApproximateNumberOfMessagesVisible"] || byMetric["StaleBacklog"] != 1 {
+			t.Errorf("alarms by metric %v, want %v", byMetric, want)
+		}
+		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+			"MetricName": "StaleBacklog", "Namespace": "PartnerLeads", "Threshold": 100,
+			"Dimensions": []any{map[string]any{"Name": "Service", "Value": "scanner"}},
+		})
+		tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Dashboard"), jsii.Number(1))
+		body, _ := json.Marshal(resources(m, "AWS::CloudWatch::Dashboard"))
+		for _, metric := range []string{"LeadsAccepted", "LeadsRejected", "LeadsRouted", "NotificationsSent", "NotificationsFailed", "CommissionAccruedCents", "StaleBacklog"} {
+			if !strings.Contains(string(body), metric) {
+				t.Errorf("the dashboard does not show %s", metric)
 			}
 		}
 	})
@@ -241,6 +295,9 @@ func TestStack(t *testing.T) {
 					if a == "*" || strings.HasSuffix(a, ":*") {
 						t.Errorf("%s: wildcard action %s", id, a)
 					}
+					if slices.Contains(asList(s["Resource"]), "*") && !resourceStarAllowed[a] {
+						t.Errorf("%s: %s on every resource (only actions without resource-level permissions may be)", id, a)
+					}
 					if strings.HasPrefix(id, "Intake") && refersTo(s["Resource"], "Directory") && isWrite(a) {
 						t.Errorf("%s: intake may %s on the directory table", id, a)
 					}
@@ -255,6 +312,10 @@ func TestStack(t *testing.T) {
 		}
 	})
 }
+
+// resourceStarAllowed are the actions that have no resource-level
+// permissions, so their grants name Resource "*" (see acceptedFindings).
+var resourceStarAllowed = map[string]bool{"xray:PutTraceSegments": true, "xray:PutTelemetryRecords": true, "dynamodb:ListStreams": true}
 
 func TestLocalArchitecture(t *testing.T) {
 	_, m := synth(t, "amd64")

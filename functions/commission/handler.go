@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/partnerleads/pipeline/shared/commission"
+	"github.com/partnerleads/pipeline/shared/emf"
 	"github.com/partnerleads/pipeline/shared/lead"
 )
 
@@ -40,6 +41,7 @@ type handler struct {
 	mail         mailer
 	financeEmail string
 	log          *slog.Logger
+	meter        *emf.Meter
 }
 
 func (h handler) Handle(ctx context.Context, ev events.EventBridgeEvent) error {
@@ -64,6 +66,7 @@ func (h handler) Handle(ctx context.Context, ev events.EventBridgeEvent) error {
 	}
 	h.log.InfoContext(ctx, "commission applied", "eventId", t.ID, "leadId", t.LeadID, "partnerId", t.PartnerID,
 		"kind", t.Kind, "lines", len(out.Entries), "duplicate", out.Duplicate, "skipped", out.Skipped)
+	h.meter.Put(amounts(out)...)
 	var accrued []string
 	for _, e := range out.Entries {
 		typ := commission.EventCommissionAccrued
@@ -89,6 +92,26 @@ func (h handler) alert(ctx context.Context, subject, text string) error {
 		return fmt.Errorf("alert finance: %w", err)
 	}
 	return nil
+}
+
+// amounts are the commission totals a new outcome adds to the ledger, in
+// cents of any currency (the ledger, not this metric, is the money of record).
+func amounts(out commission.Outcome) []emf.Value {
+	if out.Duplicate || len(out.Entries) == 0 {
+		return nil
+	}
+	var accrued, clawedBack int64
+	for _, e := range out.Entries {
+		if e.Amount < 0 {
+			clawedBack -= e.Amount
+		} else {
+			accrued += e.Amount
+		}
+	}
+	return []emf.Value{
+		{Name: emf.CommissionAccruedCents, Value: float64(accrued), Unit: emf.UnitNone},
+		{Name: emf.CommissionClawedBackCents, Value: float64(clawedBack), Unit: emf.UnitNone},
+	}
 }
 
 // trigger reads the commission input an event carries, if any.

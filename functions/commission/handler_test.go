@@ -88,3 +88,28 @@ func TestHandle(t *testing.T) {
 		})
 	}
 }
+
+func TestAmountsCountNewLedgerLinesOnce(t *testing.T) {
+	lines := []commission.Entry{{Amount: 500_00}, {Amount: 120_50}, {Amount: -80_00}}
+	for _, c := range []struct {
+		name                string
+		out                 commission.Outcome
+		accrued, clawedBack float64
+		none                bool
+	}{
+		{"new lines", commission.Outcome{Entries: lines}, 620_50, 80_00, false},
+		{"a repeated event adds nothing", commission.Outcome{Entries: lines, Duplicate: true}, 0, 0, true},
+		{"no lines", commission.Outcome{}, 0, 0, true},
+	} {
+		got := amounts(c.out)
+		if c.none {
+			if got != nil {
+				t.Errorf("%s: %v, want none", c.name, got)
+			}
+			continue
+		}
+		if len(got) != 2 || got[0].Value != c.accrued || got[1].Value != c.clawedBack {
+			t.Errorf("%s: %v", c.name, got)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/commission"
 	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/emf"
 	"github.com/partnerleads/pipeline/shared/eventbus"
 	"github.com/partnerleads/pipeline/shared/platform"
 	"github.com/partnerleads/pipeline/shared/sesmail"
@@ -26,6 +27,6 @@ func main() {
 	cfg := platform.MustStart(log, &env)
 	events := eventbus.NewCommissions(eventbridge.NewFromConfig(cfg), bus)
 	svc := commission.Service{Store: dynamo.NewLedgerStore(dynamodb.NewFromConfig(cfg), ledger), Bus: events, Now: time.Now}
-	h := handler{svc: svc, bus: events, mail: sesmail.New(sesv2.NewFromConfig(cfg), sender), financeEmail: financeEmail, log: log}
+	h := handler{svc: svc, bus: events, mail: sesmail.New(sesv2.NewFromConfig(cfg), sender), financeEmail: financeEmail, log: log, meter: emf.NewMeter(os.Stdout, "commission", time.Now)}
 	lambda.Start(h.Handle)
 }

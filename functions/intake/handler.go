@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/emf"
 	"github.com/partnerleads/pipeline/shared/httpapi"
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/lead"
@@ -25,6 +26,7 @@ type handler struct {
 	lifecycle *lifecycle.Service
 	mappings  lifecycle.MappingStore
 	log       *slog.Logger
+	meter     *emf.Meter
 }
 
 func routes(h handler) []httpapi.Route {
@@ -51,6 +53,32 @@ type receipt struct {
 }
 
 func (h handler) create(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	resp, err := h.submit(ctx, r)
+	if name := outcomeMetric(resp, err); name != "" {
+		h.meter.Put(emf.Count(name, 1))
+	}
+	return resp, err
+}
+
+// outcomeMetric names what a submission became: accepted, a duplicate of a
+// lead already held, or rejected as invalid (server faults are the
+// function's Errors metric, and an idempotent replay is not a new outcome).
+func outcomeMetric(resp httpapi.Response, err error) string {
+	p := httpapi.ProblemFor(err)
+	switch {
+	case err == nil && resp.Headers["Idempotency-Replayed"] == "":
+		return emf.LeadsAccepted
+	case err == nil:
+		return ""
+	case p.Type == httpapi.ProblemTypePrefix+"duplicate-lead", p.Type == httpapi.ProblemTypePrefix+"already-registered":
+		return emf.LeadsDuplicate
+	case p.Status < 500:
+		return emf.LeadsRejected
+	}
+	return ""
+}
+
+func (h handler) submit(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
 	idemKey := r.Header("Idempotency-Key")
 	if len(idemKey) > 255 || !printableASCII(idemKey) {
 		return httpapi.Response{}, httpapi.BadRequest("invalid-idempotency-key", "Invalid Idempotency-Key", "use 1 to 255 printable ASCII characters")

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/partnerleads/pipeline/events"
 	"github.com/partnerleads/pipeline/shared/auth"
+	"github.com/partnerleads/pipeline/shared/emf"
 	"github.com/partnerleads/pipeline/shared/httpapi"
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/intake/intaketest"
@@ -29,6 +32,7 @@ type fixture struct {
 	tokens  map[string]string // by name
 	keyIDs  map[string]string
 	partner map[string]string // partner id by name
+	metrics bytes.Buffer      // EMF records the handler wrote
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -50,7 +54,8 @@ func newFixture(t testing.TB) *fixture {
 	mint("manager", auth.RoleManager, "")
 	mint("finance", auth.RoleFinance, "")
 	h := handler{leads: intake.NewService(st, intake.DefaultConfig, time.Now), router: routing.NewService(st, st, time.Now, time.Minute),
-		lifecycle: lifecycle.NewService(st, time.Now), mappings: st, log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+		lifecycle: lifecycle.NewService(st, time.Now), mappings: st, log: slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		meter: emf.NewMeter(&f.metrics, "intake", time.Now)}
 	f.router = httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: st}, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	return f
 }
@@ -220,5 +225,45 @@ func TestOpenAPIIsPublic(t *testing.T) {
 	code, doc, _ := f.do(t, "GET", "/v1/openapi.json", "", "", map[string]string{"authorization": ""})
 	if code != 200 || doc["openapi"] != "3.1.0" {
 		t.Fatalf("openapi: %d %v", code, doc["openapi"])
+	}
+}
+
+func TestSubmissionOutcomesAreCounted(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	key := map[string]string{"Idempotency-Key": "k1"}
+	for _, c := range []struct {
+		who, body string
+		headers   map[string]string
+		code      int
+	}{
+		{"a", intaketest.ValidBody, key, 201},                                          // accepted
+		{"a", intaketest.ValidBody, key, 201},                                          // replay: not a new outcome
+		{"a", intaketest.ValidBody, nil, 409},                                          // duplicate
+		{"b", intaketest.ValidBody, nil, 409},                                          // another partner's: duplicate
+		{"a", `{"company":{}}`, nil, 422},                                              // rejected
+		{"a", `{"company":`, nil, 400},                                                 // rejected
+		{"a", intaketest.ValidBody, map[string]string{"Idempotency-Key": "a\tb"}, 400}, // rejected
+		{"manager", intaketest.ValidBody, nil, 403},                                    // never reached the handler
+	} {
+		if code, p, _ := f.do(t, "POST", "/v1/leads", c.who, c.body, c.headers); code != c.code {
+			t.Fatalf("%s %q: %d %v", c.who, c.body, code, p)
+		}
+	}
+	got := map[string]float64{}
+	for _, line := range strings.Split(strings.TrimSpace(f.metrics.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("EMF line %q: %v", line, err)
+		}
+		for _, name := range []string{emf.LeadsAccepted, emf.LeadsDuplicate, emf.LeadsRejected} {
+			if v, ok := rec[name].(float64); ok {
+				got[name] += v
+			}
+		}
+	}
+	want := map[string]float64{emf.LeadsAccepted: 1, emf.LeadsDuplicate: 2, emf.LeadsRejected: 3}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("counted %v, want %v", got, want)
 	}
 }

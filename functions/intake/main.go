@@ -12,6 +12,7 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/auth"
 	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/emf"
 	"github.com/partnerleads/pipeline/shared/httpapi"
 	"github.com/partnerleads/pipeline/shared/intake"
 	"github.com/partnerleads/pipeline/shared/lifecycle"
@@ -41,6 +42,7 @@ func main() {
 		lifecycle: lc,
 		mappings:  directory,
 		log:       log,
+		meter:     emf.NewMeter(os.Stdout, "intake", time.Now),
 	}
 	limiter := &ratelimit.Limiter{Counter: dynamo.NewRateCounter(db, ratesTable), Limits: directory, Default: perMinute, Now: time.Now, TTL: 30 * time.Second}
 	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: directory}, Limiter: limiter, Log: log}

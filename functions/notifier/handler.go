@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/partnerleads/pipeline/shared/emf"
 	"github.com/partnerleads/pipeline/shared/lead"
 	"github.com/partnerleads/pipeline/shared/notify"
 	"github.com/partnerleads/pipeline/shared/sqsqueue"
@@ -34,6 +35,7 @@ type handler struct {
 	queue  queue
 	policy notify.Policy
 	log    *slog.Logger
+	meter  *emf.Meter
 	now    func() time.Time
 }
 
@@ -69,8 +71,10 @@ func (h handler) Handle(ctx context.Context, batch events.SQSEvent) (events.SQSE
 			retry = true
 		}
 		if !retry {
+			h.meter.Put(emf.Count(emf.NotificationsSent, 1))
 			continue
 		}
+		h.meter.Put(emf.Count(emf.NotificationsFailed, 1))
 		if h.policy.Exhausted(sentAt(m), h.now()) {
 			h.log.ErrorContext(ctx, "notification attempts exhausted", "eventId", ev.ID, "messageId", m.MessageId)
 			if err := h.queue.DeadLetter(ctx, m.Body, "attempts exhausted"); err == nil {

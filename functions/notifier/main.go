@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/emf"
 	"github.com/partnerleads/pipeline/shared/notify"
 	"github.com/partnerleads/pipeline/shared/platform"
 	"github.com/partnerleads/pipeline/shared/sesmail"
@@ -39,6 +40,6 @@ func main() {
 		Log:        log,
 		Now:        time.Now,
 	}
-	h := handler{notify: n, queue: sqsqueue.New(sqs.NewFromConfig(cfg), queueURL, dlqURL), policy: policy, log: log, now: time.Now}
+	h := handler{notify: n, queue: sqsqueue.New(sqs.NewFromConfig(cfg), queueURL, dlqURL), policy: policy, log: log, meter: emf.NewMeter(os.Stdout, "notifier", time.Now), now: time.Now}
 	lambda.Start(h.Handle)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/partnerleads/pipeline/shared/emf"
 	"github.com/partnerleads/pipeline/shared/lead"
 	"github.com/partnerleads/pipeline/shared/routing"
 )
@@ -17,6 +18,7 @@ import (
 type handler struct {
 	router *routing.Service
 	log    *slog.Logger
+	meter  *emf.Meter
 }
 
 func (h handler) Handle(ctx context.Context, ev events.EventBridgeEvent) error {
@@ -38,6 +40,7 @@ func (h handler) Handle(ctx context.Context, ev events.EventBridgeEvent) error {
 		h.log.InfoContext(ctx, "already routed", "eventId", e.ID, "leadId", e.LeadID)
 		return nil
 	}
+	h.meter.Put(emf.Count(emf.LeadsRouted, 1))
 	h.log.InfoContext(ctx, "routed", "eventId", e.ID, "leadId", e.LeadID, "ownerId", d.Chosen,
 		"path", d.Path, "ruleId", d.RuleID, "strategy", d.Strategy, "grade", d.Grade)
 	return nil

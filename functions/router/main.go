@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/emf"
 	"github.com/partnerleads/pipeline/shared/platform"
 	"github.com/partnerleads/pipeline/shared/routing"
 )
@@ -21,5 +22,5 @@ func main() {
 	ttl := env.Seconds("ROUTING_CONFIG_TTL_SECONDS", 30, 0, 3600)
 	db := dynamodb.NewFromConfig(platform.MustStart(log, &env))
 	svc := routing.NewService(dynamo.NewLeadStore(db, leadsTable), dynamo.NewDirectoryStore(db, directoryTable), time.Now, ttl)
-	lambda.Start(handler{router: svc, log: log}.Handle)
+	lambda.Start(handler{router: svc, log: log, meter: emf.NewMeter(os.Stdout, "router", time.Now)}.Handle)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/emf"
 	"github.com/partnerleads/pipeline/shared/platform"
 	"github.com/partnerleads/pipeline/shared/routing"
 	"github.com/partnerleads/pipeline/shared/sla"
@@ -33,5 +34,14 @@ func main() {
 		Log:    log,
 		Limit:  limit,
 	}
-	lambda.Start(func(ctx context.Context) (sla.Report, error) { return s.Run(ctx) })
+	meter := emf.NewMeter(os.Stdout, "scanner", time.Now)
+	lambda.Start(func(ctx context.Context) (sla.Report, error) {
+		r, err := s.Run(ctx)
+		if err == nil {
+			// The backlog is every step found due, taken or not: an alarm on
+			// it catches a team that stopped working its leads.
+			meter.Put(emf.Count(emf.StaleBacklog, r.Due))
+		}
+		return r, err
+	})
 }
