@@ -129,7 +129,7 @@ EMULATOR_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' '^//go:build
 # suites' bulk writes (100,000 SLA items) would starve the stream poller the
 # end-to-end tests wait on.
 test-emulator: deploy-local ## adapter and end-to-end tests against the deployed stack
-	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -p 1 -count=1 -tags emulator $(addprefix ./,$(EMULATOR_PKGS))
+	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -p 1 -parallel 4 -count=1 -tags emulator $(addprefix ./,$(EMULATOR_PKGS))
 
 # ---- benchmarks, lint, fuzz ----------------------------------------------------
 

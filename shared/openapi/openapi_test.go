@@ -25,3 +25,29 @@ func TestDocumentIsValidOpenAPI31(t *testing.T) {
 		}
 	}
 }
+
+// Every answer the edge can give must be documented: a key problem on every
+// secured operation, a body problem on every operation that takes one.
+func TestEveryOperationDocumentsTheEdgeErrors(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi3.NewLoader().LoadFromData(Document)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			var want []int
+			if op.Security == nil || len(*op.Security) > 0 {
+				want = append(want, 401, 403, 500)
+			}
+			if op.RequestBody != nil {
+				want = append(want, 400, 413, 415)
+			}
+			for _, code := range want {
+				if op.Responses.Status(code) == nil {
+					t.Errorf("%s %s does not document %d", method, path, code)
+				}
+			}
+		}
+	}
+}
