@@ -29,7 +29,7 @@ CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 CDK_DISABLE_VERSION_C
 # allowed, and a webhook retry schedule in seconds instead of hours.
 LOCAL_CONTEXT := -c arch=$(HOST_ARCH) -c local=true -c retryBaseSeconds=1 -c retryCapSeconds=3 -c retryMaxAgeSeconds=600
 
-.PHONY: help deps build synth up deploy-local run simulate test test-unit test-emulator bench lint fuzz deploy stop clean
+.PHONY: help deps build synth up deploy-local run simulate test test-unit test-emulator load chaos bench lint fuzz deploy stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -117,19 +117,25 @@ test: deps ## run every test: unit, CDK assertions, fuzzing (short), adapter tes
 	@started=0; \
 	if ! localstack/emulator.sh status >/dev/null 2>&1; then started=1; fi; \
 	trap '[ $$started = 1 ] && localstack/emulator.sh stop' EXIT; \
-	$(MAKE) --no-print-directory test-emulator
+	$(MAKE) --no-print-directory test-emulator && \
+	$(MAKE) --no-print-directory load
 
 test-unit: deps $(LOCAL)/bin/infra ## domain and handler table tests, fuzz seeds, CDK assertions
 	$(CDK_ENV) go test $(GO_TEST_FLAGS) -count=1 ./...
 
-# Packages with tests behind the `emulator` build tag.
-EMULATOR_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' '^//go:build emulator' shared functions infra)))
+# Packages with tests behind the `emulator` build tag, but the load test,
+# which runs last: the backlog it leaves would starve the others.
+LOAD_PKG      = infra/e2e/load/
+EMULATOR_PKGS = $(filter-out $(LOAD_PKG),$(sort $(dir $(shell grep -rl --include='*_test.go' '^//go:build emulator' shared functions infra))))
 
 # One package at a time (-p 1): the emulator is one process, and the adapter
 # suites' bulk writes (100,000 SLA items) would starve the stream poller the
-# end-to-end tests wait on.
+# end-to-end tests wait on. -parallel 4: the role matrix's requests.
 test-emulator: deploy-local ## adapter and end-to-end tests against the deployed stack
 	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -p 1 -parallel 4 -count=1 -tags emulator $(addprefix ./,$(EMULATOR_PKGS))
+
+load: deploy-local ## 20 partners post 5,000 leads (10% duplicates, 5% malformed) at once through the deployed API
+	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -count=1 -v -timeout 20m -tags emulator ./$(LOAD_PKG) 2>&1 | grep -v '^=== RUN'
 
 # ---- benchmarks, lint, fuzz ----------------------------------------------------
 
