@@ -13,6 +13,7 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/admin"
 	"github.com/partnerleads/pipeline/shared/dynamo"
+	"github.com/partnerleads/pipeline/shared/loadgen"
 	"github.com/partnerleads/pipeline/shared/stackinfo"
 )
 
@@ -81,5 +82,63 @@ func emulatorLatency(ctx context.Context, n int) ([]row, error) {
 	return []row{
 		{"POST /v1/leads on the emulator, p50 (ms)", ms(p50i), ms(p50h), ratio(float64(p50i), float64(p50h)), note},
 		{"POST /v1/leads on the emulator, p99 (ms)", ms(p99i), ms(p99h), ratio(float64(p99i), float64(p99h)), "baseline: hello-world function behind its own HTTP API"},
+	}, nil
+}
+
+// concurrentLatency posts leads from 20 partners at once (the load test's
+// mix: 10% duplicates, 5% malformed) and the same requests to /hello with
+// the same concurrency, one run after the other.
+func concurrentLatency(ctx context.Context, perPartner int) ([]row, error) {
+	cfg, pipe, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
+	if err != nil {
+		return nil, err
+	}
+	bench, err := stackinfo.Load(ctx, cfg, "PartnerLeadsBench")
+	if err != nil {
+		return nil, err
+	}
+	base, err := pipe.APIBase()
+	if err != nil {
+		return nil, err
+	}
+	helloBase, err := bench.APIBase()
+	if err != nil {
+		return nil, err
+	}
+	table, err := pipe.Get("DirectoryTableName")
+	if err != nil {
+		return nil, err
+	}
+	dir := dynamo.NewDirectoryStore(dynamodb.NewFromConfig(cfg), table)
+	tokens := make([]string, 20)
+	for i := range tokens {
+		_, iss, err := admin.Service{Partners: dir, Keys: dir, Now: time.Now}.CreatePartner(ctx, fmt.Sprintf("bench load %02d", i))
+		if err != nil {
+			return nil, err
+		}
+		tokens[i] = iss.Token
+	}
+	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: len(tokens)}}
+	run := fmt.Sprint(time.Now().UnixNano())
+	leads, err := loadgen.Do(ctx, client, loadgen.Config{URL: base + "/v1/leads", Tokens: tokens, PerPartner: perPartner, Run: run, Progress: os.Stderr})
+	if err != nil {
+		return nil, err
+	}
+	hello, err := loadgen.Do(ctx, client, loadgen.Config{URL: helloBase + "/hello", Tokens: tokens, PerPartner: perPartner, Run: run, Progress: os.Stderr})
+	if err != nil {
+		return nil, err
+	}
+	if n := hello.Count(-1, 200); n != len(hello.Answers) {
+		return nil, fmt.Errorf("/hello answered 200 to %d of %d", n, len(hello.Answers))
+	}
+	rate := func(r loadgen.Result) float64 { return float64(len(r.Answers)) / r.Elapsed.Seconds() }
+	p50, p50h := leads.Percentile(0.5), hello.Percentile(0.5)
+	p99, p99h := leads.Percentile(0.99), hello.Percentile(0.99)
+	note := fmt.Sprintf("%d requests each, 20 clients at once; %d accepted, %d duplicate, %d rejected", len(leads.Answers),
+		leads.Count(loadgen.New, 201), leads.Count(loadgen.Duplicate, 409), leads.Count(loadgen.Malformed, 400)+leads.Count(loadgen.Malformed, 422))
+	return []row{
+		{"POST /v1/leads, 20 partners at once, p50 (ms)", ms(p50), ms(p50h), ratio(float64(p50), float64(p50h)), note},
+		{"POST /v1/leads, 20 partners at once, p99 (ms)", ms(p99), ms(p99h), ratio(float64(p99), float64(p99h)), "baseline: /hello with the same clients and bodies"},
+		{"POST /v1/leads, 20 partners at once (requests/s)", fmt.Sprintf("%.1f", rate(leads)), fmt.Sprintf("%.1f", rate(hello)), ratio(rate(leads), rate(hello)), "the emulator starts a process per invoke; make load runs 5,000"},
 	}, nil
 }
