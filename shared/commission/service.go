@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -59,6 +60,11 @@ func (s Service) SavePlan(ctx context.Context, p auth.Principal, in Plan) (Plan,
 		}
 		if in.EffectiveFrom < last.EffectiveFrom {
 			return Plan{}, validation.Field("effectiveFrom", "before_previous", "version %d takes effect %s; a new version cannot start earlier", last.Version, last.EffectiveFrom)
+		}
+		same := last
+		same.Version, same.CreatedAt, same.CreatedBy = in.Version, in.CreatedAt, in.CreatedBy
+		if reflect.DeepEqual(same, in) {
+			return last, nil // a repeated PUT (a retry) is not a new version
 		}
 	}
 	in.Version, in.CreatedAt, in.CreatedBy = len(versions)+1, s.now(), p.ActorID()

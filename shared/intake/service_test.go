@@ -184,3 +184,43 @@ func TestConcurrentSubmissionsYieldOneLead(t *testing.T) {
 		t.Fatalf("accepted %d, refused %d", accepted.Load(), refused.Load())
 	}
 }
+
+// lostAnswer is a store whose first Create is written but answers as if a
+// retry of it had failed its conditions: what the SDK sees when a response
+// is lost and it tries again.
+type lostAnswer struct {
+	*memstore.Store
+	once sync.Once
+}
+
+func (s *lostAnswer) Create(ctx context.Context, c intake.Creation) error {
+	err := s.Store.Create(ctx, c)
+	lost := false
+	s.once.Do(func() { lost = true })
+	if err == nil && lost {
+		keys := make([]lead.IdentityKey, len(c.Claims))
+		for i, cl := range c.Claims {
+			keys[i] = cl.Key
+		}
+		return &intake.ClaimConflictError{Keys: keys}
+	}
+	return err
+}
+
+func TestALostAnswerIsNotADuplicateOfItself(t *testing.T) {
+	t.Parallel()
+	c := newClock(time.Date(2026, 3, 1, 22, 30, 0, 0, time.UTC))
+	st := &lostAnswer{Store: memstore.New()}
+	s := intake.NewService(st, intake.DefaultConfig, c.now)
+	r, err := s.Submit(context.Background(), partner("ptn_a"), parse(t, body), "")
+	if err != nil || r.LeadID == "" {
+		t.Fatalf("receipt %+v, err %v; want the lead the first attempt stored", r, err)
+	}
+	if _, err := st.Get(context.Background(), r.LeadID); err != nil {
+		t.Fatalf("lead %s not stored: %v", r.LeadID, err)
+	}
+	// A real second submission is still a duplicate.
+	if _, err := s.Submit(context.Background(), partner("ptn_a"), parse(t, body), ""); !errors.As(err, new(*intake.DuplicateError)) {
+		t.Fatalf("second submission: %v, want duplicate", err)
+	}
+}

@@ -58,10 +58,14 @@ func RunLedger(t *testing.T, st commission.Store) {
 	partner, other := Unique("ptn"), Unique("ptn")
 	period := commission.PeriodOf(now)
 
-	plan, err := svc.SavePlan(ctx, fin, commission.Plan{ID: Unique("plan"), Name: "Gold", PartnerID: partner, Currency: "BRL",
-		Type: commission.PercentOfDeal, RateBps: 1000, MinPayout: 50_00, ClawbackDays: 90, ClawbackMode: "full"})
+	gold := commission.Plan{ID: Unique("plan"), Name: "Gold", PartnerID: partner, Currency: "BRL",
+		Type: commission.PercentOfDeal, RateBps: 1000, MinPayout: 50_00, ClawbackDays: 90, ClawbackMode: "full"}
+	plan, err := svc.SavePlan(ctx, fin, gold)
 	if err != nil || plan.Version != 1 {
 		t.Fatalf("save plan: %+v %v", plan, err)
+	}
+	if again, err := svc.SavePlan(ctx, fin, gold); err != nil || again.Version != 1 {
+		t.Fatalf("the same plan saved again (a retried PUT) made version %d: %v", again.Version, err)
 	}
 	if _, err := svc.SavePlan(ctx, fin, commission.Plan{ID: Unique("tierplan"), Name: "Silver", Tier: "silver", Currency: "BRL", Type: commission.FlatPerWon, FlatAmount: 10_00}); err != nil {
 		t.Fatal(err)

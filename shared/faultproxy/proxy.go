@@ -1,0 +1,203 @@
+// Package faultproxy is a reverse proxy on 127.0.0.1 between our code and an
+// AWS endpoint (the emulator). It fails a fraction of AWS calls the way AWS
+// does: throttling, 500/503, and responses lost after the call took effect,
+// and counts every call by service and operation.
+package faultproxy
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Fault is one way a call fails.
+type Fault string
+
+const (
+	Throttled    Fault = "throttled"     // refused before it reached the service
+	ServerError  Fault = "server-error"  // 500, before it reached the service
+	Unavailable  Fault = "unavailable"   // 503, before it reached the service
+	LostResponse Fault = "lost-response" // the service did it; the answer never came
+)
+
+// Faults are the kinds the proxy injects, in turn.
+var Faults = []Fault{Throttled, ServerError, Unavailable, LostResponse}
+
+// Config is one proxy.
+type Config struct {
+	Upstream string  // e.g. http://127.0.0.1:4566
+	Rate     float64 // fraction of calls that fail, 0 to 1
+	Seed     uint64  // makes the choice of failing calls repeatable
+	Kinds    []Fault // injected in turn; default: all of Faults
+}
+
+// Proxy is a running proxy. Close stops it.
+type Proxy struct {
+	srv    *http.Server
+	ln     net.Listener
+	rate   float64
+	kinds  []Fault
+	mu     sync.Mutex
+	rng    *rand.Rand
+	next   int
+	calls  map[string]int
+	faults map[Fault]int
+}
+
+// Start listens on a free loopback port.
+func Start(cfg Config) (*Proxy, error) {
+	up, err := url.Parse(cfg.Upstream)
+	if err != nil || up.Host == "" {
+		return nil, fmt.Errorf("faultproxy: upstream %q is not a URL", cfg.Upstream)
+	}
+	if cfg.Rate < 0 || cfg.Rate > 1 {
+		return nil, fmt.Errorf("faultproxy: rate %v is not between 0 and 1", cfg.Rate)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	kinds := cfg.Kinds
+	if len(kinds) == 0 {
+		kinds = Faults
+	}
+	p := &Proxy{ln: ln, rate: cfg.Rate, kinds: kinds, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
+		calls: map[string]int{}, faults: map[Fault]int{}}
+	forward := httputil.NewSingleHostReverseProxy(up)
+	p.srv = &http.Server{Handler: p.handler(forward), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = p.srv.Serve(ln) }()
+	return p, nil
+}
+
+// URL is where clients send their calls.
+func (p *Proxy) URL() string { return "http://" + p.ln.Addr().String() }
+
+// Close stops the proxy and every connection through it.
+func (p *Proxy) Close() error { return p.srv.Close() }
+
+// Calls returns how many calls went through, by "service.Operation".
+func (p *Proxy) Calls() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make(map[string]int, len(p.calls))
+	for k, v := range p.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// Injected returns how many faults of each kind were injected.
+func (p *Proxy) Injected() map[Fault]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make(map[Fault]int, len(p.faults))
+	for k, v := range p.faults {
+		out[k] = v
+	}
+	return out
+}
+
+func (p *Proxy) handler(forward http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		svc, op := Operation(r)
+		fault, inject := p.decide(svc + "." + op)
+		if !inject {
+			forward.ServeHTTP(w, r)
+			return
+		}
+		switch fault {
+		case LostResponse:
+			forward.ServeHTTP(discard{}, r)
+			drop(w)
+		default:
+			status, body, ctype := errorFor(svc, fault)
+			w.Header().Set("Content-Type", ctype)
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, body)
+		}
+	})
+}
+
+func (p *Proxy) decide(call string) (Fault, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls[call]++
+	if p.rate == 0 || p.rng.Float64() >= p.rate {
+		return "", false
+	}
+	f := p.kinds[p.next%len(p.kinds)]
+	p.next++
+	p.faults[f]++
+	return f, true
+}
+
+// Operation names the AWS call r makes: the JSON protocols' X-Amz-Target
+// (DynamoDB, streams, EventBridge, SQS), SQS's query Action, or the S3 method.
+func Operation(r *http.Request) (service, op string) {
+	if t := r.Header.Get("X-Amz-Target"); t != "" {
+		prefix, name, _ := strings.Cut(t, ".")
+		switch {
+		case strings.HasPrefix(prefix, "DynamoDBStreams"):
+			return "dynamodbstreams", name
+		case strings.HasPrefix(prefix, "DynamoDB"):
+			return "dynamodb", name
+		case prefix == "AWSEvents":
+			return "events", name
+		case prefix == "AmazonSQS":
+			return "sqs", name
+		default:
+			return strings.ToLower(prefix), name
+		}
+	}
+	if a := r.URL.Query().Get("Action"); a != "" {
+		return "query", a
+	}
+	return "s3", r.Method
+}
+
+// errorFor is what AWS answers for a fault, in the service's own protocol.
+func errorFor(service string, f Fault) (status int, body, contentType string) {
+	if service == "s3" {
+		code, status := "InternalError", 500
+		switch f {
+		case Throttled, Unavailable:
+			code, status = "SlowDown", 503
+		}
+		return status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>injected by faultproxy</Message></Error>", "application/xml"
+	}
+	typ, status := "InternalFailure", 500
+	switch {
+	case f == Throttled && strings.HasPrefix(service, "dynamodb"):
+		typ, status = "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException", 400
+	case f == Throttled:
+		typ, status = "ThrottlingException", 400
+	case f == Unavailable:
+		typ, status = "ServiceUnavailable", 503
+	}
+	return status, fmt.Sprintf(`{"__type":%q,"message":"injected by faultproxy"}`, typ), "application/x-amz-json-1.0"
+}
+
+// drop closes the client's connection without an answer.
+func drop(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// discard is a ResponseWriter for an answer that will be lost.
+type discard struct{}
+
+func (discard) Header() http.Header         { return http.Header{} }
+func (discard) Write(b []byte) (int, error) { return len(b), nil }
+func (discard) WriteHeader(int)             {}
