@@ -7,6 +7,7 @@ package faultproxy
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -86,22 +87,14 @@ func (p *Proxy) Close() error { return p.srv.Close() }
 func (p *Proxy) Calls() map[string]int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make(map[string]int, len(p.calls))
-	for k, v := range p.calls {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(p.calls)
 }
 
 // Injected returns how many faults of each kind were injected.
 func (p *Proxy) Injected() map[Fault]int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make(map[Fault]int, len(p.faults))
-	for k, v := range p.faults {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(p.faults)
 }
 
 func (p *Proxy) handler(forward http.Handler) http.Handler {

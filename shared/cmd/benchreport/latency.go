@@ -9,38 +9,22 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"github.com/partnerleads/pipeline/shared/admin"
-	"github.com/partnerleads/pipeline/shared/dynamo"
 	"github.com/partnerleads/pipeline/shared/loadgen"
-	"github.com/partnerleads/pipeline/shared/stackinfo"
 )
 
 // emulatorLatency times POST /v1/leads (unique, accepted leads) against POST
 // /hello on the bench stack, interleaved so both see the same noise.
 func emulatorLatency(ctx context.Context, n int) ([]row, error) {
-	cfg, pipe, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
+	st, err := connectBench(ctx)
 	if err != nil {
 		return nil, err
 	}
-	bench, err := stackinfo.Load(ctx, cfg, "PartnerLeadsBench")
+	helloBase, err := st.helloBase(ctx)
 	if err != nil {
 		return nil, err
 	}
-	base, err := pipe.APIBase()
-	if err != nil {
-		return nil, err
-	}
-	helloBase, err := bench.APIBase()
-	if err != nil {
-		return nil, err
-	}
-	table, err := pipe.Get("DirectoryTableName")
-	if err != nil {
-		return nil, err
-	}
-	dir := dynamo.NewDirectoryStore(dynamodb.NewFromConfig(cfg), table)
+	base, dir := st.base, st.dir
 	_, iss, err := admin.Service{Partners: dir, Keys: dir, Now: time.Now}.CreatePartner(ctx, "bench")
 	if err != nil {
 		return nil, err
@@ -89,27 +73,15 @@ func emulatorLatency(ctx context.Context, n int) ([]row, error) {
 // mix: 10% duplicates, 5% malformed) and the same requests to /hello with
 // the same concurrency, one run after the other.
 func concurrentLatency(ctx context.Context, perPartner int) ([]row, error) {
-	cfg, pipe, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
+	st, err := connectBench(ctx)
 	if err != nil {
 		return nil, err
 	}
-	bench, err := stackinfo.Load(ctx, cfg, "PartnerLeadsBench")
+	helloBase, err := st.helloBase(ctx)
 	if err != nil {
 		return nil, err
 	}
-	base, err := pipe.APIBase()
-	if err != nil {
-		return nil, err
-	}
-	helloBase, err := bench.APIBase()
-	if err != nil {
-		return nil, err
-	}
-	table, err := pipe.Get("DirectoryTableName")
-	if err != nil {
-		return nil, err
-	}
-	dir := dynamo.NewDirectoryStore(dynamodb.NewFromConfig(cfg), table)
+	base, dir := st.base, st.dir
 	tokens := make([]string, 20)
 	for i := range tokens {
 		_, iss, err := admin.Service{Partners: dir, Keys: dir, Now: time.Now}.CreatePartner(ctx, fmt.Sprintf("bench load %02d", i))

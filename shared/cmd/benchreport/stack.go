@@ -39,3 +39,12 @@ func connectBench(ctx context.Context) (benchStack, error) {
 	db := dynamodb.NewFromConfig(cfg)
 	return benchStack{cfg: cfg, outs: outs, base: base, dir: dynamo.NewDirectoryStore(db, dirTable), leads: dynamo.NewLeadStore(db, leadsTable)}, nil
 }
+
+// helloBase is the API base of the hello-world baseline stack.
+func (st benchStack) helloBase(ctx context.Context) (string, error) {
+	bench, err := stackinfo.Load(ctx, st.cfg, "PartnerLeadsBench")
+	if err != nil {
+		return "", err
+	}
+	return bench.APIBase()
+}
