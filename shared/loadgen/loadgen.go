@@ -52,6 +52,7 @@ type Answer struct {
 	Partner int // index into Config.Tokens
 	Kind    Kind
 	Status  int
+	LeadID  string // the id of a created (201) lead
 	Problem string // the problem type of an error answer
 	Latency time.Duration
 }
@@ -183,14 +184,19 @@ func post(ctx context.Context, client *http.Client, url, token, key, body string
 	if err != nil {
 		return Answer{}, fmt.Errorf("POST %s: %w", url, err)
 	}
-	var problem struct {
+	var answer struct {
+		ID   string `json:"id"`
 		Type string `json:"type"`
 	}
 	raw, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	lat := time.Since(start)
+	_ = json.Unmarshal(raw, &answer)
+	a := Answer{Status: resp.StatusCode, Latency: lat}
 	if resp.StatusCode >= 400 {
-		_ = json.Unmarshal(raw, &problem)
+		a.Problem = answer.Type
+	} else {
+		a.LeadID = answer.ID
 	}
-	return Answer{Status: resp.StatusCode, Problem: problem.Type, Latency: lat}, nil
+	return a, nil
 }

@@ -33,6 +33,7 @@ func TestDoSendsThePlannedMix(t *testing.T) {
 		}
 		seen[r.Header.Get("Authorization")+in.Contact.Email] = true
 		w.WriteHeader(201)
+		_ = json.NewEncoder(w).Encode(map[string]string{"id": in.Contact.Email, "status": "new"})
 	}))
 	defer srv.Close()
 	tokens := make([]string, 20)
@@ -58,6 +59,15 @@ func TestDoSendsThePlannedMix(t *testing.T) {
 	}
 	if got := res.Count(Malformed, 422) + res.Count(Malformed, 400); got != total/20 || res.Planned(Malformed) != got {
 		t.Errorf("malformed: %d refused of %d planned, want %d", got, res.Planned(Malformed), total/20)
+	}
+	ids := map[string]bool{}
+	for _, a := range res.Answers {
+		if a.Status == 201 {
+			ids[a.LeadID] = true
+		}
+	}
+	if len(ids) != total*85/100 || ids[""] {
+		t.Errorf("%d distinct lead ids among the 201s (empty id: %v), want %d", len(ids), ids[""], total*85/100)
 	}
 	if len(res.Answers) != total || res.Percentile(0.99) < res.Percentile(0.5) {
 		t.Errorf("%d answers, p50 %v p99 %v", len(res.Answers), res.Percentile(0.5), res.Percentile(0.99))

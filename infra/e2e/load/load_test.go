@@ -77,49 +77,72 @@ func TestLoad(t *testing.T) {
 			accepted, duplicate, rejected, total*85/100, total/10, total/20, statuses)
 	}
 
-	// What was stored matches what was answered, partner by partner.
-	byPartner := make([]int, partners)
+	// What was stored is what was answered, lead by lead. The listing is
+	// ordered by update time and the router updates leads while it is read,
+	// so a lead can appear on two pages: the listing is read as a set.
+	byPartner := make([]map[string]bool, partners)
+	for p := range byPartner {
+		byPartner[p] = map[string]bool{}
+	}
 	for _, a := range res.Answers {
 		if a.Status == 201 {
-			byPartner[a.Partner]++
+			byPartner[a.Partner][a.LeadID] = true
 		}
 	}
-	stored := make([]int, partners)
+	stored := make([]map[string]bool, partners)
+	errs := make([]error, partners)
 	var wg sync.WaitGroup
 	for p, token := range tokens {
-		wg.Go(func() { stored[p] = storedLeads(client, base, token) })
+		wg.Go(func() { stored[p], errs[p] = storedLeads(client, base, token) })
 	}
 	wg.Wait()
 	for p := range tokens {
-		if stored[p] != byPartner[p] {
-			t.Errorf("partner %d has %d leads stored, %d accepted", p, stored[p], byPartner[p])
+		if errs[p] != nil {
+			t.Errorf("partner %d: %v", p, errs[p])
+			continue
+		}
+		for id := range stored[p] {
+			if !byPartner[p][id] {
+				t.Errorf("partner %d: lead %s is stored but no 201 named it", p, id)
+			}
+		}
+		for id := range byPartner[p] {
+			if !stored[p][id] {
+				t.Errorf("partner %d: lead %s was accepted but is not listed", p, id)
+			}
 		}
 	}
 }
 
-// storedLeads counts a partner's leads through the API, page by page; -1
-// when a page cannot be read.
-func storedLeads(client *http.Client, base, token string) int {
-	n, cursor := 0, ""
+// storedLeads reads a partner's lead ids through the API, page by page.
+func storedLeads(client *http.Client, base, token string) (map[string]bool, error) {
+	ids, cursor := map[string]bool{}, ""
 	for {
 		req, _ := http.NewRequest(http.MethodGet, base+"/v1/leads?limit=100&cursor="+url.QueryEscape(cursor), nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := client.Do(req)
 		if err != nil {
-			return -1
+			return nil, err
 		}
 		raw, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		var page struct {
-			Items      []json.RawMessage `json:"items"`
-			NextCursor string            `json:"nextCursor"`
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+			NextCursor string `json:"nextCursor"`
 		}
-		if resp.StatusCode != 200 || json.Unmarshal(raw, &page) != nil {
-			return -1
+		if resp.StatusCode != 200 {
+			return nil, fmt.Errorf("list leads: %d %s", resp.StatusCode, raw)
 		}
-		n += len(page.Items)
+		if err := json.Unmarshal(raw, &page); err != nil {
+			return nil, fmt.Errorf("list leads: %w", err)
+		}
+		for _, it := range page.Items {
+			ids[it.ID] = true
+		}
 		if page.NextCursor == "" {
-			return n
+			return ids, nil
 		}
 		cursor = page.NextCursor
 	}
