@@ -90,6 +90,13 @@ func (p *Proxy) Calls() map[string]int {
 	return maps.Clone(p.calls)
 }
 
+// SetRate changes the fraction of calls that fail from now on.
+func (p *Proxy) SetRate(rate float64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rate = min(max(rate, 0), 1)
+}
+
 // Injected returns how many faults of each kind were injected.
 func (p *Proxy) Injected() map[Fault]int {
 	p.mu.Lock()

@@ -1,0 +1,242 @@
+package chaos
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+)
+
+// Config is one world: the stack's resources created afresh on the
+// emulator and its functions running against them.
+type Config struct {
+	Template *Template
+	AWS      aws.Config // the harness's own calls, straight to the emulator
+	// FunctionEndpoint is where the functions' AWS calls go: the emulator,
+	// or a fault proxy in front of it.
+	FunctionEndpoint string
+	Name             string         // prefixes every resource name; unique per run
+	Processes        map[string]int // function logical id → processes (default 1)
+	Env              map[string]string
+	Duplicate        bool          // deliver every event and batch twice
+	Visibility       time.Duration // SQS visibility timeout; a failed delivery's retry delay
+}
+
+// World is a running copy of the stack.
+type World struct {
+	cfg     Config
+	db      *dynamodb.Client
+	streams *dynamodbstreams.Client
+	sqs     *sqs.Client
+	eb      *eventbridge.Client
+	s3      *s3.Client
+
+	refs    map[string]string // "id" or "id.Attr" → physical value
+	fns     map[string]*Function
+	queues  []string // every queue URL
+	pumped  []string // the queues a pump consumes
+	cleanup []func()
+	pumps   sync.WaitGroup
+	stop    context.CancelFunc
+	act     activity
+}
+
+// Start creates the resources, starts the functions and the event source
+// pumps. Close undoes all of it.
+func Start(ctx context.Context, cfg Config) (*World, error) {
+	w := &World{cfg: cfg, db: dynamodb.NewFromConfig(cfg.AWS), streams: dynamodbstreams.NewFromConfig(cfg.AWS),
+		sqs: sqs.NewFromConfig(cfg.AWS), eb: eventbridge.NewFromConfig(cfg.AWS),
+		s3:   s3.NewFromConfig(cfg.AWS, func(o *s3.Options) { o.UsePathStyle = true }),
+		refs: map[string]string{}, fns: map[string]*Function{}}
+	if w.cfg.Visibility == 0 {
+		w.cfg.Visibility = 5 * time.Second
+	}
+	if err := w.create(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := w.startFunctions(); err != nil {
+		w.Close()
+		return nil, err
+	}
+	pctx, cancel := context.WithCancel(context.Background())
+	w.stop = cancel
+	if err := w.startPumps(pctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *World) name(id string) string {
+	return strings.ToLower(w.cfg.Name + "-" + id)
+}
+
+func (w *World) create(ctx context.Context) error {
+	t := w.cfg.Template
+	for id, spec := range t.Tables {
+		if err := w.createTable(ctx, id, spec); err != nil {
+			return fmt.Errorf("table %s: %w", id, err)
+		}
+	}
+	for id := range t.Queues {
+		if err := w.createQueue(ctx, id); err != nil {
+			return err
+		}
+	}
+	for _, id := range t.Buckets {
+		name := w.name(id)
+		if _, err := w.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &name}); err != nil {
+			return fmt.Errorf("bucket %s: %w", id, err)
+		}
+		w.refs[id] = name
+	}
+	bus := w.name(t.Bus)
+	out, err := w.eb.CreateEventBus(ctx, &eventbridge.CreateEventBusInput{Name: &bus})
+	if err != nil {
+		return fmt.Errorf("event bus: %w", err)
+	}
+	w.refs[t.Bus], w.refs[t.Bus+".Arn"] = bus, aws.ToString(out.EventBusArn)
+	w.cleanup = append(w.cleanup, func() { _, _ = w.eb.DeleteEventBus(context.Background(), &eventbridge.DeleteEventBusInput{Name: &bus}) })
+	for _, r := range t.Rules {
+		target := r.Target
+		if _, isFn := t.Functions[target]; isFn {
+			// The harness delivers to a function through a queue of its own,
+			// as EventBridge's asynchronous invoke with retries would.
+			target = "rule-" + r.ID
+			if err := w.createQueue(ctx, target); err != nil {
+				return err
+			}
+		}
+		name := w.name(r.ID)
+		if _, err := w.eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: &name, EventBusName: &bus, EventPattern: aws.String(string(r.Pattern))}); err != nil {
+			return fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+		if _, err := w.eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: &name, EventBusName: &bus,
+			Targets: []ebtypes.Target{{Id: aws.String("Target0"), Arn: aws.String(w.refs[target+".Arn"])}}}); err != nil {
+			return fmt.Errorf("rule %s target: %w", r.ID, err)
+		}
+	}
+	return nil
+}
+
+func (w *World) createTable(ctx context.Context, id string, spec TableSpec) error {
+	in := &dynamodb.CreateTableInput{TableName: aws.String(w.name(id)), BillingMode: ddbtypes.BillingModePayPerRequest}
+	for _, f := range []struct {
+		raw json.RawMessage
+		to  any
+	}{{spec.KeySchema, &in.KeySchema}, {spec.AttributeDefinitions, &in.AttributeDefinitions}, {spec.GlobalSecondaryIndexes, &in.GlobalSecondaryIndexes}} {
+		if len(f.raw) > 0 {
+			if err := json.Unmarshal(f.raw, f.to); err != nil {
+				return err
+			}
+		}
+	}
+	if spec.StreamSpecification != nil {
+		in.StreamSpecification = &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewType(spec.StreamSpecification.StreamViewType)}
+	}
+	out, err := w.db.CreateTable(ctx, in)
+	if err != nil {
+		return err
+	}
+	w.refs[id] = aws.ToString(in.TableName)
+	w.refs[id+".Arn"] = aws.ToString(out.TableDescription.TableArn)
+	w.refs[id+".StreamArn"] = aws.ToString(out.TableDescription.LatestStreamArn)
+	w.cleanup = append(w.cleanup, func() {
+		_, _ = w.db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: in.TableName})
+	})
+	return nil
+}
+
+func (w *World) createQueue(ctx context.Context, id string) error {
+	name := w.name(id)
+	out, err := w.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: &name, Attributes: map[string]string{
+		"VisibilityTimeout": fmt.Sprint(int(w.cfg.Visibility.Seconds())),
+	}})
+	if err != nil {
+		return fmt.Errorf("queue %s: %w", id, err)
+	}
+	url := aws.ToString(out.QueueUrl)
+	attrs, err := w.sqs.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: &url, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
+	if err != nil {
+		return fmt.Errorf("queue %s: %w", id, err)
+	}
+	w.refs[id], w.refs[id+".Arn"] = url, attrs.Attributes[string(sqstypes.QueueAttributeNameQueueArn)]
+	w.queues = append(w.queues, url)
+	w.cleanup = append(w.cleanup, func() { _, _ = w.sqs.DeleteQueue(context.Background(), &sqs.DeleteQueueInput{QueueUrl: &url}) })
+	return nil
+}
+
+func (w *World) startFunctions() error {
+	t := w.cfg.Template
+	creds, err := w.cfg.AWS.Credentials.Retrieve(context.Background())
+	if err != nil {
+		return err
+	}
+	for id, spec := range t.Functions {
+		env := []string{
+			"AWS_REGION=" + w.cfg.AWS.Region, "AWS_DEFAULT_REGION=" + w.cfg.AWS.Region,
+			"AWS_ACCESS_KEY_ID=" + creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + creds.SecretAccessKey,
+			"AWS_ENDPOINT_URL=" + w.cfg.FunctionEndpoint, "AWS_ENDPOINT_URL_S3=" + w.cfg.FunctionEndpoint,
+		}
+		for k, v := range spec.Env {
+			val := v.Literal
+			if v.Ref != "" {
+				key := v.Ref
+				if v.Attr != "" {
+					key += "." + v.Attr
+				}
+				var ok bool
+				if val, ok = w.refs[key]; !ok {
+					return fmt.Errorf("function %s: %s refers to %s, which the harness does not create", id, k, key)
+				}
+			}
+			if o, ok := w.cfg.Env[k]; ok {
+				val = o
+			}
+			env = append(env, k+"="+val)
+		}
+		n := max(1, w.cfg.Processes[id])
+		f, err := StartFunction(id, filepath.Join(t.Dir, spec.Asset, "bootstrap"), env, n, time.Duration(max(spec.Timeout, 3))*time.Second)
+		if err != nil {
+			return err
+		}
+		w.fns[id] = f
+		w.cleanup = append(w.cleanup, f.Stop)
+	}
+	return nil
+}
+
+// Template is the template the world was made from.
+func (w *World) Template() *Template { return w.cfg.Template }
+
+// Functions returns the running functions by logical id.
+func (w *World) Functions() map[string]*Function { return w.fns }
+
+// Ref returns the physical name of a resource ("Leads391D8FFF" or
+// "Leads391D8FFF.StreamArn").
+func (w *World) Ref(id string) string { return w.refs[id] }
+
+// Close stops the pumps and the functions and deletes what Start created.
+func (w *World) Close() {
+	if w.stop != nil {
+		w.stop()
+		w.pumps.Wait()
+	}
+	for i := len(w.cleanup) - 1; i >= 0; i-- {
+		w.cleanup[i]()
+	}
+}
