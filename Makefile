@@ -118,21 +118,30 @@ test: deps ## run every test: unit, CDK assertions, fuzzing (short), adapter tes
 	if ! localstack/emulator.sh status >/dev/null 2>&1; then started=1; fi; \
 	trap '[ $$started = 1 ] && localstack/emulator.sh stop' EXIT; \
 	$(MAKE) --no-print-directory test-emulator && \
+	$(MAKE) --no-print-directory chaos && \
 	$(MAKE) --no-print-directory load
 
 test-unit: deps $(LOCAL)/bin/infra ## domain and handler table tests, fuzz seeds, CDK assertions
 	$(CDK_ENV) go test $(GO_TEST_FLAGS) -count=1 ./...
 
-# Packages with tests behind the `emulator` build tag, but the load test,
-# which runs last: the backlog it leaves would starve the others.
+# Packages with tests behind the `emulator` build tag, but the chaos run
+# (its own target) and the load test, which runs last: the backlog it leaves
+# would starve the others.
 LOAD_PKG      = infra/e2e/load/
-EMULATOR_PKGS = $(filter-out $(LOAD_PKG),$(sort $(dir $(shell grep -rl --include='*_test.go' '^//go:build emulator' shared functions infra))))
+CHAOS_PKG     = infra/e2e/chaos/
+EMULATOR_PKGS = $(filter-out $(LOAD_PKG) $(CHAOS_PKG),$(sort $(dir $(shell grep -rl --include='*_test.go' '^//go:build emulator' shared functions infra))))
 
 # One package at a time (-p 1): the emulator is one process, and the adapter
 # suites' bulk writes (100,000 SLA items) would starve the stream poller the
 # end-to-end tests wait on. -parallel 4: the role matrix's requests.
 test-emulator: deploy-local ## adapter and end-to-end tests against the deployed stack
 	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -p 1 -parallel 4 -count=1 -tags emulator $(addprefix ./,$(EMULATOR_PKGS))
+
+# The chaos run starts the synthesized stack's function binaries itself
+# (deploy-local synthesizes them) against fresh copies of its resources.
+CHAOS_PER_PARTNER ?= 50
+chaos: deploy-local ## the pipeline twice, 1,000 leads: clean, then 10% of AWS calls failing and every event twice; prints a table
+	$(LOCAL_ENV) CHAOS_PER_PARTNER=$(CHAOS_PER_PARTNER) go test $(GO_TEST_FLAGS) -count=1 -v -timeout 30m -tags emulator ./$(CHAOS_PKG) 2>&1 | grep -v '^=== RUN'
 
 load: deploy-local ## 20 partners post 5,000 leads (10% duplicates, 5% malformed) at once through the deployed API
 	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -count=1 -v -timeout 20m -tags emulator ./$(LOAD_PKG) 2>&1 | grep -v '^=== RUN'

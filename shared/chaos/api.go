@@ -49,6 +49,7 @@ func (w *World) Call(ctx context.Context, method, path string, header http.Heade
 		ev.QueryStringParameters[k] = strings.Join(v, ",")
 	}
 	payload, _ := json.Marshal(ev)
+	w.requests.Add(1)
 	out, err := fn.Invoke(ctx, payload)
 	switch {
 	case IsFunctionError(err):

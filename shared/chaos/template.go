@@ -36,9 +36,10 @@ type TableSpec struct {
 // FunctionSpec is an AWS::Lambda::Function: its bundled binary and its
 // environment, whose values may reference other resources.
 type FunctionSpec struct {
-	Asset   string // directory under Dir holding the bootstrap binary
-	Env     map[string]Value
-	Timeout int
+	Asset      string // directory under Dir holding the bootstrap binary
+	Env        map[string]Value
+	Timeout    int
+	MemorySize int
 }
 
 type QueueSpec struct {
@@ -138,10 +139,11 @@ func ReadTemplate(dir, stack string) (*Template, error) {
 		case "AWS::Lambda::Function":
 			var p struct {
 				Timeout     int
+				MemorySize  int
 				Environment struct{ Variables map[string]Value }
 			}
 			err = json.Unmarshal(r.Properties, &p)
-			t.Functions[id] = FunctionSpec{Asset: r.Metadata.AssetPath, Env: p.Environment.Variables, Timeout: p.Timeout}
+			t.Functions[id] = FunctionSpec{Asset: r.Metadata.AssetPath, Env: p.Environment.Variables, Timeout: p.Timeout, MemorySize: p.MemorySize}
 		case "AWS::SQS::Queue":
 			var q QueueSpec
 			if len(r.Properties) > 0 {
@@ -228,8 +230,8 @@ func (t *Template) addMapping(id string, props json.RawMessage) error {
 	return nil
 }
 
-// FunctionID returns the logical id of the function whose binary is
-// built from functions/<name>, found by its asset's cdk path prefix.
+// FunctionByPrefix returns the logical id CDK made of a construct id
+// ("Intake" → "IntakeA0CA28E8").
 func (t *Template) FunctionByPrefix(prefix string) (string, bool) {
 	for id := range t.Functions {
 		if strings.HasPrefix(id, prefix) && len(id) == len(prefix)+8 {

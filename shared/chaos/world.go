@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -52,6 +53,8 @@ type World struct {
 	pumps   sync.WaitGroup
 	stop    context.CancelFunc
 	act     activity
+	// requests counts HTTP API requests, for the cost model.
+	requests atomic.Int64
 }
 
 // Start creates the resources, starts the functions and the event source
@@ -219,6 +222,9 @@ func (w *World) startFunctions() error {
 	}
 	return nil
 }
+
+// Requests is how many HTTP API requests Call served.
+func (w *World) Requests() int64 { return w.requests.Load() }
 
 // Template is the template the world was made from.
 func (w *World) Template() *Template { return w.cfg.Template }

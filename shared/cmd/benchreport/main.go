@@ -45,6 +45,7 @@ func run(ctx context.Context, build, readme string, samples, cold int) error {
 		{"commission export to the emulator's S3", func() ([]row, error) { return exportBench(ctx) }},
 		{"SLA scan cost at 1k, 10k and 100k leads", func() ([]row, error) { return scanCost(ctx) }},
 		{"metrics read cost at 1k, 10k and 100k leads", func() ([]row, error) { return metricsReadCost(ctx) }},
+		{"cost model: 200 leads through the whole lifecycle", func() ([]row, error) { return costModel(ctx, build) }},
 	} {
 		fmt.Fprintf(os.Stderr, "==> %s\n", step.name)
 		r, err := step.f()

@@ -1,5 +1,3 @@
-//go:build emulator
-
 package chaos
 
 import (
@@ -22,15 +20,14 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/admin"
 	"github.com/partnerleads/pipeline/shared/auth"
-	"github.com/partnerleads/pipeline/shared/chaos"
 	"github.com/partnerleads/pipeline/shared/commission"
 	"github.com/partnerleads/pipeline/shared/dynamo"
 	"github.com/partnerleads/pipeline/shared/faultproxy"
 	"github.com/partnerleads/pipeline/shared/lead"
 )
 
-// scenario is one run's shape.
-type scenario struct {
+// Scenario is one run's shape.
+type Scenario struct {
 	Partners, PerPartner int
 	WonEvery             int           // every n-th lead of a partner is won
 	Faults               float64       // fraction of the functions' AWS calls that fail
@@ -39,11 +36,11 @@ type scenario struct {
 	Seed                 uint64
 }
 
-// outcome is what a run measured.
-type outcome struct {
+// Outcome is what a run measured.
+type Outcome struct {
 	Accepted, Lost, Extra          int
 	DoubleAssigned, Unassigned     int
-	BrokenHistories               int
+	BrokenHistories                int
 	Events, Notified, BadSignature int
 	Ledger                         map[string]int64 // partner tag → net minor units
 	LedgerLines                    int
@@ -53,21 +50,26 @@ type outcome struct {
 	Injected                       map[faultproxy.Fault]int
 	Calls                          map[string]int
 	Invocations                    map[string]int64
+	Busy                           map[string]time.Duration // time in each function's handler, summed
+	MemoryMB                       map[string]int
+	Requests                       int64  // HTTP API requests
+	Notifier                       string // the notifier's logical id
+	LogBytes                       int    // what the functions printed
 	Elapsed                        time.Duration
 }
 
-// run drives one copy of the stack: setup without faults, then the
-// pipeline with them, from intake to the export.
-func run(ctx context.Context, awsCfg aws.Config, tpl *chaos.Template, sc scenario, logf func(string, ...any)) (*outcome, error) {
-	proxy, err := faultproxy.Start(faultproxy.Config{Upstream: endpoint(), Seed: sc.Seed})
+// Run drives one copy of the stack on the emulator at endpoint: setup
+// without faults, then the pipeline with them, from intake to the export.
+func Run(ctx context.Context, awsCfg aws.Config, endpoint string, tpl *Template, sc Scenario, logf func(string, ...any)) (*Outcome, error) {
+	proxy, err := faultproxy.Start(faultproxy.Config{Upstream: endpoint, Seed: sc.Seed})
 	if err != nil {
 		return nil, err
 	}
 	defer proxy.Close()
 	fn := func(prefix string) string { id, _ := tpl.FunctionByPrefix(prefix); return id }
-	w, err := chaos.Start(ctx, chaos.Config{
+	w, err := Start(ctx, Config{
 		Template: tpl, AWS: awsCfg, FunctionEndpoint: proxy.URL(), Name: fmt.Sprintf("chaos%d", time.Now().UnixNano()%1e9),
-		Processes: map[string]int{fn("Intake"): 4, fn("Router"): 2, fn("Notifier"): 2, fn("Commission"): 2, fn("Admin"): 2},
+		Processes: map[string]int{fn("Intake"): 4, fn("Router"): 4, fn("Notifier"): 8, fn("Commission"): 4, fn("Admin"): 2},
 		Duplicate: sc.Duplicate,
 	})
 	if err != nil {
@@ -104,7 +106,7 @@ func run(ctx context.Context, awsCfg aws.Config, tpl *chaos.Template, sc scenari
 	if err := w.Settle(ctx, 3*time.Second); err != nil {
 		return nil, err
 	}
-	out := &outcome{Accepted: len(r.leads)}
+	out := &Outcome{Accepted: len(r.leads)}
 	csvBody, err := r.export(ctx, awsCfg)
 	if err != nil {
 		return nil, err
@@ -125,21 +127,22 @@ func run(ctx context.Context, awsCfg aws.Config, tpl *chaos.Template, sc scenari
 		out.DeadLetters += n
 	}
 	out.Redeliveries, out.Injected, out.Calls = w.Redeliveries(), proxy.Injected(), proxy.Calls()
-	out.Invocations = map[string]int64{}
+	out.Invocations, out.Busy, out.MemoryMB = map[string]int64{}, map[string]time.Duration{}, map[string]int{}
 	var logs strings.Builder
 	for id, f := range w.Functions() {
-		n, _ := f.Invocations()
-		out.Invocations[id] = n
+		out.Invocations[id], out.Busy[id] = f.Invocations()
+		out.MemoryMB[id] = tpl.Functions[id].MemorySize
 		logs.WriteString(f.Output())
 	}
+	out.Requests, out.LogBytes, out.Notifier = w.Requests(), logs.Len(), fn("Notifier")
 	out.PIILeaks = r.piiIn(logs.String())
 	return out, nil
 }
 
 // runner is one run's clients and what they created.
 type runner struct {
-	w        *chaos.World
-	sc       scenario
+	w        *World
+	sc       Scenario
 	admin    string
 	manager  string
 	finance  string
@@ -151,7 +154,7 @@ type runner struct {
 type partner struct{ id, key string }
 
 // call retries what a careful client retries: throttling and 5xx answers.
-func (r *runner) call(ctx context.Context, method, path, token, body string, header http.Header) (chaos.Response, map[string]any, error) {
+func (r *runner) call(ctx context.Context, method, path, token, body string, header http.Header) (Response, map[string]any, error) {
 	h := http.Header{"Authorization": {"Bearer " + token}, "Content-Type": {"application/json"}}
 	for k, v := range header {
 		h[k] = v
@@ -232,7 +235,7 @@ func (r *runner) setup(ctx context.Context, awsCfg aws.Config, rcv *receiver) er
 	return err
 }
 
-func tableID(w *chaos.World, prefix string) string {
+func tableID(w *World, prefix string) string {
 	for id := range w.Template().Tables {
 		if strings.HasPrefix(id, prefix) {
 			return id
@@ -369,7 +372,7 @@ func (r *runner) export(ctx context.Context, awsCfg aws.Config) ([]byte, error) 
 
 // check counts lost and extra leads, assignments, broken histories and
 // notifications.
-func (r *runner) check(ctx context.Context, out *outcome, rcv *receiver) error {
+func (r *runner) check(ctx context.Context, out *Outcome, rcv *receiver) error {
 	listed := map[string]bool{}
 	for _, pt := range r.partners {
 		cursor := ""
