@@ -66,7 +66,7 @@ func coldInit(ctx context.Context, bin string) (time.Duration, error) {
 	cmd.Env = []string{
 		"AWS_LAMBDA_RUNTIME_API=" + ln.Addr().String(),
 		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=bench", "AWS_SECRET_ACCESS_KEY=bench",
-		"LEADS_TABLE=bench", "DIRECTORY_TABLE=bench", "_HANDLER=bootstrap",
+		"LEADS_TABLE=bench", "DIRECTORY_TABLE=bench", "RATE_LIMITS_TABLE=bench", "_HANDLER=bootstrap",
 	}
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
