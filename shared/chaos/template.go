@@ -16,7 +16,7 @@ type Template struct {
 	Dir       string // the cloud assembly directory holding the assets
 	Tables    map[string]TableSpec
 	Functions map[string]FunctionSpec
-	Queues    map[string]QueueSpec
+	Queues    []string   // queue logical ids; the harness sets its own visibility timeout
 	Rules     []RuleSpec // rules on the stack's event bus
 	Mappings  []MappingSpec
 	Routes    []RouteSpec
@@ -40,10 +40,6 @@ type FunctionSpec struct {
 	Env        map[string]Value
 	Timeout    int
 	MemorySize int
-}
-
-type QueueSpec struct {
-	VisibilityTimeout int
 }
 
 // RuleSpec is an AWS::Events::Rule on the bus with one target.
@@ -117,7 +113,7 @@ func ReadTemplate(dir, stack string) (*Template, error) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, fmt.Errorf("%s template: %w", stack, err)
 	}
-	t := &Template{Dir: dir, Tables: map[string]TableSpec{}, Functions: map[string]FunctionSpec{}, Queues: map[string]QueueSpec{}}
+	t := &Template{Dir: dir, Tables: map[string]TableSpec{}, Functions: map[string]FunctionSpec{}}
 	ids := make([]string, 0, len(doc.Resources))
 	for id := range doc.Resources {
 		ids = append(ids, id)
@@ -145,11 +141,7 @@ func ReadTemplate(dir, stack string) (*Template, error) {
 			err = json.Unmarshal(r.Properties, &p)
 			t.Functions[id] = FunctionSpec{Asset: r.Metadata.AssetPath, Env: p.Environment.Variables, Timeout: p.Timeout, MemorySize: p.MemorySize}
 		case "AWS::SQS::Queue":
-			var q QueueSpec
-			if len(r.Properties) > 0 {
-				err = json.Unmarshal(r.Properties, &q)
-			}
-			t.Queues[id] = q
+			t.Queues = append(t.Queues, id)
 		case "AWS::Events::EventBus":
 			t.Bus = id
 		case "AWS::S3::Bucket":

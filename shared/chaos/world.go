@@ -95,7 +95,7 @@ func (w *World) create(ctx context.Context) error {
 			return fmt.Errorf("table %s: %w", id, err)
 		}
 	}
-	for id := range t.Queues {
+	for _, id := range t.Queues {
 		if err := w.createQueue(ctx, id); err != nil {
 			return err
 		}
