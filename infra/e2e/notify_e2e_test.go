@@ -3,87 +3,32 @@
 package e2e
 
 import (
-	"encoding/json"
-	"io"
-	"net"
-	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/partnerleads/pipeline/shared/notify"
+	"github.com/partnerleads/pipeline/shared/notify/webhooktest"
 	"github.com/partnerleads/pipeline/shared/storetest"
 )
 
-// receiver is a partner's webhook endpoint on 127.0.0.1 that verifies every
-// signature; it can be down (503) for a while.
-type receiver struct {
-	mu     sync.Mutex
-	secret string
-	down   bool
-	got    map[string]int // event id → deliveries
-	last   struct{ body, sig string }
-	bad    int
-	srv    *http.Server
-	url    string
-}
-
-func newReceiver(t *testing.T) *receiver {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func newReceiver(t *testing.T) *webhooktest.Receiver {
+	r, err := webhooktest.Start()
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &receiver{got: map[string]int{}, down: true, url: "http://" + ln.Addr().String() + "/hook"}
-	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = r.srv.Serve(ln) }()
-	t.Cleanup(func() { _ = r.srv.Close() })
+	t.Cleanup(r.Close)
 	return r
 }
 
-func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	body, _ := io.ReadAll(req.Body)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.down {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		return
-	}
-	sig := req.Header.Get(notify.SignatureHeader)
-	if notify.Verify(sig, body, r.secret, 5*time.Minute, time.Now()) != nil {
-		r.bad++
-		w.WriteHeader(http.StatusUnauthorized)
-		return
-	}
-	var ev struct{ ID string }
-	_ = json.Unmarshal(body, &ev)
-	r.got[ev.ID]++
-	r.last.body, r.last.sig = string(body), sig
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (r *receiver) count(id string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.got[id]
-}
-
-func (r *receiver) waitFor(t *testing.T, ids []string, min int) {
+func waitDelivered(t *testing.T, r *webhooktest.Receiver, ids []string, min int) {
 	t.Helper()
-	deadline := time.Now().Add(120 * time.Second)
-	for time.Now().Before(deadline) {
-		ok := true
+	if !r.WaitFor(ids, min, 120*time.Second) {
 		for _, id := range ids {
-			ok = ok && r.count(id) >= min
+			t.Logf("%s: %d deliveries", id, r.Delivered(id))
 		}
-		if ok {
-			return
-		}
-		time.Sleep(500 * time.Millisecond)
+		t.Fatalf("webhook deliveries: want each of %v at least %d times", ids, min)
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	t.Fatalf("webhook deliveries %v, want each of %v at least %d times", r.got, ids, min)
 }
 
 func TestE2ENotifications(t *testing.T) {
@@ -97,14 +42,13 @@ func TestE2ENotifications(t *testing.T) {
 	if r := a.call(t, "POST", "/v1/webhooks", key, `{"url":"https://10.1.2.3/hook"}`, nil, true); r.status != 422 {
 		t.Fatalf("webhook to a private address: %d %s", r.status, r.raw)
 	}
-	created := a.call(t, "POST", "/v1/webhooks", key, `{"url":"`+rcv.url+`"}`, nil, true)
+	created := a.call(t, "POST", "/v1/webhooks", key, `{"url":"`+rcv.URL("e2e")+`"}`, nil, true)
 	if created.status != 201 {
 		t.Fatalf("create webhook: %d %s", created.status, created.raw)
 	}
-	rcv.mu.Lock()
-	rcv.secret = created.body["secret"].(string)
-	rcv.mu.Unlock()
-	if l := a.call(t, "GET", "/v1/webhooks", key, "", nil, true); strings.Contains(string(l.raw), rcv.secret) {
+	secret := created.body["secret"].(string)
+	rcv.SetSecret("e2e", secret)
+	if l := a.call(t, "GET", "/v1/webhooks", key, "", nil, true); strings.Contains(string(l.raw), secret) {
 		t.Fatal("listing webhooks shows the secret")
 	}
 	email := storetest.Unique("notify") + "@partner.example"
@@ -119,11 +63,9 @@ func TestE2ENotifications(t *testing.T) {
 		t.Fatalf("status: %d %s", r.status, r.raw)
 	}
 	time.Sleep(3 * time.Second) // a few failed attempts
-	rcv.mu.Lock()
-	rcv.down = false
-	rcv.mu.Unlock()
+	rcv.SetDown(false)
 	ids := []string{id + ".1", id + ".2", id + ".3"}
-	rcv.waitFor(t, ids, 1)
+	waitDelivered(t, rcv, ids, 1)
 
 	// The feed has every event the webhook had to wait for.
 	feed := a.call(t, "GET", "/v1/events?limit=500", key, "", nil, true)
@@ -137,13 +79,11 @@ func TestE2ENotifications(t *testing.T) {
 	if r := a.call(t, "POST", "/v1/webhooks/replay", key, `{}`, nil, true); r.status != 202 {
 		t.Fatalf("replay: %d %s", r.status, r.raw)
 	}
-	rcv.waitFor(t, ids, 2)
+	waitDelivered(t, rcv, ids, 2)
 
 	// A tampered body fails verification.
-	rcv.mu.Lock()
-	body, sig, bad := rcv.last.body, rcv.last.sig, rcv.bad
-	rcv.mu.Unlock()
-	if bad != 0 || notify.Verify(sig, []byte(strings.Replace(body, "lead.", "leaf.", 1)), rcv.secret, 5*time.Minute, time.Now()) == nil {
+	body, sig := rcv.Last()
+	if bad := rcv.Bad(); bad != 0 || notify.Verify(sig, []byte(strings.Replace(body, "lead.", "leaf.", 1)), secret, 5*time.Minute, time.Now()) == nil {
 		t.Fatalf("signatures: %d bad deliveries, or a tampered body verified", bad)
 	}
 

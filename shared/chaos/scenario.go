@@ -24,6 +24,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/dynamo"
 	"github.com/partnerleads/pipeline/shared/faultproxy"
 	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/notify/webhooktest"
 )
 
 // Scenario is one run's shape.
@@ -76,11 +77,11 @@ func Run(ctx context.Context, awsCfg aws.Config, endpoint string, tpl *Template,
 		return nil, err
 	}
 	defer w.Close()
-	rcv, err := startReceiver()
+	rcv, err := webhooktest.Start()
 	if err != nil {
 		return nil, err
 	}
-	defer rcv.close()
+	defer rcv.Close()
 
 	r := &runner{w: w, sc: sc}
 	if err := r.setup(ctx, awsCfg, rcv); err != nil {
@@ -90,7 +91,7 @@ func Run(ctx context.Context, awsCfg aws.Config, endpoint string, tpl *Template,
 	proxy.SetRate(sc.Faults)
 	go func() {
 		time.Sleep(sc.ReceiverDown)
-		rcv.setDown(false)
+		rcv.SetDown(false)
 	}()
 	if err := r.submit(ctx); err != nil {
 		return nil, err
@@ -182,7 +183,7 @@ func (r *runner) must(ctx context.Context, want int, method, path, token, body s
 	return m, err
 }
 
-func (r *runner) setup(ctx context.Context, awsCfg aws.Config, rcv *receiver) error {
+func (r *runner) setup(ctx context.Context, awsCfg aws.Config, rcv *webhooktest.Receiver) error {
 	dir := dynamo.NewDirectoryStore(dynamodb.NewFromConfig(awsCfg), r.w.Ref(tableID(r.w, "Directory")))
 	iss, err := admin.Service{Partners: dir, Keys: dir, Now: time.Now}.CreateKey(ctx, auth.RoleAdmin, "", "chaos", "chaos admin")
 	if err != nil {
@@ -216,11 +217,11 @@ func (r *runner) setup(ctx context.Context, awsCfg aws.Config, rcv *receiver) er
 		}
 		pt := partner{id: m["partner"].(map[string]any)["id"].(string), key: m["apiKey"].(string)}
 		r.partners, ids = append(r.partners, pt), append(ids, pt.id)
-		hook, err := r.must(ctx, 201, "POST", "/v1/webhooks", pt.key, fmt.Sprintf(`{"url":"%s%d"}`, rcv.base, p))
+		hook, err := r.must(ctx, 201, "POST", "/v1/webhooks", pt.key, fmt.Sprintf(`{"url":"%s"}`, rcv.URL(fmt.Sprint(p))))
 		if err != nil {
 			return err
 		}
-		rcv.setSecret(fmt.Sprint(p), hook["secret"].(string))
+		rcv.SetSecret(fmt.Sprint(p), hook["secret"].(string))
 		plan := fmt.Sprintf(`{"name":"Chaos","partnerId":%q,"currency":"BRL","type":"percent_of_deal","rateBps":%d,"clawbackDays":90,"clawbackMode":"full","minPayout":1000}`, pt.id, 500+25*p)
 		if _, err := r.must(ctx, 201, "PUT", fmt.Sprintf("/v1/commission-plans/chaos-%02d", p), r.finance, plan); err != nil {
 			return err
@@ -372,7 +373,7 @@ func (r *runner) export(ctx context.Context, awsCfg aws.Config) ([]byte, error) 
 
 // check counts lost and extra leads, assignments, broken histories and
 // notifications.
-func (r *runner) check(ctx context.Context, out *Outcome, rcv *receiver) error {
+func (r *runner) check(ctx context.Context, out *Outcome, rcv *webhooktest.Receiver) error {
 	listed := map[string]bool{}
 	for _, pt := range r.partners {
 		cursor := ""
@@ -430,7 +431,7 @@ func (r *runner) check(ctx context.Context, out *Outcome, rcv *receiver) error {
 				}
 				for seq := 1; seq <= len(entries); seq++ {
 					v.events++
-					if rcv.delivered(fmt.Sprintf("%s.%d", id, seq)) > 0 {
+					if rcv.Delivered(fmt.Sprintf("%s.%d", id, seq)) > 0 {
 						v.notified++
 					}
 				}
@@ -454,9 +455,7 @@ func (r *runner) check(ctx context.Context, out *Outcome, rcv *receiver) error {
 		out.Events += v.events
 		out.Notified += v.notified
 	}
-	rcv.mu.Lock()
-	out.BadSignature = rcv.bad
-	rcv.mu.Unlock()
+	out.BadSignature = rcv.Bad()
 	return nil
 }
 

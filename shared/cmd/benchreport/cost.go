@@ -44,7 +44,7 @@ func costModel(ctx context.Context, build string) ([]row, error) {
 		Ratio: ratio(total, base), Note: fmt.Sprintf("%d leads, %d won; counted invocations, handler time, AWS calls, events, log bytes", o.Accepted, o.LedgerLines)}}
 	for _, l := range lines {
 		rows = append(rows, row{Figure: "· " + l.Item, Value: usd(l.USD()), Baseline: "", Ratio: "",
-			Note: fmt.Sprintf("%.0f %s per 1,000 leads at $%.3g", l.Quantity, l.Unit, l.Price.USD)})
+			Note: fmt.Sprintf("%.4g %s per 1,000 leads at $%.3g", l.Quantity, l.Unit, l.Price.USD)})
 	}
 	return rows, nil
 }

@@ -1,0 +1,277 @@
+//go:build emulator
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	lambdasvc "github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/partnerleads/pipeline/shared/commission"
+	"github.com/partnerleads/pipeline/shared/faultproxy"
+	leads "github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/stackinfo"
+	"github.com/partnerleads/pipeline/shared/storetest"
+)
+
+// TestE2EUnderFaults is the smaller chaos run through the deployed stack:
+// 50 leads, each sent twice, while 10% of the intake's and the notifier's
+// DynamoDB and SQS calls fail and the partner's webhook is down for a while.
+//
+// Only those two functions get faults: their callers retry the way AWS
+// does (the client on a 5xx, the SQS mapping on a failed message). The
+// emulator drops a failed EventBridge → Lambda invoke and moves a DynamoDB
+// stream past a partially failed batch, so faults in the router, the
+// publisher or the commission function would test the emulator, not us;
+// make chaos plays those sources itself and faults every function.
+func TestE2EUnderFaults(t *testing.T) {
+	const n, wonEvery = 50, 5
+	a := newAPI(t)
+	partnerID, key := a.partner(t, "E2E Faults")
+	a.routeTo(t, partnerID, 3)
+	mgr := a.call(t, "POST", "/v1/admin/keys", a.admin, `{"role":"manager","subjectId":"mgr-e2e-faults","name":"m"}`, nil, true).body["apiKey"].(string)
+	fin := a.call(t, "POST", "/v1/admin/keys", a.admin, `{"role":"finance","subjectId":"fin-e2e-faults","name":"f"}`, nil, true).body["apiKey"].(string)
+	plan := fmt.Sprintf(`{"name":"E2E faults","partnerId":%q,"currency":"BRL","type":"percent_of_deal","rateBps":1000,"clawbackDays":90,"clawbackMode":"full","minPayout":1000}`, partnerID)
+	if r := a.call(t, "PUT", "/v1/commission-plans/"+strings.ToLower(storetest.Unique("faults-")), fin, plan, nil, true); r.status != 201 {
+		t.Fatalf("save plan: %d %s", r.status, r.raw)
+	}
+	rcv := newReceiver(t)
+	hook := a.call(t, "POST", "/v1/webhooks", key, `{"url":"`+rcv.URL("faults")+`"}`, nil, true)
+	if hook.status != 201 {
+		t.Fatalf("create webhook: %d %s", hook.status, hook.raw)
+	}
+	rcv.SetSecret("faults", hook.body["secret"].(string))
+
+	proxy, err := faultproxy.Start(faultproxy.Config{Upstream: os.Getenv("AWS_ENDPOINT_URL"), Rate: 0.1, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = proxy.Close() })
+	throughProxy(t, proxy.URL(), "Intake", "Notifier")
+	time.AfterFunc(10*time.Second, func() { rcv.SetDown(false) })
+
+	// Every lead is sent twice with one Idempotency-Key, as a partner whose
+	// first answer got lost would.
+	tag := storetest.Unique("flt")
+	ids := make([]string, n)
+	for i := range n {
+		h := http.Header{"Idempotency-Key": {fmt.Sprintf("%s-%d", tag, i)}}
+		body := lead(fmt.Sprintf("%s-%d", tag, i))
+		first := a.retry(t, "POST", "/v1/leads", key, body, h)
+		again := a.retry(t, "POST", "/v1/leads", key, body, h)
+		if first.status != 201 || again.status != 201 || again.body["id"] != first.body["id"] {
+			t.Fatalf("lead %d: %d %s / %d %s", i, first.status, first.raw, again.status, again.raw)
+		}
+		ids[i] = first.body["id"].(string)
+	}
+	for _, id := range ids {
+		a.waitStatus(t, id, mgr, "assigned")
+	}
+
+	// Each change is sent twice too; the second must not move the lead.
+	today := commission.DateOf(time.Now())
+	won := map[string]int64{}
+	for i, id := range ids {
+		steps := []string{"contacted"}
+		if i%wonEvery == 0 {
+			steps = append(steps, "qualified", "proposal", "won")
+			won[id] = int64(100000 + 37*i)
+		}
+		for _, s := range steps {
+			change := `{"status":"` + s + `"}`
+			if s == "won" {
+				change = fmt.Sprintf(`{"status":"won","deal":{"value":{"amount":%d,"currency":"BRL"},"contractStart":%q}}`, won[id], today)
+			}
+			for range 2 {
+				if r := a.retry(t, "POST", "/v1/leads/"+id+"/status", mgr, change, nil); r.status != 200 && r.status != 409 {
+					t.Fatalf("lead %s to %s: %d %s", id, s, r.status, r.raw)
+				}
+			}
+			a.waitStatus(t, id, mgr, s)
+		}
+	}
+
+	// Every event of every lead reaches the webhook, counted by event id.
+	var events []string
+	for i, id := range ids {
+		seqs := 3 // created, assigned, contacted
+		if i%wonEvery == 0 {
+			seqs = 6 // then qualified, proposal, won
+		}
+		for seq := 1; seq <= seqs; seq++ {
+			events = append(events, fmt.Sprintf("%s.%d", id, seq))
+		}
+	}
+	waitDelivered(t, rcv, events, 1)
+	if rcv.Bad() != 0 {
+		t.Errorf("%d deliveries failed signature verification", rcv.Bad())
+	}
+
+	// Nothing lost, nothing doubled: one listing entry and one assignment
+	// per lead, one accrual per won lead, the deal's 10% to the cent.
+	listed := map[string]int{}
+	for _, it := range a.retry(t, "GET", "/v1/leads?limit=100", key, "", nil).body["items"].([]any) {
+		listed[it.(map[string]any)["id"].(string)]++
+	}
+	for _, id := range ids {
+		h := a.retry(t, "GET", "/v1/leads/"+id+"/history", mgr, "", nil)
+		assigned := 0
+		for _, e := range h.body["entries"].([]any) {
+			if e.(map[string]any)["change"] == leads.ChangeAssigned {
+				assigned++
+			}
+		}
+		if listed[id] != 1 || assigned != 1 {
+			t.Errorf("lead %s: listed %d times, assigned %d times", id, listed[id], assigned)
+		}
+	}
+	if len(listed) != n {
+		t.Errorf("the partner lists %d leads, want %d", len(listed), n)
+	}
+	period := commission.PeriodOf(time.Now())
+	accruals := map[string]int64{}
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline) && len(accruals) < len(won); time.Sleep(time.Second) {
+		accruals = map[string]int64{}
+		st := a.call(t, "GET", "/v1/commissions?period="+period, key, "", nil, true)
+		for _, p := range st.body["partners"].([]any) {
+			for _, l := range p.(map[string]any)["lines"].([]any) {
+				if line := l.(map[string]any); line["kind"] == "accrual" {
+					if _, dup := accruals[line["leadId"].(string)]; dup {
+						t.Fatalf("two accruals for %s", line["leadId"])
+					}
+					accruals[line["leadId"].(string)] = int64(line["amount"].(float64))
+				}
+			}
+		}
+	}
+	for id, deal := range won {
+		if accruals[id] != deal/10 {
+			t.Errorf("lead %s: accrual %d, want %d", id, accruals[id], deal/10)
+		}
+	}
+	_, csv := a.export(t, fin, period)
+	for id := range won {
+		if strings.Count(string(csv), id+".") != 1 {
+			t.Errorf("the export has lead %s %d times", id, strings.Count(string(csv), id+"."))
+		}
+	}
+
+	injected := 0
+	for _, c := range proxy.Injected() {
+		injected += c
+	}
+	calls := 0
+	for _, c := range proxy.Calls() {
+		calls += c
+	}
+	t.Logf("%d leads, %d won, %d events notified; %d faults injected into %d calls", n, len(won), len(events), injected, calls)
+	if injected == 0 {
+		t.Fatal("no faults were injected: the functions did not go through the proxy")
+	}
+}
+
+// throughProxy points the named functions' DynamoDB and SQS calls at the
+// proxy (the SDK prefers a service's own endpoint variable to
+// AWS_ENDPOINT_URL, which the emulator sets for every function), and puts
+// their environment back when the test ends.
+func throughProxy(t *testing.T, proxyURL string, names ...string) {
+	t.Helper()
+	ctx := context.Background()
+	cfg, _, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := lambdasvc.NewFromConfig(cfg)
+	fns, err := client.ListFunctions(ctx, &lambdasvc.ListFunctionsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		var fn *types.FunctionConfiguration
+		for i, f := range fns.Functions {
+			if strings.HasPrefix(aws.ToString(f.FunctionName), stackinfo.DefaultStack+"-"+name) {
+				fn = &fns.Functions[i]
+			}
+		}
+		if fn == nil {
+			t.Fatalf("no deployed function %s", name)
+		}
+		before := map[string]string{}
+		if fn.Environment != nil {
+			before = fn.Environment.Variables
+		}
+		faulty := map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": proxyURL, "AWS_ENDPOINT_URL_SQS": proxyURL}
+		for k, v := range before {
+			faulty[k] = v
+		}
+		setEnv := func(vars map[string]string) error {
+			_, err := client.UpdateFunctionConfiguration(ctx, &lambdasvc.UpdateFunctionConfigurationInput{
+				FunctionName: fn.FunctionName, Environment: &types.Environment{Variables: vars}})
+			return err
+		}
+		if err := setEnv(faulty); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if err := setEnv(before); err != nil {
+				t.Errorf("%s keeps the proxy's endpoints: %v", name, err)
+			}
+		})
+	}
+}
+
+// retry is a careful client's call: throttling, 5xx answers and lost
+// connections are retried. Answers are not checked against the OpenAPI
+// document here, since a failed invoke is answered by the gateway.
+func (a *api) retry(t *testing.T, method, path, token, body string, header http.Header) reply {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		req, err := http.NewRequest(method, a.base+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header = header.Clone()
+		if req.Header == nil {
+			req.Header = http.Header{}
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := a.http.Do(req)
+		var r reply
+		if err == nil {
+			r.status, r.header = resp.StatusCode, resp.Header
+			r.raw, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			_ = json.Unmarshal(r.raw, &r.body)
+			if r.status != 429 && r.status < 500 {
+				return r
+			}
+		}
+		if attempt == 20 {
+			t.Fatalf("%s %s: still failing after %d attempts: %v %d %s", method, path, attempt, err, r.status, r.raw)
+		}
+		time.Sleep(time.Duration(100*attempt) * time.Millisecond)
+	}
+}
+
+// waitStatus polls a lead through faults until it has the status.
+func (a *api) waitStatus(t *testing.T, id, token, status string) {
+	t.Helper()
+	var got reply
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
+		if got = a.retry(t, "GET", "/v1/leads/"+id, token, "", nil); got.body["status"] == status {
+			return
+		}
+	}
+	t.Fatalf("lead %s not %s within 90 s: %s", id, status, got.raw)
+}
