@@ -3,7 +3,9 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -60,44 +62,54 @@ func TestE2EUnderFaults(t *testing.T) {
 	throughProxy(t, proxy.URL(), "Intake", "Notifier")
 	time.AfterFunc(10*time.Second, func() { rcv.SetDown(false) })
 
-	// Every lead is sent twice with one Idempotency-Key, as a partner whose
-	// first answer got lost would.
-	tag := storetest.Unique("flt")
-	ids := make([]string, n)
-	for i := range n {
-		h := http.Header{"Idempotency-Key": {fmt.Sprintf("%s-%d", tag, i)}}
-		body := lead(fmt.Sprintf("%s-%d", tag, i))
-		first := a.retry(t, "POST", "/v1/leads", key, body, h)
-		again := a.retry(t, "POST", "/v1/leads", key, body, h)
-		if first.status != 201 || again.status != 201 || again.body["id"] != first.body["id"] {
-			t.Fatalf("lead %d: %d %s / %d %s", i, first.status, first.raw, again.status, again.raw)
+	// Four partner-side workers. Every lead is sent twice with one
+	// Idempotency-Key, as by a partner whose first answer got lost; every
+	// status change is sent twice too, and the second must not move the lead.
+	tag, today := storetest.Unique("flt"), commission.DateOf(time.Now())
+	ids, deals := make([]string, n), make([]int64, n)
+	t.Run("leads", func(t *testing.T) {
+		for w := range 4 {
+			t.Run(fmt.Sprint("worker", w), func(t *testing.T) {
+				t.Parallel()
+				for i := w; i < n; i += 4 {
+					h := http.Header{"Idempotency-Key": {fmt.Sprintf("%s-%d", tag, i)}}
+					body := lead(fmt.Sprintf("%s-%d", tag, i))
+					first := a.retry(t, "POST", "/v1/leads", key, body, h)
+					again := a.retry(t, "POST", "/v1/leads", key, body, h)
+					if first.status != 201 || again.status != 201 || again.body["id"] != first.body["id"] {
+						t.Fatalf("lead %d: %d %s / %d %s", i, first.status, first.raw, again.status, again.raw)
+					}
+					ids[i] = first.body["id"].(string)
+				}
+				for i := w; i < n; i += 4 {
+					a.waitStatus(t, ids[i], mgr, "assigned")
+					steps := []string{`{"status":"contacted"}`}
+					if i%wonEvery == 0 {
+						deals[i] = int64(100000 + 37*i)
+						steps = append(steps, `{"status":"qualified"}`, `{"status":"proposal"}`,
+							fmt.Sprintf(`{"status":"won","deal":{"value":{"amount":%d,"currency":"BRL"},"contractStart":%q}}`, deals[i], today))
+					}
+					for _, change := range steps {
+						for range 2 {
+							if r := a.retry(t, "POST", "/v1/leads/"+ids[i]+"/status", mgr, change, nil); r.status != 200 && r.status != 409 {
+								t.Fatalf("lead %s, %s: %d %s", ids[i], change, r.status, r.raw)
+							}
+						}
+						var want struct{ Status string }
+						_ = json.Unmarshal([]byte(change), &want)
+						a.waitStatus(t, ids[i], mgr, want.Status)
+					}
+				}
+			})
 		}
-		ids[i] = first.body["id"].(string)
+	})
+	if t.Failed() {
+		return
 	}
-	for _, id := range ids {
-		a.waitStatus(t, id, mgr, "assigned")
-	}
-
-	// Each change is sent twice too; the second must not move the lead.
-	today := commission.DateOf(time.Now())
 	won := map[string]int64{}
 	for i, id := range ids {
-		steps := []string{"contacted"}
-		if i%wonEvery == 0 {
-			steps = append(steps, "qualified", "proposal", "won")
-			won[id] = int64(100000 + 37*i)
-		}
-		for _, s := range steps {
-			change := `{"status":"` + s + `"}`
-			if s == "won" {
-				change = fmt.Sprintf(`{"status":"won","deal":{"value":{"amount":%d,"currency":"BRL"},"contractStart":%q}}`, won[id], today)
-			}
-			for range 2 {
-				if r := a.retry(t, "POST", "/v1/leads/"+id+"/status", mgr, change, nil); r.status != 200 && r.status != 409 {
-					t.Fatalf("lead %s to %s: %d %s", id, s, r.status, r.raw)
-				}
-			}
-			a.waitStatus(t, id, mgr, s)
+		if deals[i] > 0 {
+			won[id] = deals[i]
 		}
 	}
 
@@ -155,14 +167,22 @@ func TestE2EUnderFaults(t *testing.T) {
 		}
 	}
 	for id, deal := range won {
-		if accruals[id] != deal/10 {
-			t.Errorf("lead %s: accrual %d, want %d", id, accruals[id], deal/10)
+		if want := (deal + 5) / 10; accruals[id] != want { // 10%, half a cent up
+			t.Errorf("lead %s: accrual %d, want %d", id, accruals[id], want)
 		}
 	}
-	_, csv := a.export(t, fin, period)
+	_, body := a.export(t, fin, period)
+	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil || len(rows) == 0 || rows[0][3] != "lead_id" {
+		t.Fatalf("export: %v %q", err, body)
+	}
+	exported := map[string]int{}
+	for _, r := range rows[1:] {
+		exported[r[3]]++
+	}
 	for id := range won {
-		if strings.Count(string(csv), id+".") != 1 {
-			t.Errorf("the export has lead %s %d times", id, strings.Count(string(csv), id+"."))
+		if exported[id] != 1 {
+			t.Errorf("the export has lead %s %d times", id, exported[id])
 		}
 	}
 
