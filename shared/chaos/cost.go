@@ -21,6 +21,7 @@ var Prices = map[string]Price{
 	"sqs":             {"SQS requests", "request", 0.40 / 1e6},
 	"s3-put":          {"S3 PUT/POST", "request", 0.005 / 1000},
 	"s3-get":          {"S3 GET", "request", 0.0004 / 1000},
+	"ses":             {"SES emails", "email", 0.10 / 1000},
 	"logs":            {"CloudWatch Logs ingestion", "GB", 0.50},
 }
 
@@ -34,9 +35,10 @@ type CostLine struct {
 func (c CostLine) USD() float64 { return c.Quantity * c.Price.USD }
 
 // writeUnits is what one DynamoDB call writes, assuming items of at most
-// 1 KB. A transaction costs 2 units per item; intake's, the only one on
-// the lead path, writes 4 items (lead, first history entry, identity claim,
-// idempotency record).
+// 1 KB. A transaction costs 2 units per item. The proxy counts calls, not
+// items, so every transaction is priced at 4 items, the size of intake's
+// (lead, first history entry, identity claim, idempotency record); the
+// others (assignments, status changes, ledger lines, counters) vary around it.
 var writeUnits = map[string]float64{"PutItem": 1, "UpdateItem": 1, "DeleteItem": 1, "BatchWriteItem": 1, "TransactWriteItems": 8}
 
 // readUnits assumes strongly consistent reads of at most 4 KB per call.
@@ -58,7 +60,7 @@ func Cost(o *Outcome) []CostLine {
 		invocations += float64(n)
 		gbSeconds += o.Busy[id].Seconds() * float64(max(o.MemoryMB[id], 128)) / 1024
 	}
-	var reads, writes, sqsCalls, s3Put, s3Get, published float64
+	var reads, writes, sqsCalls, s3Put, s3Get, emails, published float64
 	for call, n := range o.Calls {
 		svc, op, _ := strings.Cut(call, ".")
 		switch svc {
@@ -67,6 +69,10 @@ func Cost(o *Outcome) []CostLine {
 			writes += writeUnits[op] * float64(n)
 		case "sqs":
 			sqsCalls += float64(n)
+		case "sesv2":
+			if op == "SendEmail" {
+				emails += float64(n)
+			}
 		case "s3":
 			if op == "GET" || op == "HEAD" {
 				s3Get += float64(n)
@@ -88,6 +94,7 @@ func Cost(o *Outcome) []CostLine {
 		line("sqs", sqsCalls),
 		line("s3-put", s3Put),
 		line("s3-get", s3Get),
+		line("ses", emails),
 		line("logs", float64(o.LogBytes)/(1<<30)),
 	}
 }

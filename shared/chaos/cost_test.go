@@ -12,7 +12,7 @@ func TestCostPricesWhatARunCounted(t *testing.T) {
 		Invocations: map[string]int64{"A": 900, "N": 100}, Busy: map[string]time.Duration{"A": 100 * time.Second},
 		MemoryMB: map[string]int{"A": 1024, "N": 256},
 		Calls: map[string]int{"dynamodb.GetItem": 2000, "dynamodb.TransactWriteItems": 500, "sqs.SendMessage": 100,
-			"s3.PUT": 2, "s3.GET": 1, "events.PutEvents": 40},
+			"s3.PUT": 2, "s3.GET": 1, "sesv2.SendEmail": 30, "events.PutEvents": 40},
 		Requests: 1500, Events: 3000, LedgerLines: 100, LogBytes: 1 << 30,
 	}
 	want := map[string]float64{ // units per 1,000 leads: twice the run's
@@ -25,6 +25,7 @@ func TestCostPricesWhatARunCounted(t *testing.T) {
 		"SQS requests":                (100 + 2*100 + 3000) * 2,
 		"S3 PUT/POST":                 4,
 		"S3 GET":                      2,
+		"SES emails":                  60,
 		"CloudWatch Logs ingestion":   2,
 	}
 	lines := Cost(o)

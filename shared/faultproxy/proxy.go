@@ -139,7 +139,8 @@ func (p *Proxy) decide(call string) (Fault, bool) {
 }
 
 // Operation names the AWS call r makes: the JSON protocols' X-Amz-Target
-// (DynamoDB, streams, EventBridge, SQS), SQS's query Action, or the S3 method.
+// (DynamoDB, streams, EventBridge, SQS), SQS's query Action, SES v2's
+// resource, or the S3 method.
 func Operation(r *http.Request) (service, op string) {
 	if t := r.Header.Get("X-Amz-Target"); t != "" {
 		prefix, name, _ := strings.Cut(t, ".")
@@ -158,6 +159,13 @@ func Operation(r *http.Request) (service, op string) {
 	}
 	if a := r.URL.Query().Get("Action"); a != "" {
 		return "query", a
+	}
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/v2/email/"); ok {
+		if rest == "outbound-emails" {
+			return "sesv2", "SendEmail"
+		}
+		resource, _, _ := strings.Cut(rest, "/")
+		return "sesv2", r.Method + " " + resource
 	}
 	return "s3", r.Method
 }

@@ -19,6 +19,8 @@ func TestOperation(t *testing.T) {
 		{"AmazonSQS.SendMessageBatch", "/", "sqs", "SendMessageBatch"},
 		{"", "/?Action=SendMessage", "query", "SendMessage"},
 		{"", "/exports/2026-11.csv", "s3", "PUT"},
+		{"", "/v2/email/outbound-emails", "sesv2", "SendEmail"},
+		{"", "/v2/email/identities/x", "sesv2", "PUT identities"},
 	}
 	for _, c := range cases {
 		r := httptest.NewRequest(http.MethodPut, c.path, nil)
