@@ -46,14 +46,23 @@ func NewDueIndex(db *dynamodb.Client, table string) *DueIndex { return &DueIndex
 const newer = "attribute_not_exists(PK) OR leadVersion <= :v"
 
 func (x *DueIndex) Put(ctx context.Context, p sla.Pending) error {
+	item, err := dueItem(p)
+	if err != nil {
+		return err
+	}
+	return x.put(ctx, p.LeadID, p.Version, item)
+}
+
+// dueItem is a pending step's SLA item, keyed into the byDue index.
+func dueItem(p sla.Pending) (map[string]types.AttributeValue, error) {
 	body, err := json.Marshal(p)
 	if err != nil {
-		return fmt.Errorf("marshal pending step of %s: %w", p.LeadID, err)
+		return nil, fmt.Errorf("marshal pending step of %s: %w", p.LeadID, err)
 	}
 	item := key(leadPK(p.LeadID), "SLA")
 	item["leadVersion"], item["body"] = num(p.Version), s(string(body))
 	item["GSI4PK"], item["GSI4SK"] = s(duePK(p.LeadID)), s(fmtTime(p.DueAt)+"#"+p.LeadID)
-	return x.put(ctx, p.LeadID, p.Version, item)
+	return item, nil
 }
 
 func (x *DueIndex) Clear(ctx context.Context, leadID string, version int64) error {

@@ -47,7 +47,7 @@ func TestEmulatorScanCost(t *testing.T) {
 	t.Cleanup(drop)
 	x := dynamo.NewDueIndex(db, table)
 	now := time.Date(2026, 3, 10, 13, 0, 0, 0, time.UTC)
-	if err := storetest.SeedDue(context.Background(), x, 0, n, 50, now); err != nil {
+	if err := storetest.SeedDue(context.Background(), x.Seed, 0, n, 50, now); err != nil {
 		t.Fatal(err)
 	}
 	due, err := x.Due(context.Background(), now, 0)

@@ -38,16 +38,23 @@ func Fan(from, to int, f func(i int) error) error {
 	return first
 }
 
-// SeedDue writes the next SLA step of leads [from, to): the first `due` of all
-// leads are due before now, the rest within 1,000 hours after it. Seeding
-// more leads later keeps the same due set.
-func SeedDue(ctx context.Context, x sla.Index, from, to, due int, now time.Time) error {
-	return Fan(from, to, func(i int) error {
-		at := now.Add(time.Duration(i%1000+1) * time.Hour)
-		if i < due {
-			at = now.Add(-time.Duration(i+1) * time.Minute)
+// SeedDue writes the next SLA step of leads [from, to) through seed, 25
+// steps a call from Fan's workers: the first `due` of all leads are due
+// before now, the rest within 1,000 hours after it. Seeding more leads later
+// keeps the same due set.
+func SeedDue(ctx context.Context, seed func(context.Context, []sla.Pending) error, from, to, due int, now time.Time) error {
+	const batch = 25
+	return Fan(0, (to-from+batch-1)/batch, func(b int) error {
+		lo := from + b*batch
+		steps := make([]sla.Pending, 0, batch)
+		for i := lo; i < min(lo+batch, to); i++ {
+			at := now.Add(time.Duration(i%1000+1) * time.Hour)
+			if i < due {
+				at = now.Add(-time.Duration(i+1) * time.Minute)
+			}
+			steps = append(steps, sla.Pending{LeadID: fmt.Sprintf("L%07d", i), PartnerID: "p", Version: 2, Status: lead.StatusContacted,
+				OwnerID: "a", Program: sla.DefaultProgram, Action: sla.Remind, DueAt: at, IdleSince: now.AddDate(0, 0, -3)})
 		}
-		return x.Put(ctx, sla.Pending{LeadID: fmt.Sprintf("L%07d", i), PartnerID: "p", Version: 2, Status: lead.StatusContacted,
-			OwnerID: "a", Program: sla.DefaultProgram, Action: sla.Remind, DueAt: at, IdleSince: now.AddDate(0, 0, -3)})
+		return seed(ctx, steps)
 	})
 }

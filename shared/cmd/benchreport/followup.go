@@ -36,7 +36,7 @@ func scanCost(ctx context.Context) ([]row, error) {
 	seeded := 0
 	for _, n := range sizes {
 		fmt.Fprintf(os.Stderr, "    seeding SLA items to %d\n", n)
-		if err := storetest.SeedDue(ctx, dynamo.NewDueIndex(db, table), seeded, n, due, now); err != nil {
+		if err := storetest.SeedDue(ctx, dynamo.NewDueIndex(db, table).Seed, seeded, n, due, now); err != nil {
 			return nil, err
 		}
 		seeded = n
