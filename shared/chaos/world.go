@@ -3,6 +3,7 @@ package chaos
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
@@ -102,17 +104,23 @@ func (w *World) create(ctx context.Context) error {
 	}
 	for _, id := range t.Buckets {
 		name := w.name(id)
-		if _, err := w.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &name}); err != nil {
+		var owned *s3types.BucketAlreadyOwnedByYou
+		if _, err := w.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &name}); err != nil && !errors.As(err, &owned) {
 			return fmt.Errorf("bucket %s: %w", id, err)
 		}
 		w.refs[id] = name
 	}
 	bus := w.name(t.Bus)
-	out, err := w.eb.CreateEventBus(ctx, &eventbridge.CreateEventBusInput{Name: &bus})
+	_, err := w.eb.CreateEventBus(ctx, &eventbridge.CreateEventBusInput{Name: &bus})
+	var exists *ebtypes.ResourceAlreadyExistsException
+	if err != nil && !errors.As(err, &exists) { // exists: a retried create of this run's own bus
+		return fmt.Errorf("event bus: %w", err)
+	}
+	desc, err := w.eb.DescribeEventBus(ctx, &eventbridge.DescribeEventBusInput{Name: &bus})
 	if err != nil {
 		return fmt.Errorf("event bus: %w", err)
 	}
-	w.refs[t.Bus], w.refs[t.Bus+".Arn"] = bus, aws.ToString(out.EventBusArn)
+	w.refs[t.Bus], w.refs[t.Bus+".Arn"] = bus, aws.ToString(desc.Arn)
 	w.cleanup = append(w.cleanup, func() { _, _ = w.eb.DeleteEventBus(context.Background(), &eventbridge.DeleteEventBusInput{Name: &bus}) })
 	for _, r := range t.Rules {
 		target := r.Target
@@ -151,13 +159,26 @@ func (w *World) createTable(ctx context.Context, id string, spec TableSpec) erro
 	if spec.StreamSpecification != nil {
 		in.StreamSpecification = &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewType(spec.StreamSpecification.StreamViewType)}
 	}
+	var desc *ddbtypes.TableDescription
 	out, err := w.db.CreateTable(ctx, in)
-	if err != nil {
+	var inUse *ddbtypes.ResourceInUseException
+	switch {
+	case errors.As(err, &inUse):
+		// The name is this run's own: the SDK retried a create whose answer
+		// was lost, and the first attempt made the table.
+		d, derr := w.db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: in.TableName})
+		if derr != nil {
+			return derr
+		}
+		desc = d.Table
+	case err != nil:
 		return err
+	default:
+		desc = out.TableDescription
 	}
 	w.refs[id] = aws.ToString(in.TableName)
-	w.refs[id+".Arn"] = aws.ToString(out.TableDescription.TableArn)
-	w.refs[id+".StreamArn"] = aws.ToString(out.TableDescription.LatestStreamArn)
+	w.refs[id+".Arn"] = aws.ToString(desc.TableArn)
+	w.refs[id+".StreamArn"] = aws.ToString(desc.LatestStreamArn)
 	w.cleanup = append(w.cleanup, func() {
 		_, _ = w.db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: in.TableName})
 	})
