@@ -54,7 +54,7 @@ func TestE2EUnderFaults(t *testing.T) {
 	}
 	rcv.SetSecret("faults", hook.body["secret"].(string))
 
-	proxy, err := faultproxy.Start(faultproxy.Config{Upstream: os.Getenv("AWS_ENDPOINT_URL"), Rate: 0.1, Seed: 7})
+	proxy, err := faultproxy.Start(faultproxy.Config{Upstream: os.Getenv("AWS_ENDPOINT_URL"), Rate: 0.1, Seed: 7, Hold: 4 * responseTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,12 +198,20 @@ func TestE2EUnderFaults(t *testing.T) {
 	if injected == 0 {
 		t.Fatal("no faults were injected: the functions did not go through the proxy")
 	}
+	if held := proxy.Injected()[faultproxy.Timeout]; proxy.GaveUp() != held {
+		t.Errorf("the functions gave up on %d of %d held answers: SDK_RESPONSE_TIMEOUT_MS is not applied", proxy.GaveUp(), held)
+	}
 }
 
 // throughProxy points the named functions' DynamoDB and SQS calls at the
 // proxy (the SDK prefers a service's own endpoint variable to
 // AWS_ENDPOINT_URL, which the emulator sets for every function), and puts
 // their environment back when the test ends.
+// responseTimeout is how long the faulted functions wait for an AWS answer
+// (SDK_RESPONSE_TIMEOUT_MS) before they retry: a held answer (a timeout
+// fault) costs them this much.
+const responseTimeout = 500 * time.Millisecond
+
 func throughProxy(t *testing.T, proxyURL string, names ...string) {
 	t.Helper()
 	ctx := context.Background()
@@ -230,7 +238,7 @@ func throughProxy(t *testing.T, proxyURL string, names ...string) {
 		if fn.Environment != nil {
 			before = fn.Environment.Variables
 		}
-		faulty := map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": proxyURL, "AWS_ENDPOINT_URL_SQS": proxyURL}
+		faulty := map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": proxyURL, "AWS_ENDPOINT_URL_SQS": proxyURL, "SDK_RESPONSE_TIMEOUT_MS": fmt.Sprint(responseTimeout.Milliseconds())}
 		for k, v := range before {
 			faulty[k] = v
 		}

@@ -49,6 +49,7 @@ type Outcome struct {
 	DeadLetters, PIILeaks          int
 	Redeliveries                   int64
 	Injected                       map[faultproxy.Fault]int
+	GaveUp                         int // held answers the functions stopped waiting for
 	Calls                          map[string]int
 	Invocations                    map[string]int64
 	Busy                           map[string]time.Duration // time in each function's handler, summed
@@ -72,6 +73,8 @@ func Run(ctx context.Context, awsCfg aws.Config, endpoint string, tpl *Template,
 		Template: tpl, AWS: awsCfg, FunctionEndpoint: proxy.URL(), Name: fmt.Sprintf("chaos%d", time.Now().UnixNano()%1e9),
 		Processes: map[string]int{fn("Intake"): 4, fn("Router"): 4, fn("Notifier"): 8, fn("Commission"): 4, fn("Admin"): 2},
 		Duplicate: sc.Duplicate,
+		// A held answer (a timeout fault) costs a function this long.
+		Env: map[string]string{"SDK_RESPONSE_TIMEOUT_MS": "500"},
 	})
 	if err != nil {
 		return nil, err
@@ -127,7 +130,7 @@ func Run(ctx context.Context, awsCfg aws.Config, endpoint string, tpl *Template,
 	for _, n := range dead {
 		out.DeadLetters += n
 	}
-	out.Redeliveries, out.Injected, out.Calls = w.Redeliveries(), proxy.Injected(), proxy.Calls()
+	out.Redeliveries, out.Injected, out.Calls, out.GaveUp = w.Redeliveries(), proxy.Injected(), proxy.Calls(), proxy.GaveUp()
 	out.Invocations, out.Busy, out.MemoryMB = map[string]int64{}, map[string]time.Duration{}, map[string]int{}
 	var logs strings.Builder
 	for id, f := range w.Functions() {

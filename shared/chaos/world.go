@@ -31,11 +31,11 @@ type Config struct {
 	// FunctionEndpoint is where the functions' AWS calls go: the emulator,
 	// or a fault proxy in front of it.
 	FunctionEndpoint string
-	Name             string         // prefixes every resource name; unique per run
-	Processes        map[string]int // function logical id → processes (default 1)
-	Env              map[string]string
-	Duplicate        bool          // deliver every event and batch twice
-	Visibility       time.Duration // SQS visibility timeout; a failed delivery's retry delay
+	Name             string            // prefixes every resource name; unique per run
+	Processes        map[string]int    // function logical id → processes (default 1)
+	Env              map[string]string // set on every function, over the template's
+	Duplicate        bool              // deliver every event and batch twice
+	Visibility       time.Duration     // SQS visibility timeout; a failed delivery's retry delay
 }
 
 // World is a running copy of the stack.
@@ -228,10 +228,12 @@ func (w *World) startFunctions() error {
 					return fmt.Errorf("function %s: %s refers to %s, which the harness does not create", id, k, key)
 				}
 			}
-			if o, ok := w.cfg.Env[k]; ok {
-				val = o
+			if _, ok := w.cfg.Env[k]; !ok {
+				env = append(env, k+"="+val)
 			}
-			env = append(env, k+"="+val)
+		}
+		for k, v := range w.cfg.Env {
+			env = append(env, k+"="+v)
 		}
 		n := max(1, w.cfg.Processes[id])
 		f, err := StartFunction(id, filepath.Join(t.Dir, spec.Asset, "bootstrap"), env, n, time.Duration(max(spec.Timeout, 3))*time.Second)

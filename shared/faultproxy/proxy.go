@@ -1,11 +1,13 @@
 // Package faultproxy is a reverse proxy on 127.0.0.1 between our code and an
 // AWS endpoint (the emulator). It fails a fraction of AWS calls the way AWS
-// does: throttling, 500/503, and responses lost after the call took effect,
-// and counts every call by service and operation.
+// does: throttling, 500/503, responses lost after the call took effect, and
+// answers that come too late, and counts every call by service and operation.
 package faultproxy
 
 import (
+	"context"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"maps"
 	"math/rand/v2"
@@ -13,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -26,10 +29,11 @@ const (
 	ServerError  Fault = "server-error"  // 500, before it reached the service
 	Unavailable  Fault = "unavailable"   // 503, before it reached the service
 	LostResponse Fault = "lost-response" // the service did it; the answer never came
+	Timeout      Fault = "timeout"       // the service did it; the answer is held until the client gives up
 )
 
 // Faults are the kinds the proxy injects, in turn.
-var Faults = []Fault{Throttled, ServerError, Unavailable, LostResponse}
+var Faults = []Fault{Throttled, ServerError, Unavailable, LostResponse, Timeout}
 
 // Config is one proxy.
 type Config struct {
@@ -37,6 +41,10 @@ type Config struct {
 	Rate     float64 // fraction of calls that fail, 0 to 1
 	Seed     uint64  // makes the choice of failing calls repeatable
 	Kinds    []Fault // injected in turn; default: all of Faults
+	// Hold is how long a Timeout holds the answer back before the proxy
+	// drops the connection itself, for a client that never gives up
+	// (default 2 s). A client with a shorter response timeout gives up first.
+	Hold time.Duration
 }
 
 // Proxy is a running proxy. Close stops it.
@@ -45,11 +53,13 @@ type Proxy struct {
 	ln     net.Listener
 	rate   float64
 	kinds  []Fault
+	hold   time.Duration
 	mu     sync.Mutex
 	rng    *rand.Rand
 	next   int
 	calls  map[string]int
 	faults map[Fault]int
+	gaveUp int
 }
 
 // Start listens on a free loopback port.
@@ -69,9 +79,18 @@ func Start(cfg Config) (*Proxy, error) {
 	if len(kinds) == 0 {
 		kinds = Faults
 	}
-	p := &Proxy{ln: ln, rate: cfg.Rate, kinds: kinds, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
+	hold := cfg.Hold
+	if hold <= 0 {
+		hold = 2 * time.Second
+	}
+	p := &Proxy{ln: ln, rate: cfg.Rate, kinds: kinds, hold: hold, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
 		calls: map[string]int{}, faults: map[Fault]int{}}
 	forward := httputil.NewSingleHostReverseProxy(up)
+	forward.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+		if r.Context().Err() == nil { // else the client gave up on a slow answer: nobody to tell
+			http.Error(w, err.Error(), http.StatusBadGateway)
+		}
+	}
 	p.srv = &http.Server{Handler: p.handler(forward), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = p.srv.Serve(ln) }()
 	return p, nil
@@ -97,6 +116,14 @@ func (p *Proxy) SetRate(rate float64) {
 	p.rate = min(max(rate, 0), 1)
 }
 
+// GaveUp returns how many held answers (Timeout) the client stopped waiting
+// for before the proxy dropped them.
+func (p *Proxy) GaveUp() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.gaveUp
+}
+
 // Injected returns how many faults of each kind were injected.
 func (p *Proxy) Injected() map[Fault]int {
 	p.mu.Lock()
@@ -116,9 +143,23 @@ func (p *Proxy) handler(forward http.Handler) http.Handler {
 		case LostResponse:
 			forward.ServeHTTP(discard{}, r)
 			drop(w)
+		case Timeout:
+			// The call goes through even when the client gives up meanwhile.
+			forward.ServeHTTP(discard{}, r.WithContext(context.WithoutCancel(r.Context())))
+			select {
+			case <-r.Context().Done():
+				p.mu.Lock()
+				p.gaveUp++
+				p.mu.Unlock()
+			case <-time.After(p.hold):
+			}
+			drop(w)
 		default:
 			status, body, ctype := errorFor(svc, fault)
 			w.Header().Set("Content-Type", ctype)
+			if svc == "dynamodb" { // DynamoDB signs every answer's body; the SDK checks it
+				w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(body))), 10))
+			}
 			w.WriteHeader(status)
 			_, _ = io.WriteString(w, body)
 		}

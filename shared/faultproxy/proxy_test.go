@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestOperation(t *testing.T) {
@@ -34,7 +35,8 @@ func TestOperation(t *testing.T) {
 }
 
 // Against a loopback upstream that counts what reaches it: the faults come
-// in turn, refused calls never reach the service, a lost response does.
+// in turn, refused calls never reach the service, a lost or held answer's
+// call does.
 func TestFaultsAreInjectedAtTheRate(t *testing.T) {
 	var reached atomic.Int64
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -42,7 +44,7 @@ func TestFaultsAreInjectedAtTheRate(t *testing.T) {
 		_, _ = io.WriteString(w, "{}")
 	}))
 	defer up.Close()
-	p, err := Start(Config{Upstream: up.URL, Rate: 0.1, Seed: 7})
+	p, err := Start(Config{Upstream: up.URL, Rate: 0.1, Seed: 7, Hold: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,11 +78,43 @@ func TestFaultsAreInjectedAtTheRate(t *testing.T) {
 	if total < n*7/100 || total > n*13/100 {
 		t.Errorf("%d faults in %d calls at 10%%", total, n)
 	}
-	if statuses[400] != inj[Throttled] || statuses[500] != inj[ServerError] || statuses[503] != inj[Unavailable] || dropped != inj[LostResponse] {
+	if statuses[400] != inj[Throttled] || statuses[500] != inj[ServerError] || statuses[503] != inj[Unavailable] || dropped != inj[LostResponse]+inj[Timeout] {
 		t.Errorf("answers %v, %d dropped; injected %v", statuses, dropped, inj)
 	}
 	if int(reached.Load()) != n-inj[Throttled]-inj[ServerError]-inj[Unavailable] || p.Calls()["dynamodb.PutItem"] != n {
 		t.Errorf("%d calls reached the service, %v counted", reached.Load(), p.Calls())
+	}
+}
+
+// A held answer: the call reaches the service, and a client with a response
+// timeout gives up on it long before the proxy would drop it.
+func TestTimeoutHoldsTheAnswerUntilTheClientGivesUp(t *testing.T) {
+	var reached atomic.Int64
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		_, _ = io.WriteString(w, "{}")
+	}))
+	defer up.Close()
+	p, err := Start(Config{Upstream: up.URL, Rate: 1, Kinds: []Fault{Timeout}, Hold: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	client := &http.Client{Transport: &http.Transport{ResponseHeaderTimeout: 100 * time.Millisecond}}
+	start := time.Now()
+	resp, err := client.Post(p.URL(), "application/json", strings.NewReader("{}"))
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("answered %d, want a timeout", resp.StatusCode)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Fatalf("the client waited %v", took)
+	}
+	for deadline := time.Now().Add(5 * time.Second); p.GaveUp() == 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if reached.Load() != 1 || p.GaveUp() != 1 || p.Injected()[Timeout] != 1 {
+		t.Fatalf("reached %d, gave up %d, injected %v", reached.Load(), p.GaveUp(), p.Injected())
 	}
 }
 

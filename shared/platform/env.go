@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 )
 
@@ -62,24 +64,41 @@ func (e *Env) intUnit(name string, def, min, max int, unit time.Duration) time.D
 // Err returns every configuration problem found, or nil.
 func (e *Env) Err() error { return errors.Join(e.errs...) }
 
-// AWSConfig loads the SDK configuration once per cold start. AWS_ENDPOINT_URL
-// (set for the local emulator) is honoured by the SDK itself.
-func AWSConfig(ctx context.Context) (aws.Config, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
+// Millis returns a whole number of milliseconds, or def when unset, within [min, max].
+func (e *Env) Millis(name string, def, min, max int) time.Duration {
+	return e.intUnit(name, def, min, max, time.Millisecond)
+}
+
+// awsConfig loads the SDK configuration once per cold start. AWS_ENDPOINT_URL
+// (set for the local emulator) is honoured by the SDK itself. An attempt
+// whose answer has not begun within responseTimeout is abandoned and retried
+// by the SDK: without it, a stalled connection would hold the invocation
+// until the function's own timeout.
+func awsConfig(ctx context.Context, responseTimeout time.Duration) (aws.Config, error) {
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(HTTPClient(responseTimeout)))
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS config: %w", err)
 	}
 	return cfg, nil
 }
 
+// HTTPClient is the SDK's HTTP client with a bound on the wait for each
+// answer's headers (request bodies and streamed answers are not cut short).
+func HTTPClient(responseTimeout time.Duration) *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = responseTimeout })
+}
+
 // MustStart ends the cold start once configuration is read: it exits with
 // every configuration problem logged, or returns the AWS SDK configuration.
+// SDK_RESPONSE_TIMEOUT_MS (default 3000) bounds each AWS call's wait for an
+// answer; the SDK's three attempts then fit in the default 10 s function timeout.
 func MustStart(log *slog.Logger, env *Env) aws.Config {
+	responseTimeout := env.Millis("SDK_RESPONSE_TIMEOUT_MS", 3000, 100, 60_000)
 	if err := env.Err(); err != nil {
 		log.Error("bad configuration", "error", err.Error())
 		os.Exit(1)
 	}
-	cfg, err := AWSConfig(context.Background())
+	cfg, err := awsConfig(context.Background(), responseTimeout)
 	if err != nil {
 		log.Error("aws config", "error", err.Error())
 		os.Exit(1)

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/partnerleads/pipeline/shared/chaos"
+	"github.com/partnerleads/pipeline/shared/faultproxy"
 )
 
 // endpoint is the emulator the functions' calls go to, through the proxy.
@@ -86,6 +87,7 @@ func TestChaos(t *testing.T) {
 		{"nothing dead-lettered", clean.DeadLetters+bad.DeadLetters == 0},
 		{"no seeded email or phone in any function's output (and there is output)", clean.PIILeaks+bad.PIILeaks == 0 && clean.LogBytes > 0 && bad.LogBytes > 0},
 		{"faults were injected", sum(bad.Injected) > 0 && bad.Redeliveries > 0},
+		{"the functions gave up on every held answer (their response timeout)", bad.Injected[faultproxy.Timeout] > 0 && bad.GaveUp == bad.Injected[faultproxy.Timeout]},
 	}
 	for _, c := range checks {
 		if !c.ok {
@@ -126,6 +128,7 @@ func table(clean, bad *chaos.Outcome) string {
 	row("dead letters", func(o *chaos.Outcome) any { return o.DeadLetters })
 	row("seeded emails/phones in logs", func(o *chaos.Outcome) any { return o.PIILeaks })
 	row("AWS calls / faults injected", func(o *chaos.Outcome) any { return fmt.Sprintf("%d / %d", sum(o.Calls), sum(o.Injected)) })
+	row("held answers given up on / held", func(o *chaos.Outcome) any { return fmt.Sprintf("%d / %d", o.GaveUp, o.Injected[faultproxy.Timeout]) })
 	row("failed deliveries retried", func(o *chaos.Outcome) any { return o.Redeliveries })
 	row("invocations", func(o *chaos.Outcome) any {
 		var n int64

@@ -1,0 +1,49 @@
+package platform
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+)
+
+func TestEnvCollectsEveryProblem(t *testing.T) {
+	t.Setenv("T_REQUIRED", "")
+	t.Setenv("T_MILLIS", "50")
+	t.Setenv("T_DAYS", "x")
+	t.Setenv("T_SECONDS", "")
+	var e Env
+	e.String("T_REQUIRED")
+	if got := e.Millis("T_MILLIS", 3000, 100, 60_000); got != 3*time.Second {
+		t.Errorf("out of range: %v, want the default", got)
+	}
+	e.Days("T_DAYS", 1, 1, 10)
+	if got := e.Seconds("T_SECONDS", 30, 0, 60); got != 30*time.Second {
+		t.Errorf("unset: %v, want the default", got)
+	}
+	err := e.Err()
+	for _, name := range []string{"T_REQUIRED is required", `T_MILLIS="50"`, `T_DAYS="x"`} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error %v does not name %s", err, name)
+		}
+	}
+	if strings.Contains(err.Error(), "T_SECONDS") {
+		t.Errorf("an unset optional variable is a problem: %v", err)
+	}
+}
+
+func TestAWSConfigBoundsTheWaitForAnAnswer(t *testing.T) {
+	cfg, err := awsConfig(context.Background(), 250*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
+	if !ok {
+		t.Fatalf("HTTP client %T", cfg.HTTPClient)
+	}
+	if got := client.GetTransport().ResponseHeaderTimeout; got != 250*time.Millisecond {
+		t.Fatalf("response header timeout %v", got)
+	}
+}
