@@ -22,7 +22,7 @@ import (
 )
 
 func main() {
-	log := platform.NewLogger(os.Stdout)
+	log := platform.NewFunctionLogger()
 	var env platform.Env
 	directoryTable, leadsTable, queueURL := env.String("DIRECTORY_TABLE"), env.String("LEADS_TABLE"), env.String("QUEUE_URL")
 	awsCfg := platform.MustStart(log, &env)

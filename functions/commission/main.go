@@ -20,7 +20,7 @@ import (
 )
 
 func main() {
-	log := platform.NewLogger(os.Stdout)
+	log := platform.NewFunctionLogger()
 	var env platform.Env
 	ledger, bus, sender := env.String("LEDGER_TABLE"), env.String("EVENT_BUS_NAME"), env.String("SENDER_EMAIL")
 	financeEmail := os.Getenv("FINANCE_EMAIL")

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -18,7 +17,7 @@ import (
 )
 
 func main() {
-	log := platform.NewLogger(os.Stdout)
+	log := platform.NewFunctionLogger()
 	var env platform.Env
 	leadsTable, directoryTable, sender := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("SENDER_EMAIL")
 	cfg := platform.MustStart(log, &env)

@@ -2,7 +2,6 @@
 package main
 
 import (
-	"os"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -17,7 +16,7 @@ import (
 )
 
 func main() {
-	log := platform.NewLogger(os.Stdout)
+	log := platform.NewFunctionLogger()
 	var env platform.Env
 	ledger, bus, bucket := env.String("LEDGER_TABLE"), env.String("EVENT_BUS_NAME"), env.String("EXPORT_BUCKET")
 	cfg := platform.MustStart(log, &env)

@@ -3,8 +3,6 @@
 package main
 
 import (
-	"log/slog"
-	"os"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -21,7 +19,7 @@ import (
 )
 
 func main() {
-	log := platform.NewLogger(os.Stdout)
+	log := platform.NewFunctionLogger()
 	var env platform.Env
 	ledger, leads, directory := env.String("LEDGER_TABLE"), env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE")
 	bus, bucket := env.String("EVENT_BUS_NAME"), env.String("EXPORT_BUCKET")
@@ -35,6 +33,5 @@ func main() {
 	}
 	h := handler{svc: svc, links: s3store.New(cfg, bucket, platform.PathStyleS3())}
 	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: dynamo.NewDirectoryStore(db, directory)}, Log: log}
-	slog.SetDefault(log)
 	lambda.Start(router.Handle)
 }

@@ -2,7 +2,6 @@
 package main
 
 import (
-	"log/slog"
 	"os"
 	"time"
 	_ "time/tzdata" // re-routing reads reps' working hours
@@ -22,7 +21,7 @@ import (
 )
 
 func main() {
-	log := platform.NewLogger(os.Stdout)
+	log := platform.NewFunctionLogger()
 	var env platform.Env
 	leadsTable, directoryTable, ratesTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("RATE_LIMITS_TABLE")
 	perMinute := env.Int("RATE_LIMIT_PER_MINUTE", 600, -1, 100_000)
@@ -46,6 +45,5 @@ func main() {
 	}
 	limiter := &ratelimit.Limiter{Counter: dynamo.NewRateCounter(db, ratesTable), Limits: directory, Default: perMinute, Now: time.Now, TTL: 30 * time.Second}
 	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: directory}, Limiter: limiter, Log: log}
-	slog.SetDefault(log)
 	lambda.Start(router.Handle)
 }

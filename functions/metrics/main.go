@@ -3,7 +3,6 @@
 package main
 
 import (
-	"os"
 	"time"
 	_ "time/tzdata" // metric days are São Paulo days
 
@@ -18,7 +17,7 @@ import (
 )
 
 func main() {
-	log := platform.NewLogger(os.Stdout)
+	log := platform.NewFunctionLogger()
 	var env platform.Env
 	leadsTable, directoryTable, metricsTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("METRICS_TABLE")
 	cfg := platform.MustStart(log, &env)

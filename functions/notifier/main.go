@@ -20,7 +20,7 @@ import (
 )
 
 func main() {
-	log := platform.NewLogger(os.Stdout)
+	log := platform.NewFunctionLogger()
 	var env platform.Env
 	leadsTable, directoryTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE")
 	queueURL, dlqURL, sender := env.String("QUEUE_URL"), env.String("DLQ_URL"), env.String("SENDER_EMAIL")

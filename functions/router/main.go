@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	log := platform.NewLogger(os.Stdout)
+	log := platform.NewFunctionLogger()
 	var env platform.Env
 	leadsTable, directoryTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE")
 	ttl := env.Seconds("ROUTING_CONFIG_TTL_SECONDS", 30, 0, 3600)

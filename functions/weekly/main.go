@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"time"
 	_ "time/tzdata" // metric days are São Paulo days
 
@@ -20,7 +19,7 @@ import (
 )
 
 func main() {
-	log := platform.NewLogger(os.Stdout)
+	log := platform.NewFunctionLogger()
 	var env platform.Env
 	directoryTable, metricsTable, sender := env.String("DIRECTORY_TABLE"), env.String("METRICS_TABLE"), env.String("SENDER_EMAIL")
 	cfg := platform.MustStart(log, &env)

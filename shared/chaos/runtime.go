@@ -97,7 +97,8 @@ func (f *Function) supervise(binary string, env []string) {
 		}
 		cmd := exec.Command(binary)
 		cmd.Env = env
-		cmd.Stdout, cmd.Stderr = (*output)(f), (*output)(f)
+		out := &lines{f: f}
+		cmd.Stdout, cmd.Stderr = out, out // the same writer: one pipe, one copier
 		if err := cmd.Start(); err != nil {
 			f.mu.Unlock()
 			f.write([]byte("start: " + err.Error() + "\n"))
@@ -106,14 +107,34 @@ func (f *Function) supervise(binary string, env []string) {
 		f.procs = append(f.procs, cmd)
 		f.mu.Unlock()
 		_ = cmd.Wait()
+		out.flush()
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
-// output appends a process's stdout and stderr to the function's log.
-type output Function
+// lines passes one process's stdout and stderr on to its function's log a
+// whole line at a time, so that its processes never interleave within a line.
+type lines struct {
+	f    *Function
+	part []byte
+}
 
-func (o *output) Write(p []byte) (int, error) { return (*Function)(o).write(p) }
+func (l *lines) Write(p []byte) (int, error) {
+	l.part = append(l.part, p...)
+	if i := bytes.LastIndexByte(l.part, '\n'); i >= 0 {
+		_, _ = l.f.write(l.part[:i+1])
+		l.part = append(l.part[:0], l.part[i+1:]...)
+	}
+	return len(p), nil
+}
+
+// flush ends the log with what the process printed after its last newline.
+func (l *lines) flush() {
+	if len(l.part) > 0 {
+		_, _ = l.f.write(append(l.part, '\n'))
+		l.part = nil
+	}
+}
 
 func (f *Function) write(p []byte) (int, error) {
 	f.mu.Lock()

@@ -54,9 +54,11 @@ type Outcome struct {
 	Invocations                    map[string]int64
 	Busy                           map[string]time.Duration // time in each function's handler, summed
 	MemoryMB                       map[string]int
-	Requests                       int64  // HTTP API requests
-	Notifier                       string // the notifier's logical id
-	LogBytes                       int    // what the functions printed
+	Requests                       int64    // HTTP API requests
+	Notifier                       string   // the notifier's logical id
+	LogBytes                       int      // what the functions printed
+	LogRecords, LogWithRequestID   int      // slog JSON records, and those naming the Lambda request id
+	UnstructuredLines              []string // lines that are not JSON objects (slog records and EMF metrics are)
 	Elapsed                        time.Duration
 }
 
@@ -140,6 +142,7 @@ func Run(ctx context.Context, awsCfg aws.Config, endpoint string, tpl *Template,
 	}
 	out.Requests, out.LogBytes, out.Notifier = w.Requests(), logs.Len(), fn("Notifier")
 	out.PIILeaks = r.piiIn(logs.String())
+	out.LogRecords, out.LogWithRequestID, out.UnstructuredLines = logShape(logs.String())
 	return out, nil
 }
 
@@ -506,6 +509,30 @@ func (r *runner) canonical(raw []byte) ([]byte, map[string]int64, int, error) {
 }
 
 var phoneLike = regexp.MustCompile(`\(11\) 97\d{3}-\d{4}|551197\d{7}`)
+
+// logShape sorts the functions' output lines: slog records (with a "msg"),
+// how many of them carry the request id, and lines that are not JSON
+// objects at all (EMF metric records are JSON objects too).
+func logShape(logs string) (records, withRequestID int, unstructured []string) {
+	for line := range strings.Lines(logs) {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) != nil {
+			unstructured = append(unstructured, line)
+			continue
+		}
+		if _, ok := rec["msg"]; ok {
+			records++
+			if id, _ := rec["requestId"].(string); id != "" {
+				withRequestID++
+			}
+		}
+	}
+	return records, withRequestID, unstructured
+}
 
 // piiIn counts the seeded emails and phones in the functions' output.
 func (r *runner) piiIn(logs string) int {

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 )
 
 // Env reads typed configuration, collecting every problem so that a cold
@@ -103,7 +104,21 @@ func MustStart(log *slog.Logger, env *Env) aws.Config {
 		log.Error("aws config", "error", err.Error())
 		os.Exit(1)
 	}
+	cfg.Logger = sdkLogger(log)
 	return cfg
+}
+
+// sdkLogger sends the SDK's own warnings (a connection it could not reuse,
+// a retry it gave up) to the function's JSON log instead of plain text on
+// stderr. Request and response logging stays off, so no payload is logged.
+func sdkLogger(log *slog.Logger) logging.Logger {
+	return logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+		level := slog.LevelWarn
+		if c == logging.Debug {
+			level = slog.LevelDebug
+		}
+		log.Log(context.Background(), level, "aws sdk", "detail", fmt.Sprintf(format, v...))
+	})
 }
 
 // PathStyleS3 reports whether S3 must be addressed path-style: on an

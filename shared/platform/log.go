@@ -20,6 +20,19 @@ func NewLogger(w io.Writer) *slog.Logger {
 	return slog.New(requestIDHandler{slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})})
 }
 
+// NewFunctionLogger is the logger a function's main builds: NewLogger on
+// stdout, made the default so that the standard log package, with which
+// aws-lambda-go reports a failed invocation, writes JSON records too (at
+// error level) rather than plain text.
+func NewFunctionLogger() *slog.Logger { return defaultLogger(os.Stdout) }
+
+func defaultLogger(w io.Writer) *slog.Logger {
+	log := NewLogger(w)
+	slog.SetDefault(log)
+	slog.SetLogLoggerLevel(slog.LevelError)
+	return log
+}
+
 type requestIDHandler struct{ slog.Handler }
 
 func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
