@@ -38,13 +38,8 @@ func TestOperation(t *testing.T) {
 // in turn, refused calls never reach the service, a lost or held answer's
 // call does.
 func TestFaultsAreInjectedAtTheRate(t *testing.T) {
-	var reached atomic.Int64
-	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		reached.Add(1)
-		_, _ = io.WriteString(w, "{}")
-	}))
-	defer up.Close()
-	p, err := Start(Config{Upstream: up.URL, Rate: 0.1, Seed: 7, Hold: time.Millisecond})
+	reached, upstream := countingUpstream(t)
+	p, err := Start(Config{Upstream: upstream, Rate: 0.1, Seed: 7, Hold: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,13 +84,8 @@ func TestFaultsAreInjectedAtTheRate(t *testing.T) {
 // A held answer: the call reaches the service, and a client with a response
 // timeout gives up on it long before the proxy would drop it.
 func TestTimeoutHoldsTheAnswerUntilTheClientGivesUp(t *testing.T) {
-	var reached atomic.Int64
-	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		reached.Add(1)
-		_, _ = io.WriteString(w, "{}")
-	}))
-	defer up.Close()
-	p, err := Start(Config{Upstream: up.URL, Rate: 1, Kinds: []Fault{Timeout}, Hold: time.Minute})
+	reached, upstream := countingUpstream(t)
+	p, err := Start(Config{Upstream: upstream, Rate: 1, Kinds: []Fault{Timeout}, Hold: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,6 +106,18 @@ func TestTimeoutHoldsTheAnswerUntilTheClientGivesUp(t *testing.T) {
 	if reached.Load() != 1 || p.GaveUp() != 1 || p.Injected()[Timeout] != 1 {
 		t.Fatalf("reached %d, gave up %d, injected %v", reached.Load(), p.GaveUp(), p.Injected())
 	}
+}
+
+// countingUpstream is a loopback service that answers {} and counts the
+// calls that reach it.
+func countingUpstream(t *testing.T) (*atomic.Int64, string) {
+	var reached atomic.Int64
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		_, _ = io.WriteString(w, "{}")
+	}))
+	t.Cleanup(up.Close)
+	return &reached, up.URL
 }
 
 func TestStartRefusesBadConfig(t *testing.T) {
