@@ -95,12 +95,15 @@ func (Brazil) Holiday(y int, m time.Month, d int) bool {
 		m == time.November && d == 20 && y >= 2024:
 		return true
 	}
-	easter := Easter(y)
-	date := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	for _, offset := range []int{-48, -47, -2, 60} { // Carnival Mon, Tue; Good Friday; Corpus Christi
-		if date.Equal(easter.AddDate(0, 0, offset)) {
-			return true
-		}
+	// The feasts that move with Easter fall between early February and late
+	// June; the routing hot path asks every candidate rep's day, so the rest
+	// of the year skips the date arithmetic.
+	if m < time.February || m > time.June {
+		return false
+	}
+	switch time.Date(y, m, d, 0, 0, 0, 0, time.UTC).YearDay() - Easter(y).YearDay() {
+	case -48, -47, -2, 60: // Carnival Monday and Tuesday, Good Friday, Corpus Christi
+		return true
 	}
 	return false
 }

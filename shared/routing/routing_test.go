@@ -225,13 +225,15 @@ func TestEasterAndHolidays(t *testing.T) {
 		}
 	}
 	br := Brazil{}
-	for _, d := range []string{"2026-01-01", "2026-02-16", "2026-02-17", "2026-04-03", "2026-06-04", "2026-09-07", "2026-11-20", "2026-12-25"} {
+	// 2024 is a leap year; 2038 has the latest Corpus Christi (Easter on 25 April).
+	for _, d := range []string{"2026-01-01", "2026-02-16", "2026-02-17", "2026-04-03", "2026-06-04", "2026-09-07", "2026-11-20", "2026-12-25",
+		"2024-02-12", "2024-02-13", "2024-03-29", "2024-05-30", "2025-06-19", "2038-06-24"} {
 		t0, _ := time.Parse(time.DateOnly, d)
 		if !br.Holiday(t0.Year(), t0.Month(), t0.Day()) {
 			t.Errorf("%s should be a holiday", d)
 		}
 	}
-	for _, d := range []string{"2026-03-10", "2026-02-18", "2023-11-20"} {
+	for _, d := range []string{"2026-03-10", "2026-02-18", "2023-11-20", "2024-05-31", "2024-03-28", "2038-06-23"} {
 		t0, _ := time.Parse(time.DateOnly, d)
 		if br.Holiday(t0.Year(), t0.Month(), t0.Day()) {
 			t.Errorf("%s should be a business day", d)
