@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,25 +18,38 @@ import (
 	"github.com/partnerleads/pipeline/shared/routing"
 )
 
-func TestAdminRoutes(t *testing.T) {
-	t.Parallel()
-	st := memstore.New()
+// adminAPI is the admin function's routes over an in-memory store, with an
+// admin and a manager token; do sends one request (header name and value
+// pairs after the body).
+func adminAPI() (st *memstore.Store, adminToken, mgrToken string, do func(method, path, token, body string, header ...string) (int, map[string]any)) {
+	st = memstore.New()
 	ctx := context.Background()
 	adminKey, adminToken, _ := auth.NewKey(auth.RoleAdmin, "", "root", "root", time.Now())
 	mgrKey, mgrToken, _ := auth.NewKey(auth.RoleManager, "", "m", "m", time.Now())
 	_ = st.PutKey(ctx, adminKey)
 	_ = st.PutKey(ctx, mgrKey)
-	authn := auth.Authenticator{Keys: st}
-	r := httpapi.Router{Routes: routes(handler{admin: admin.Service{Partners: st, Keys: st, Now: time.Now}, routing: routing.Admin{Store: st}, mappings: st}), Auth: authn, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
-	do := func(method, path, token, body string) (int, map[string]any) {
+	r := httpapi.Router{Routes: routes(handler{admin: admin.Service{Partners: st, Keys: st, Now: time.Now}, routing: routing.Admin{Store: st}, mappings: st}),
+		Auth: auth.Authenticator{Keys: st}, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	do = func(method, path, token, body string, header ...string) (int, map[string]any) {
 		ev := lambdaevents.APIGatewayV2HTTPRequest{RawPath: path, Body: body,
 			Headers: map[string]string{"authorization": "Bearer " + token, "content-type": "application/json"}}
+		for i := 0; i+1 < len(header); i += 2 {
+			ev.Headers[strings.ToLower(header[i])] = header[i+1]
+		}
 		ev.RequestContext.HTTP.Method = method
 		resp, _ := r.Handle(ctx, ev)
 		var m map[string]any
 		_ = json.Unmarshal([]byte(resp.Body), &m)
 		return resp.StatusCode, m
 	}
+	return st, adminToken, mgrToken, do
+}
+
+func TestAdminRoutes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, adminToken, mgrToken, do := adminAPI()
+	authn := auth.Authenticator{Keys: st}
 
 	if code, _ := do("GET", "/v1/admin/keys", mgrToken, ""); code != 403 {
 		t.Fatalf("manager on admin route: %d", code)
@@ -83,5 +97,41 @@ func TestAdminRoutes(t *testing.T) {
 	}
 	if code != 200 || len(m["items"].([]any)) != 5 {
 		t.Fatalf("list: %d %d keys", code, len(m["items"].([]any)))
+	}
+}
+
+// A rule set saved with If-Match must be based on the current version, so
+// two admins editing at once cannot lose one's change.
+func TestRuleSetIfMatch(t *testing.T) {
+	t.Parallel()
+	_, adminToken, _, do := adminAPI()
+	rep := `{"id":"rep-1","name":"R","active":true,"weight":1,"capacity":{"maxOpen":10},"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1,2,3,4,5],"start":"09:00","end":"18:00"}}`
+	if code, m := do("PUT", "/v1/admin/reps/rep-1", adminToken, rep); code != 200 {
+		t.Fatalf("put rep: %d %v", code, m)
+	}
+	rules := `{"fallbackOwner":"mgr","rules":[{"id":"r","pool":["rep-1"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`
+	steps := []struct {
+		ifMatch string
+		want    int
+		version float64
+	}{
+		{"", 201, 1},
+		{"1", 201, 2},
+		{"1", 409, 0}, // edited from version 1, but 2 was saved since
+		{"x", 400, 0},
+		{`"2"`, 201, 3}, // the ETag form
+	}
+	for _, s := range steps {
+		var header []string
+		if s.ifMatch != "" {
+			header = []string{"If-Match", s.ifMatch}
+		}
+		code, m := do("PUT", "/v1/admin/routing/rules", adminToken, rules, header...)
+		if code != s.want || (s.version > 0 && m["version"] != s.version) {
+			t.Errorf("If-Match %q: %d %v, want %d version %v", s.ifMatch, code, m, s.want, s.version)
+		}
+	}
+	if code, m := do("GET", "/v1/admin/routing/rules", adminToken, ""); code != 200 || m["version"] != float64(3) {
+		t.Fatalf("current rule set: %d %v", code, m)
 	}
 }

@@ -54,7 +54,11 @@ func (h handler) putRules(ctx context.Context, r httpapi.Request) (httpapi.Respo
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	rs, err := h.routing.SaveRuleSet(ctx, body)
+	ifVersion, err := ifMatch(r)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	rs, err := h.routing.SaveRuleSet(ctx, body, ifVersion)
 	if err != nil {
 		return httpapi.Response{}, err
 	}

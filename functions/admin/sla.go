@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/partnerleads/pipeline/shared/httpapi"
 	"github.com/partnerleads/pipeline/shared/sla"
@@ -25,13 +24,9 @@ func (h handler) putPolicy(ctx context.Context, r httpapi.Request) (httpapi.Resp
 	if err := r.DecodeJSON(maxBody, &p); err != nil {
 		return httpapi.Response{}, err
 	}
-	ifVersion := 0
-	if v := r.Header("If-Match"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return httpapi.Response{}, httpapi.BadRequest("invalid-if-match", "Invalid If-Match", "If-Match must be a policy version number")
-		}
-		ifVersion = n
+	ifVersion, err := ifMatch(r)
+	if err != nil {
+		return httpapi.Response{}, err
 	}
 	saved, err := h.sla.Put(ctx, r.Params["program"], p, ifVersion)
 	if err != nil {

@@ -178,21 +178,32 @@ func (a *api) routeTo(t *testing.T, partnerID string, n int) ([]string, float64)
 		}
 		reps = append(reps, id)
 	}
-	rs := map[string]any{"fallbackOwner": "mgr-e2e", "scoring": map[string]any{"gradeA": 80, "gradeB": 40, "completenessPoints": 40}}
-	if cur := a.call(t, "GET", "/v1/admin/routing/rules", a.admin, "", nil, true); cur.status == 200 {
-		rs = cur.body
-		delete(rs, "version")
-	}
 	rule := map[string]any{"id": "e2e-" + partnerID, "when": map[string]any{"partners": []string{partnerID}}, "pool": reps,
 		"strategy": "weighted_round_robin", "allowAfterHours": true}
-	rules, _ := rs["rules"].([]any)
-	rs["rules"] = append([]any{rule}, rules...)
-	body, _ := json.Marshal(rs)
-	saved := a.call(t, "PUT", "/v1/admin/routing/rules", a.admin, string(body), nil, true)
-	if saved.status != 201 {
+	// Read, add the rule, save with If-Match; another test saving in between
+	// makes it a 409, and the edit starts again from what that test saved.
+	for attempt := 0; attempt < 5; attempt++ {
+		rs := map[string]any{"fallbackOwner": "mgr-e2e", "scoring": map[string]any{"gradeA": 80, "gradeB": 40, "completenessPoints": 40}}
+		var header map[string]string
+		if cur := a.call(t, "GET", "/v1/admin/routing/rules", a.admin, "", nil, true); cur.status == 200 {
+			rs = cur.body
+			header = map[string]string{"If-Match": fmt.Sprint(rs["version"])}
+			delete(rs, "version")
+		}
+		rules, _ := rs["rules"].([]any)
+		rs["rules"] = append([]any{rule}, rules...)
+		body, _ := json.Marshal(rs)
+		saved := a.call(t, "PUT", "/v1/admin/routing/rules", a.admin, string(body), header, true)
+		switch saved.status {
+		case 201:
+			return reps, saved.body["version"].(float64)
+		case 409:
+			continue
+		}
 		t.Fatalf("save rules: %d %s", saved.status, saved.raw)
 	}
-	return reps, saved.body["version"].(float64)
+	t.Fatal("save rules: 5 conflicts in a row")
+	return nil, 0
 }
 
 // waitAssigned polls a lead until it has an owner, for up to 90 s.

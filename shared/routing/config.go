@@ -24,7 +24,7 @@ type ConfigStore interface {
 	AddRuleSet(ctx context.Context, rs RuleSet) error
 }
 
-var ErrRuleSetVersionTaken = errors.New("a rule set with this version was saved concurrently; reload and retry")
+var ErrRuleSetVersionTaken = errors.New("the rule set was saved since the version you read; reload and retry")
 
 // Admin manages reps and rule sets.
 type Admin struct{ Store ConfigStore }
@@ -116,8 +116,9 @@ func (a Admin) calendars(ctx context.Context) (map[string]Calendar, error) {
 }
 
 // SaveRuleSet validates a rule set against the current reps and stores it as
-// the next version.
-func (a Admin) SaveRuleSet(ctx context.Context, body []byte) (RuleSet, error) {
+// the next version. ifVersion, when not 0, must be the current version: the
+// one the caller read and edited.
+func (a Admin) SaveRuleSet(ctx context.Context, body []byte, ifVersion int) (RuleSet, error) {
 	reps, err := a.repMap(ctx)
 	if err != nil {
 		return RuleSet{}, err
@@ -137,6 +138,9 @@ func (a Admin) SaveRuleSet(ctx context.Context, body []byte) (RuleSet, error) {
 	cur, err := a.Store.RuleSet(ctx)
 	if err != nil {
 		return RuleSet{}, fmt.Errorf("read rule set: %w", err)
+	}
+	if ifVersion != 0 && cur.Version != ifVersion {
+		return RuleSet{}, ErrRuleSetVersionTaken
 	}
 	rs.Version = cur.Version + 1
 	if err := a.Store.AddRuleSet(ctx, rs); err != nil {

@@ -38,7 +38,7 @@ func TestReassignAndReroute(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"mgr","rules":[{"id":"r","pool":["a","b"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`)); err != nil {
+	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"mgr","rules":[{"id":"r","pool":["a","b"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`), 0); err != nil {
 		t.Fatal(err)
 	}
 	svc = routing.NewService(st, st, now, time.Minute)
@@ -86,10 +86,10 @@ func TestTeamsInPools(t *testing.T) {
 	if _, err := adm.PutTeam(ctx, "x", []byte(`{"id":"x","name":"X","members":["nobody"]}`)); err == nil {
 		t.Fatal("a team of unknown reps was accepted")
 	}
-	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"m","rules":[{"id":"r","pool":["team:nope"],"strategy":"least_loaded"}]}`)); err == nil {
+	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"m","rules":[{"id":"r","pool":["team:nope"],"strategy":"least_loaded"}]}`), 0); err == nil {
 		t.Fatal("a pool naming an unknown team was accepted")
 	}
-	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"m","rules":[{"id":"r","pool":["a","team:sp","b"],"strategy":"weighted_round_robin"}],"scoring":{"gradeA":80,"gradeB":40}}`)); err != nil {
+	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"m","rules":[{"id":"r","pool":["a","team:sp","b"],"strategy":"weighted_round_robin"}],"scoring":{"gradeA":80,"gradeB":40}}`), 0); err != nil {
 		t.Fatal(err)
 	}
 	e, err := routing.LoadEngine(ctx, st)

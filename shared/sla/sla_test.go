@@ -134,7 +134,7 @@ func newWorld(t *testing.T, start time.Time) *world {
 			t.Fatal(err)
 		}
 	}
-	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"a","firstContactMinutes":5,"rules":[{"id":"r","pool":["a","b"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`)); err != nil {
+	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"a","firstContactMinutes":5,"rules":[{"id":"r","pool":["a","b"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`), 0); err != nil {
 		t.Fatal(err)
 	}
 	w.router = routing.NewService(w.st, w.st, w.clock, time.Minute)

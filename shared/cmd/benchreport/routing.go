@@ -148,13 +148,13 @@ func benchPartner(ctx context.Context, dir *dynamo.DirectoryStore, name string) 
 		rules.FallbackOwner = "mgr-bench"
 	}
 	body, _ := json.Marshal(rules)
-	if _, err := cfgAdmin.SaveRuleSet(ctx, body); err != nil {
+	if _, err := cfgAdmin.SaveRuleSet(ctx, body, 0); err != nil {
 		return admin.Partner{}, admin.Issued{}, nil, fmt.Errorf("save bench rules: %w", err)
 	}
 	restore := func() {
 		if previous.Version > 0 {
 			b, _ := json.Marshal(previous)
-			_, _ = cfgAdmin.SaveRuleSet(ctx, b)
+			_, _ = cfgAdmin.SaveRuleSet(ctx, b, 0)
 		}
 	}
 	return p, iss, restore, nil

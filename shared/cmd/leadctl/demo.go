@@ -53,7 +53,7 @@ func demo(ctx context.Context, svc admin.Service, cfg routing.Admin, outs stacki
 			return fmt.Errorf("demo team %s: %w", id.ID, err)
 		}
 	}
-	rs, err := cfg.SaveRuleSet(ctx, demoRules)
+	rs, err := cfg.SaveRuleSet(ctx, demoRules, 0)
 	if err != nil {
 		return fmt.Errorf("demo rules: %w", err)
 	}
