@@ -92,6 +92,7 @@ var pathArgs = strings.NewReplacer("{id}", "sec-nothing", "{crm}", "hubspot", "{
 	"{program}", "sec-nothing", "{week}", "2026-W47")
 
 func TestE2ESecurity(t *testing.T) {
+	t.Parallel() // alongside TestE2EFollowUp, which mostly waits
 	a := newAPI(t)
 	partnerA, keyA := a.partner(t, "E2E Security A")
 	_, keyB := a.partner(t, "E2E Security B")
