@@ -90,7 +90,8 @@ up: deps ## start the emulator on 127.0.0.1:4566
 
 deploy-local: deps $(LOCAL)/bin/infra up ## build for this host and deploy the stack onto the emulator
 	$(MAKE) --no-print-directory build ARCH=$(HOST_ARCH)
-	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal bootstrap $(LOCAL_CONTEXT) --quiet >/dev/null
+	@echo "==> bootstrapping CDK on the emulator"
+	@cd infra && out=$$($(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal bootstrap $(LOCAL_CONTEXT) 2>&1) || { echo "$$out"; exit 1; }
 	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal deploy $(STACK) $(LOCAL_CONTEXT) \
 	  --require-approval never --progress events --method=direct --outputs-file $(OUTPUTS)
 	@echo "==> deployed $(STACK) (outputs in .local/outputs.json)"
