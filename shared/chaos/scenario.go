@@ -54,11 +54,10 @@ type Outcome struct {
 	Invocations                    map[string]int64
 	Busy                           map[string]time.Duration // time in each function's handler, summed
 	MemoryMB                       map[string]int
-	Requests                       int64    // HTTP API requests
-	Notifier                       string   // the notifier's logical id
-	LogBytes                       int      // what the functions printed
-	LogRecords, LogWithRequestID   int      // slog JSON records, and those naming the Lambda request id
-	UnstructuredLines              []string // lines that are not JSON objects (slog records and EMF metrics are)
+	Requests                       int64  // HTTP API requests
+	Notifier                       string // the notifier's logical id
+	LogBytes                       int    // what the functions printed
+	Logs                           LogShape
 	Elapsed                        time.Duration
 }
 
@@ -142,7 +141,7 @@ func Run(ctx context.Context, awsCfg aws.Config, endpoint string, tpl *Template,
 	}
 	out.Requests, out.LogBytes, out.Notifier = w.Requests(), logs.Len(), fn("Notifier")
 	out.PIILeaks = r.piiIn(logs.String())
-	out.LogRecords, out.LogWithRequestID, out.UnstructuredLines = logShape(logs.String())
+	out.Logs = logShape(logs.String())
 	return out, nil
 }
 
@@ -510,10 +509,15 @@ func (r *runner) canonical(raw []byte) ([]byte, map[string]int64, int, error) {
 
 var phoneLike = regexp.MustCompile(`\(11\) 97\d{3}-\d{4}|551197\d{7}`)
 
-// logShape sorts the functions' output lines: slog records (with a "msg"),
-// how many of them carry the request id, and lines that are not JSON
-// objects at all (EMF metric records are JSON objects too).
-func logShape(logs string) (records, withRequestID int, unstructured []string) {
+// LogShape sorts the functions' output lines.
+type LogShape struct {
+	Records, WithRequestID int      // slog records (with a "msg"), and those naming the Lambda request id
+	Unattributed           []string // records without a request id but aws-lambda-go's report of a failed invoke, made without its context
+	Unstructured           []string // lines that are not JSON objects (EMF metric records are JSON objects too)
+}
+
+func logShape(logs string) LogShape {
+	var shape LogShape
 	for line := range strings.Lines(logs) {
 		line = strings.TrimSpace(line)
 		if line == "" {
@@ -521,17 +525,30 @@ func logShape(logs string) (records, withRequestID int, unstructured []string) {
 		}
 		var rec map[string]any
 		if json.Unmarshal([]byte(line), &rec) != nil {
-			unstructured = append(unstructured, line)
+			shape.Unstructured = append(shape.Unstructured, line)
 			continue
 		}
-		if _, ok := rec["msg"]; ok {
-			records++
-			if id, _ := rec["requestId"].(string); id != "" {
-				withRequestID++
-			}
+		msg, ok := rec["msg"].(string)
+		if !ok {
+			continue
+		}
+		shape.Records++
+		if id, _ := rec["requestId"].(string); id != "" {
+			shape.WithRequestID++
+		} else if !invokeErrorReport(msg) {
+			shape.Unattributed = append(shape.Unattributed, line)
 		}
 	}
-	return records, withRequestID, unstructured
+	return shape
+}
+
+// invokeErrorReport tells aws-lambda-go's log of a handler's error (its JSON
+// error payload, through the standard log package) from our records.
+func invokeErrorReport(msg string) bool {
+	var payload struct {
+		ErrorMessage string `json:"errorMessage"`
+	}
+	return json.Unmarshal([]byte(msg), &payload) == nil && payload.ErrorMessage != ""
 }
 
 // piiIn counts the seeded emails and phones in the functions' output.

@@ -111,15 +111,25 @@ func MustStart(log *slog.Logger, env *Env) aws.Config {
 // sdkLogger sends the SDK's own warnings (a connection it could not reuse,
 // a retry it gave up) to the function's JSON log instead of plain text on
 // stderr. Request and response logging stays off, so no payload is logged.
-func sdkLogger(log *slog.Logger) logging.Logger {
-	return logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
-		level := slog.LevelWarn
-		if c == logging.Debug {
-			level = slog.LevelDebug
-		}
-		log.Log(context.Background(), level, "aws sdk", "detail", fmt.Sprintf(format, v...))
-	})
+func sdkLogger(log *slog.Logger) logging.Logger { return sdkLog{log, context.Background()} }
+
+// sdkLog implements logging.ContextLogger: the SDK hands it each call's
+// context, so its warnings carry the request id of the invocation that made
+// the call.
+type sdkLog struct {
+	log *slog.Logger
+	ctx context.Context
 }
+
+func (l sdkLog) Logf(c logging.Classification, format string, v ...any) {
+	level := slog.LevelWarn
+	if c == logging.Debug {
+		level = slog.LevelDebug
+	}
+	l.log.Log(l.ctx, level, "aws sdk", "detail", fmt.Sprintf(format, v...))
+}
+
+func (l sdkLog) WithContext(ctx context.Context) logging.Logger { return sdkLog{l.log, ctx} }
 
 // PathStyleS3 reports whether S3 must be addressed path-style: on an
 // emulator (a custom endpoint), bucket host names do not resolve.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/smithy-go/logging"
 )
 
 func TestLoggerAddsTheRequestID(t *testing.T) {
@@ -36,12 +37,13 @@ func TestLoggerAddsTheRequestID(t *testing.T) {
 
 func TestSDKWarningsGoToTheJSONLog(t *testing.T) {
 	var buf bytes.Buffer
-	sdkLogger(NewLogger(&buf)).Logf("WARN", "failed to close HTTP response body: %v", "boom")
+	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-1"})
+	logging.WithContext(ctx, sdkLogger(NewLogger(&buf))).Logf(logging.Warn, "failed to close HTTP response body: %v", "boom")
 	var rec map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
 		t.Fatalf("not one JSON record: %q", buf.String())
 	}
-	if rec["level"] != "WARN" || rec["msg"] != "aws sdk" || rec["detail"] != "failed to close HTTP response body: boom" {
+	if rec["level"] != "WARN" || rec["msg"] != "aws sdk" || rec["detail"] != "failed to close HTTP response body: boom" || rec["requestId"] != "req-1" {
 		t.Fatalf("record %v", rec)
 	}
 }

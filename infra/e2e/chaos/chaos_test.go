@@ -86,12 +86,17 @@ func TestChaos(t *testing.T) {
 		{"export identical (canonical bytes)", string(clean.Export) == string(bad.Export)},
 		{"nothing dead-lettered", clean.DeadLetters+bad.DeadLetters == 0},
 		{"no seeded email or phone in any function's output (and there is output)", clean.PIILeaks+bad.PIILeaks == 0 && clean.LogBytes > 0 && bad.LogBytes > 0},
-		{"every line the functions print is JSON, and their log records carry request ids", len(clean.UnstructuredLines)+len(bad.UnstructuredLines) == 0 && clean.LogWithRequestID > 0 && bad.LogWithRequestID > 0},
+		{"every line the functions print is JSON, and every record of ours carries the request id", len(clean.Logs.Unstructured)+len(bad.Logs.Unstructured)+len(clean.Logs.Unattributed)+len(bad.Logs.Unattributed) == 0 && clean.Logs.WithRequestID > 0 && bad.Logs.WithRequestID > 0},
 		{"faults were injected", sum(bad.Injected) > 0 && bad.Redeliveries > 0},
 		{"the functions gave up on every held answer (their response timeout)", bad.Injected[faultproxy.Timeout] > 0 && bad.GaveUp == bad.Injected[faultproxy.Timeout]},
 	}
-	for _, line := range append(clean.UnstructuredLines, bad.UnstructuredLines...) {
-		t.Logf("not JSON: %.300s", line)
+	for _, o := range []*chaos.Outcome{clean, bad} {
+		for _, line := range o.Logs.Unstructured {
+			t.Logf("not JSON: %.300s", line)
+		}
+		for _, line := range o.Logs.Unattributed {
+			t.Logf("no request id: %.300s", line)
+		}
 	}
 	for _, c := range checks {
 		if !c.ok {
@@ -131,8 +136,8 @@ func table(clean, bad *chaos.Outcome) string {
 	row("export bytes (canonical)", func(o *chaos.Outcome) any { return len(o.Export) })
 	row("dead letters", func(o *chaos.Outcome) any { return o.DeadLetters })
 	row("seeded emails/phones in logs", func(o *chaos.Outcome) any { return o.PIILeaks })
-	row("log records with a request id / all; lines not JSON", func(o *chaos.Outcome) any {
-		return fmt.Sprintf("%d / %d; %d", o.LogWithRequestID, o.LogRecords, len(o.UnstructuredLines))
+	row("log records with a request id / all (the rest: failed-invoke reports); lines not JSON", func(o *chaos.Outcome) any {
+		return fmt.Sprintf("%d / %d; %d", o.Logs.WithRequestID, o.Logs.Records, len(o.Logs.Unstructured))
 	})
 	row("AWS calls / faults injected", func(o *chaos.Outcome) any { return fmt.Sprintf("%d / %d", sum(o.Calls), sum(o.Injected)) })
 	row("held answers given up on / held", func(o *chaos.Outcome) any { return fmt.Sprintf("%d / %d", o.GaveUp, o.Injected[faultproxy.Timeout]) })
