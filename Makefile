@@ -162,7 +162,7 @@ lint: deps ## gofmt, go vet (all build tags)
 
 # Each target with its package. Seed corpora are committed under each
 # package's testdata/fuzz and run as plain tests in every `go test`.
-FUZZ_TARGETS := FuzzParse:./shared/intake FuzzVerify:./shared/notify FuzzCSVWriter:./shared/commission FuzzParseRuleSet:./shared/routing
+FUZZ_TARGETS := FuzzParse:./shared/domain/intake FuzzVerify:./shared/domain/notify FuzzCSVWriter:./shared/domain/commission FuzzParseRuleSet:./shared/domain/routing
 # make test bounds fuzzing by executions, not time: Go 1.26's coordinator can
 # fail a time-bounded run with "context deadline exceeded" at the deadline
 # (go.dev/issue/75804), which a CI run must not flake on.

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/partnerleads/pipeline/shared/eventbus"
+	"github.com/partnerleads/pipeline/shared/aws/eventbus"
 )
 
 // dlqSuffix ends every dead-letter queue's id; the alarms find them by it.

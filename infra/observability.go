@@ -14,7 +14,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/partnerleads/pipeline/shared/emf"
+	"github.com/partnerleads/pipeline/shared/edge/emf"
 )
 
 // observability adds, once every function and queue exists, an alarm topic,

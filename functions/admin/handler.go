@@ -4,14 +4,14 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/partnerleads/pipeline/shared/admin"
-	"github.com/partnerleads/pipeline/shared/auth"
-	"github.com/partnerleads/pipeline/shared/httpapi"
-	"github.com/partnerleads/pipeline/shared/lifecycle"
-	"github.com/partnerleads/pipeline/shared/notify"
-	"github.com/partnerleads/pipeline/shared/routing"
-	"github.com/partnerleads/pipeline/shared/sla"
-	"github.com/partnerleads/pipeline/shared/validation"
+	"github.com/partnerleads/pipeline/shared/domain/admin"
+	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
+	"github.com/partnerleads/pipeline/shared/domain/notify"
+	"github.com/partnerleads/pipeline/shared/domain/routing"
+	"github.com/partnerleads/pipeline/shared/domain/sla"
+	"github.com/partnerleads/pipeline/shared/domain/validation"
+	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 )
 
 const maxBody = 4 << 10

@@ -11,11 +11,11 @@ import (
 
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 
-	"github.com/partnerleads/pipeline/shared/admin"
-	"github.com/partnerleads/pipeline/shared/auth"
-	"github.com/partnerleads/pipeline/shared/httpapi"
-	"github.com/partnerleads/pipeline/shared/memstore"
-	"github.com/partnerleads/pipeline/shared/routing"
+	"github.com/partnerleads/pipeline/shared/domain/admin"
+	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/routing"
+	"github.com/partnerleads/pipeline/shared/edge/httpapi"
+	"github.com/partnerleads/pipeline/shared/testkit/memstore"
 )
 
 // adminAPI is the admin function's routes over an in-memory store, with an

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/partnerleads/pipeline/shared/httpapi"
+	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 )
 
 // ifMatch reads the version a versioned document's writer last read, from

@@ -10,15 +10,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/partnerleads/pipeline/shared/admin"
-	"github.com/partnerleads/pipeline/shared/auth"
-	"github.com/partnerleads/pipeline/shared/dynamo"
-	"github.com/partnerleads/pipeline/shared/httpapi"
-	"github.com/partnerleads/pipeline/shared/notify"
-	"github.com/partnerleads/pipeline/shared/platform"
-	"github.com/partnerleads/pipeline/shared/routing"
-	"github.com/partnerleads/pipeline/shared/sla"
-	"github.com/partnerleads/pipeline/shared/sqsqueue"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/sqsqueue"
+	"github.com/partnerleads/pipeline/shared/domain/admin"
+	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/notify"
+	"github.com/partnerleads/pipeline/shared/domain/routing"
+	"github.com/partnerleads/pipeline/shared/domain/sla"
+	"github.com/partnerleads/pipeline/shared/edge/httpapi"
+	"github.com/partnerleads/pipeline/shared/edge/platform"
 )
 
 func main() {

@@ -8,11 +8,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/partnerleads/pipeline/shared/eventbus"
-	"github.com/partnerleads/pipeline/shared/httpapi"
-	"github.com/partnerleads/pipeline/shared/lifecycle"
-	"github.com/partnerleads/pipeline/shared/notify"
-	"github.com/partnerleads/pipeline/shared/validation"
+	"github.com/partnerleads/pipeline/shared/aws/eventbus"
+	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
+	"github.com/partnerleads/pipeline/shared/domain/notify"
+	"github.com/partnerleads/pipeline/shared/domain/validation"
+	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 )
 
 // Notification settings: partners manage their own webhooks and

@@ -5,10 +5,10 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/partnerleads/pipeline/shared/httpapi"
-	"github.com/partnerleads/pipeline/shared/lifecycle"
-	"github.com/partnerleads/pipeline/shared/routing"
-	"github.com/partnerleads/pipeline/shared/validation"
+	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
+	"github.com/partnerleads/pipeline/shared/domain/routing"
+	"github.com/partnerleads/pipeline/shared/domain/validation"
+	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 )
 
 // Routing administration: reps, rule sets and the what-if simulator.

@@ -4,9 +4,9 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/partnerleads/pipeline/shared/httpapi"
-	"github.com/partnerleads/pipeline/shared/sla"
-	"github.com/partnerleads/pipeline/shared/validation"
+	"github.com/partnerleads/pipeline/shared/domain/sla"
+	"github.com/partnerleads/pipeline/shared/domain/validation"
+	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 )
 
 func (h handler) listPolicies(ctx context.Context, _ httpapi.Request) (httpapi.Response, error) {

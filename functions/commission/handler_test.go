@@ -11,8 +11,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/partnerleads/pipeline/shared/commission"
-	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/domain/commission"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
 )
 
 type fakeProcessor struct {

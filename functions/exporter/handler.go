@@ -9,7 +9,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/partnerleads/pipeline/shared/commission"
+	"github.com/partnerleads/pipeline/shared/domain/commission"
 )
 
 // handler runs exports: the monthly schedule (the period before now) and

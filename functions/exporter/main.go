@@ -8,11 +8,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
-	"github.com/partnerleads/pipeline/shared/commission"
-	"github.com/partnerleads/pipeline/shared/dynamo"
-	"github.com/partnerleads/pipeline/shared/eventbus"
-	"github.com/partnerleads/pipeline/shared/platform"
-	"github.com/partnerleads/pipeline/shared/s3store"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/eventbus"
+	"github.com/partnerleads/pipeline/shared/aws/s3store"
+	"github.com/partnerleads/pipeline/shared/domain/commission"
+	"github.com/partnerleads/pipeline/shared/edge/platform"
 )
 
 func main() {

@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/partnerleads/pipeline/shared/httpapi"
-	"github.com/partnerleads/pipeline/shared/lead"
-	"github.com/partnerleads/pipeline/shared/lifecycle"
-	"github.com/partnerleads/pipeline/shared/validation"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
+	"github.com/partnerleads/pipeline/shared/domain/validation"
+	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 )
 
 // bulkRow is a row of a bulk update, as JSON or as a CSV line with the

@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/partnerleads/pipeline/shared/intake/intaketest"
-	"github.com/partnerleads/pipeline/shared/lead"
-	"github.com/partnerleads/pipeline/shared/lifecycle"
-	"github.com/partnerleads/pipeline/shared/routing"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
+	"github.com/partnerleads/pipeline/shared/domain/routing"
+	"github.com/partnerleads/pipeline/shared/testkit/intaketest"
 )
 
 // routed posts a lead as partner a and routes it to rep-1.

@@ -10,7 +10,7 @@ import (
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/partnerleads/pipeline/shared/intake/intaketest"
+	"github.com/partnerleads/pipeline/shared/testkit/intaketest"
 )
 
 // Both benchmarks go through aws-lambda-go's Invoke: event JSON in, response

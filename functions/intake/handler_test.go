@@ -16,14 +16,14 @@ import (
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 
 	"github.com/partnerleads/pipeline/events"
-	"github.com/partnerleads/pipeline/shared/auth"
-	"github.com/partnerleads/pipeline/shared/emf"
-	"github.com/partnerleads/pipeline/shared/httpapi"
-	"github.com/partnerleads/pipeline/shared/intake"
-	"github.com/partnerleads/pipeline/shared/intake/intaketest"
-	"github.com/partnerleads/pipeline/shared/lifecycle"
-	"github.com/partnerleads/pipeline/shared/memstore"
-	"github.com/partnerleads/pipeline/shared/routing"
+	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/intake"
+	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
+	"github.com/partnerleads/pipeline/shared/domain/routing"
+	"github.com/partnerleads/pipeline/shared/edge/emf"
+	"github.com/partnerleads/pipeline/shared/edge/httpapi"
+	"github.com/partnerleads/pipeline/shared/testkit/intaketest"
+	"github.com/partnerleads/pipeline/shared/testkit/memstore"
 )
 
 type fixture struct {

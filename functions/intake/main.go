@@ -9,15 +9,15 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/partnerleads/pipeline/shared/auth"
-	"github.com/partnerleads/pipeline/shared/dynamo"
-	"github.com/partnerleads/pipeline/shared/emf"
-	"github.com/partnerleads/pipeline/shared/httpapi"
-	"github.com/partnerleads/pipeline/shared/intake"
-	"github.com/partnerleads/pipeline/shared/lifecycle"
-	"github.com/partnerleads/pipeline/shared/platform"
-	"github.com/partnerleads/pipeline/shared/ratelimit"
-	"github.com/partnerleads/pipeline/shared/routing"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/intake"
+	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
+	"github.com/partnerleads/pipeline/shared/domain/ratelimit"
+	"github.com/partnerleads/pipeline/shared/domain/routing"
+	"github.com/partnerleads/pipeline/shared/edge/emf"
+	"github.com/partnerleads/pipeline/shared/edge/httpapi"
+	"github.com/partnerleads/pipeline/shared/edge/platform"
 )
 
 func main() {

@@ -5,10 +5,10 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/partnerleads/pipeline/shared/httpapi"
-	"github.com/partnerleads/pipeline/shared/lead"
-	"github.com/partnerleads/pipeline/shared/routing"
-	"github.com/partnerleads/pipeline/shared/validation"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/routing"
+	"github.com/partnerleads/pipeline/shared/domain/validation"
+	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 )
 
 // routingExplanation answers GET /v1/leads/{id}/routing: every routing

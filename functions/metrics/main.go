@@ -9,11 +9,11 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/partnerleads/pipeline/shared/auth"
-	"github.com/partnerleads/pipeline/shared/dynamo"
-	"github.com/partnerleads/pipeline/shared/httpapi"
-	"github.com/partnerleads/pipeline/shared/metrics"
-	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/metrics"
+	"github.com/partnerleads/pipeline/shared/edge/httpapi"
+	"github.com/partnerleads/pipeline/shared/edge/platform"
 )
 
 func main() {

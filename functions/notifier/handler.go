@@ -10,10 +10,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/partnerleads/pipeline/shared/emf"
-	"github.com/partnerleads/pipeline/shared/lead"
-	"github.com/partnerleads/pipeline/shared/notify"
-	"github.com/partnerleads/pipeline/shared/sqsqueue"
+	"github.com/partnerleads/pipeline/shared/aws/sqsqueue"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/notify"
+	"github.com/partnerleads/pipeline/shared/edge/emf"
 )
 
 // queue is what the handler needs from SQS beyond receiving.

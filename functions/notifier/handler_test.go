@@ -12,9 +12,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/partnerleads/pipeline/shared/lead"
-	"github.com/partnerleads/pipeline/shared/notify"
-	"github.com/partnerleads/pipeline/shared/sqsqueue"
+	"github.com/partnerleads/pipeline/shared/aws/sqsqueue"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/notify"
 )
 
 type fakeQueue struct {

@@ -11,12 +11,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/partnerleads/pipeline/shared/dynamo"
-	"github.com/partnerleads/pipeline/shared/emf"
-	"github.com/partnerleads/pipeline/shared/notify"
-	"github.com/partnerleads/pipeline/shared/platform"
-	"github.com/partnerleads/pipeline/shared/sesmail"
-	"github.com/partnerleads/pipeline/shared/sqsqueue"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/sesmail"
+	"github.com/partnerleads/pipeline/shared/aws/sqsqueue"
+	"github.com/partnerleads/pipeline/shared/domain/notify"
+	"github.com/partnerleads/pipeline/shared/edge/emf"
+	"github.com/partnerleads/pipeline/shared/edge/platform"
 )
 
 func main() {

@@ -10,9 +10,9 @@ import (
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 
 	"github.com/partnerleads/pipeline/events"
-	"github.com/partnerleads/pipeline/shared/lead"
-	"github.com/partnerleads/pipeline/shared/memstore"
-	"github.com/partnerleads/pipeline/shared/metrics"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/metrics"
+	"github.com/partnerleads/pipeline/shared/testkit/memstore"
 )
 
 // fakeTracker records the versions it tracks and can fail on one.

@@ -9,9 +9,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/partnerleads/pipeline/shared/dynamo"
-	"github.com/partnerleads/pipeline/shared/platform"
-	"github.com/partnerleads/pipeline/shared/sla"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/domain/sla"
+	"github.com/partnerleads/pipeline/shared/edge/platform"
 )
 
 func main() {

@@ -6,8 +6,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/partnerleads/pipeline/shared/dynamo"
-	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
 )
 
 // publisher is what the handler needs from the bus: publish in order and say

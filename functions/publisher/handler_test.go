@@ -10,7 +10,7 @@ import (
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 
 	"github.com/partnerleads/pipeline/events"
-	"github.com/partnerleads/pipeline/shared/lead"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
 )
 
 // fakeBus records what it publishes and can fail after accepting n events.

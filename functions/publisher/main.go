@@ -6,8 +6,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
-	"github.com/partnerleads/pipeline/shared/eventbus"
-	"github.com/partnerleads/pipeline/shared/platform"
+	"github.com/partnerleads/pipeline/shared/aws/eventbus"
+	"github.com/partnerleads/pipeline/shared/edge/platform"
 )
 
 func main() {

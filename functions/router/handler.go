@@ -8,9 +8,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/partnerleads/pipeline/shared/emf"
-	"github.com/partnerleads/pipeline/shared/lead"
-	"github.com/partnerleads/pipeline/shared/routing"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/routing"
+	"github.com/partnerleads/pipeline/shared/edge/emf"
 )
 
 // handler routes each lead.created event. Delivery is at least once; routing

@@ -10,12 +10,12 @@ import (
 
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 
-	"github.com/partnerleads/pipeline/shared/auth"
-	"github.com/partnerleads/pipeline/shared/intake"
-	"github.com/partnerleads/pipeline/shared/intake/intaketest"
-	"github.com/partnerleads/pipeline/shared/lead"
-	"github.com/partnerleads/pipeline/shared/memstore"
-	"github.com/partnerleads/pipeline/shared/routing"
+	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/intake"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/routing"
+	"github.com/partnerleads/pipeline/shared/testkit/intaketest"
+	"github.com/partnerleads/pipeline/shared/testkit/memstore"
 )
 
 func TestRoutesCreatedLeadsOnce(t *testing.T) {

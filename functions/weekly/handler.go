@@ -5,9 +5,9 @@ import (
 	"errors"
 	"log/slog"
 
-	"github.com/partnerleads/pipeline/shared/admin"
-	"github.com/partnerleads/pipeline/shared/metrics"
-	"github.com/partnerleads/pipeline/shared/notify"
+	"github.com/partnerleads/pipeline/shared/domain/admin"
+	"github.com/partnerleads/pipeline/shared/domain/metrics"
+	"github.com/partnerleads/pipeline/shared/domain/notify"
 )
 
 type directory interface {

@@ -12,10 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
-	"github.com/partnerleads/pipeline/shared/dynamo"
-	"github.com/partnerleads/pipeline/shared/metrics"
-	"github.com/partnerleads/pipeline/shared/platform"
-	"github.com/partnerleads/pipeline/shared/sesmail"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/sesmail"
+	"github.com/partnerleads/pipeline/shared/domain/metrics"
+	"github.com/partnerleads/pipeline/shared/edge/platform"
 )
 
 func main() {

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/partnerleads/pipeline/shared/commission"
-	"github.com/partnerleads/pipeline/shared/storetest"
+	"github.com/partnerleads/pipeline/shared/domain/commission"
+	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
 
 // waitLine polls a statement until a line of leadID of the kind shows up.

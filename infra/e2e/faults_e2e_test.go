@@ -19,11 +19,11 @@ import (
 	lambdasvc "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
-	"github.com/partnerleads/pipeline/shared/commission"
-	"github.com/partnerleads/pipeline/shared/faultproxy"
-	leads "github.com/partnerleads/pipeline/shared/lead"
-	"github.com/partnerleads/pipeline/shared/stackinfo"
-	"github.com/partnerleads/pipeline/shared/storetest"
+	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
+	"github.com/partnerleads/pipeline/shared/domain/commission"
+	leads "github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/testkit/faultproxy"
+	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
 
 // TestE2EUnderFaults is the smaller chaos run through the deployed stack:

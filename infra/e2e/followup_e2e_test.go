@@ -10,9 +10,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
-	"github.com/partnerleads/pipeline/shared/metrics"
-	"github.com/partnerleads/pipeline/shared/stackinfo"
-	"github.com/partnerleads/pipeline/shared/storetest"
+	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
+	"github.com/partnerleads/pipeline/shared/domain/metrics"
+	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
 
 func TestE2EFollowUp(t *testing.T) {

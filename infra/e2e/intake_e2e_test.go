@@ -9,8 +9,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/partnerleads/pipeline/shared/intake/intaketest"
-	"github.com/partnerleads/pipeline/shared/storetest"
+	"github.com/partnerleads/pipeline/shared/testkit/intaketest"
+	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
 
 func TestE2EIntake(t *testing.T) {

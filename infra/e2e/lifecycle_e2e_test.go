@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/partnerleads/pipeline/shared/storetest"
+	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
 
 // Status changes through the API, the two views of the audit trail, and the

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/partnerleads/pipeline/shared/notify"
-	"github.com/partnerleads/pipeline/shared/notify/webhooktest"
-	"github.com/partnerleads/pipeline/shared/storetest"
+	"github.com/partnerleads/pipeline/shared/domain/notify"
+	"github.com/partnerleads/pipeline/shared/testkit/storetest"
+	"github.com/partnerleads/pipeline/shared/testkit/webhooktest"
 )
 
 func newReceiver(t *testing.T) *webhooktest.Receiver {

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/partnerleads/pipeline/shared/storetest"
+	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
 
 func TestE2ERateLimit(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/partnerleads/pipeline/shared/intake/intaketest"
-	"github.com/partnerleads/pipeline/shared/storetest"
+	"github.com/partnerleads/pipeline/shared/testkit/intaketest"
+	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
 
 // A lead POSTed to the API becomes assigned, with a stored explanation a

@@ -18,9 +18,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/partnerleads/pipeline/shared/openapi"
-	"github.com/partnerleads/pipeline/shared/stackinfo"
-	"github.com/partnerleads/pipeline/shared/storetest"
+	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
+	"github.com/partnerleads/pipeline/shared/edge/openapi"
+	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
 
 // operationRoles is who may call each operation of the OpenAPI document,

@@ -19,8 +19,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 
-	"github.com/partnerleads/pipeline/shared/chaos"
-	"github.com/partnerleads/pipeline/shared/faultproxy"
+	"github.com/partnerleads/pipeline/shared/testkit/chaos"
+	"github.com/partnerleads/pipeline/shared/testkit/faultproxy"
 )
 
 // endpoint is the emulator the functions' calls go to, through the proxy.

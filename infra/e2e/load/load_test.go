@@ -19,10 +19,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/partnerleads/pipeline/shared/admin"
-	"github.com/partnerleads/pipeline/shared/dynamo"
-	"github.com/partnerleads/pipeline/shared/loadgen"
-	"github.com/partnerleads/pipeline/shared/stackinfo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
+	"github.com/partnerleads/pipeline/shared/domain/admin"
+	"github.com/partnerleads/pipeline/shared/testkit/loadgen"
 )
 
 const (

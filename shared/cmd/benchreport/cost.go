@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/config"
 
-	"github.com/partnerleads/pipeline/shared/chaos"
+	"github.com/partnerleads/pipeline/shared/testkit/chaos"
 )
 
 // costModel runs 200 leads through the whole lifecycle (intake, routing,

@@ -8,10 +8,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/partnerleads/pipeline/shared/dynamo"
-	"github.com/partnerleads/pipeline/shared/lead"
-	"github.com/partnerleads/pipeline/shared/metrics"
-	"github.com/partnerleads/pipeline/shared/storetest"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/metrics"
+	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
 
 var sizes = []int{1_000, 10_000, 100_000}

@@ -14,7 +14,7 @@ import (
 // goBenchmarks runs the in-process handler benchmarks and compares each
 // with BenchmarkHelloInvoke from the same package and run.
 func goBenchmarks(ctx context.Context) ([]row, error) {
-	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1", "./functions/intake", "./shared/routing", "./shared/notify", "./shared/commission")
+	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1", "./functions/intake", "./shared/domain/routing", "./shared/domain/notify", "./shared/domain/commission")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
 	if err := cmd.Run(); err != nil {

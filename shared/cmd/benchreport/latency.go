@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/partnerleads/pipeline/shared/admin"
-	"github.com/partnerleads/pipeline/shared/loadgen"
+	"github.com/partnerleads/pipeline/shared/domain/admin"
+	"github.com/partnerleads/pipeline/shared/testkit/loadgen"
 )
 
 // emulatorLatency times POST /v1/leads (unique, accepted leads) against POST

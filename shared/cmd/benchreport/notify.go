@@ -13,10 +13,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/partnerleads/pipeline/shared/auth"
-	"github.com/partnerleads/pipeline/shared/dynamo"
-	"github.com/partnerleads/pipeline/shared/lead"
-	"github.com/partnerleads/pipeline/shared/notify"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/notify"
 )
 
 // notifyLatency measures a status change (POST /v1/leads/{id}/status on the

@@ -15,10 +15,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/partnerleads/pipeline/shared/commission"
-	"github.com/partnerleads/pipeline/shared/platform"
-	"github.com/partnerleads/pipeline/shared/s3store"
-	"github.com/partnerleads/pipeline/shared/stackinfo"
+	"github.com/partnerleads/pipeline/shared/aws/s3store"
+	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
+	"github.com/partnerleads/pipeline/shared/domain/commission"
+	"github.com/partnerleads/pipeline/shared/edge/platform"
 )
 
 // synthetic yields n lines for one period, in export order, without

@@ -12,7 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/partnerleads/pipeline/shared/routing"
+	"github.com/partnerleads/pipeline/shared/domain/routing"
 )
 
 // simulate replays the last N leads, or a JSONL file of lead submissions,

@@ -1,0 +1,94 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/testkit/memstore"
+)
+
+func TestAuthenticate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	st := memstore.New()
+	k, token, err := auth.NewKey(auth.RolePartner, "ptn_1", "", "main", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutKey(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	dis, disToken, _ := auth.NewKey(auth.RoleRep, "", "rep-1", "r", now)
+	dis.Status = auth.KeyDisabled
+	_ = st.PutKey(ctx, dis)
+	a := auth.Authenticator{Keys: st}
+
+	p, err := a.Authenticate(ctx, "Bearer "+token)
+	if err != nil || p.PartnerID != "ptn_1" || p.Role != auth.RolePartner || p.KeyID != k.ID {
+		t.Fatalf("valid key: %+v %v", p, err)
+	}
+	id, _, _ := strings.Cut(strings.TrimPrefix(token, "plk_"), ".")
+	bad := []struct{ name, header string }{
+		{"empty", ""},
+		{"no scheme", token},
+		{"basic scheme", "Basic " + token},
+		{"garbage", "Bearer hello"},
+		{"right id, wrong secret", "Bearer plk_" + id + "." + strings.Repeat("A", 43)},
+		{"unknown id", "Bearer plk_" + strings.Repeat("0", 26) + "." + strings.Repeat("A", 43)},
+		{"disabled", "Bearer " + disToken},
+	}
+	for _, b := range bad {
+		if _, err := a.Authenticate(ctx, b.header); !errors.Is(err, auth.ErrUnauthenticated) {
+			t.Errorf("%s: err = %v", b.name, err)
+		}
+	}
+	if _, err := st.SetKeyStatus(ctx, k.ID, auth.KeyRevoked, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Authenticate(ctx, "Bearer "+token); !errors.Is(err, auth.ErrUnauthenticated) {
+		t.Fatalf("revoked key still works: %v", err)
+	}
+}
+
+func TestNewKeyRules(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	if _, _, err := auth.NewKey(auth.RolePartner, "", "", "", now); err == nil {
+		t.Error("partner key without partner")
+	}
+	if _, _, err := auth.NewKey(auth.RoleAdmin, "ptn_1", "", "", now); err == nil {
+		t.Error("admin key bound to a partner")
+	}
+	k1, t1, _ := auth.NewKey(auth.RoleAdmin, "", "", "", now)
+	k2, t2, _ := auth.NewKey(auth.RoleAdmin, "", "", "", now)
+	if k1.ID == k2.ID || t1 == t2 || k1.Hash == k2.Hash || strings.Contains(k1.Hash, t1) {
+		t.Error("keys are not unique or the hash leaks the token")
+	}
+}
+
+func TestCanSeeLead(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		p    auth.Principal
+		want bool
+	}{
+		{auth.Principal{Role: auth.RolePartner, PartnerID: "a"}, true},
+		{auth.Principal{Role: auth.RolePartner, PartnerID: "b"}, false},
+		{auth.Principal{Role: auth.RolePartner}, false},
+		{auth.Principal{Role: auth.RoleRep, SubjectID: "rep-1"}, true},
+		{auth.Principal{Role: auth.RoleRep, SubjectID: "rep-2"}, false},
+		{auth.Principal{Role: auth.RoleManager}, true},
+		{auth.Principal{Role: auth.RoleAdmin}, true},
+		{auth.Principal{Role: auth.RoleFinance}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.p.CanSeeLead("a", "rep-1"); got != tt.want {
+			t.Errorf("%+v: CanSeeLead = %v", tt.p, got)
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package commission
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+)
+
+var (
+	// ErrConflict: the stored state moved on; read again and retry.
+	ErrConflict           = errors.New("commission state changed concurrently")
+	ErrPlanVersionTaken   = errors.New("this plan version already exists")
+	ErrExportNotFound     = errors.New("export not found")
+	ErrBelowMinimumPayout = errors.New("the approved balance is below the plan's minimum payout, or not positive: it carries forward")
+	ErrNothingToPay       = errors.New("nothing approved is left to pay")
+)
+
+// Store keeps plans, the ledger and exports.
+type Store interface {
+	PutPlan(ctx context.Context, p Plan) error                   // ErrPlanVersionTaken if the version exists
+	PlanVersions(ctx context.Context, id string) ([]Plan, error) // oldest first
+	Plans(ctx context.Context) ([]Plan, error)                   // every version of every plan
+	// PlanAt is the newest version for scope effective on date (YYYY-MM-DD).
+	PlanAt(ctx context.Context, scope, date string) (Plan, bool, error)
+	PutTier(ctx context.Context, partnerID, tier string) error
+	Tier(ctx context.Context, partnerID string) (string, error) // "" if none
+
+	LeadState(ctx context.Context, leadID string) (LeadState, error) // zero state if none
+	PeriodStates(ctx context.Context, partnerID string, periods []string) (map[string]PeriodState, error)
+	// Commit writes an outcome atomically, guarded by the versions it was
+	// computed from (before.Version, and each period's Version−1).
+	Commit(ctx context.Context, before LeadState, out Outcome) error // ErrConflict
+	Lines(ctx context.Context, partnerID, period string) ([]Entry, error)
+	// PeriodLines streams every partner's lines of a period in export
+	// order: partner id, then line id.
+	PeriodLines(ctx context.Context, period string, each func(Entry) error) error
+	LinesThrough(ctx context.Context, partnerID, through string) ([]Entry, error) // periods ≤ through
+	// SetState moves a line forward; ErrConflict if it is no longer in from.
+	SetState(ctx context.Context, e Entry, from State) error
+
+	PutExport(ctx context.Context, x Export) error
+	Export(ctx context.Context, id string) (Export, error) // ErrExportNotFound
+}
+
+// Leads reads leads (to check deal inputs against them).
+type Leads interface {
+	Get(ctx context.Context, id string) (lead.Lead, error)
+}
+
+// Bus publishes commission-side events.
+type Bus interface {
+	Put(ctx context.Context, detailType string, detail any, at time.Time) error
+}
+
+// Uploader streams an object: write is called once with the object's body.
+type Uploader interface {
+	Upload(ctx context.Context, key, contentType string, write func(io.Writer) error) error
+}

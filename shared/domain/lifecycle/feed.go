@@ -1,0 +1,29 @@
+package lifecycle
+
+import (
+	"encoding/base64"
+	"fmt"
+
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+)
+
+// FeedKey orders a partner's events: by occurrence, then lead, then the
+// lead's sequence. Stores sort by it; cursors carry it.
+func FeedKey(ev lead.Event) string {
+	return ev.OccurredAt.UTC().Format("2006-01-02T15:04:05.000000Z") + "#" + ev.LeadID + fmt.Sprintf("#%010d", ev.Sequence)
+}
+
+// EncodeCursor makes an opaque feed cursor from a feed key.
+func EncodeCursor(key string) string { return base64.RawURLEncoding.EncodeToString([]byte(key)) }
+
+// DecodeCursor reads a feed cursor; "" starts from the beginning.
+func DecodeCursor(c string) (string, error) {
+	if c == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) == 0 || len(b) > 200 {
+		return "", lead.ErrInvalidCursor
+	}
+	return string(b), nil
+}

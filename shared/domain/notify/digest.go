@@ -1,0 +1,98 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
+)
+
+// DigestSource lists partners who want a daily digest and reads their
+// events since a feed cursor.
+type DigestSource interface {
+	AllPrefs(ctx context.Context) ([]Prefs, error)
+	Feed(ctx context.Context, partnerID, after string, limit int) (lifecycle.FeedPage, error)
+}
+
+// DigestMail renders one partner's digest of the day's events.
+func DigestMail(lang string, day string, evs []lead.Event) (subject, text string) {
+	var b strings.Builder
+	if lang == En {
+		subject = fmt.Sprintf("Your leads on %s: %d updates", day, len(evs))
+		b.WriteString("Hello,\n\nwhat happened to the leads you referred:\n\n")
+	} else {
+		lang = PtBR
+		subject = fmt.Sprintf("Seus leads em %s: %d atualizações", day, len(evs))
+		b.WriteString("Olá,\n\no que aconteceu com os leads que você indicou:\n\n")
+	}
+	for _, ev := range evs {
+		d := detailOf(ev)
+		fmt.Fprintf(&b, "- %s  lead %s: %s", ev.OccurredAt.Format("15:04"), ev.LeadID, label(lang, d.To))
+		if d.Reason != "" {
+			b.WriteString(" (" + d.Reason + ")")
+		}
+		b.WriteString("\n")
+	}
+	return subject, b.String()
+}
+
+// SendDigests mails each digest partner the events of the 24 hours before
+// now. The delivery record "digest:<day>" makes a re-run send nothing twice.
+func (n Notifier) SendDigests(ctx context.Context, src DigestSource, now time.Time) (sent int, err error) {
+	prefs, err := src.AllPrefs(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read preferences: %w", err)
+	}
+	day := now.UTC().Format(time.DateOnly)
+	since := lifecycle.EncodeCursor(lifecycle.FeedKey(lead.Event{OccurredAt: now.Add(-24 * time.Hour)}))
+	for _, p := range prefs {
+		if p.Mode != "digest" || p.Email == "" {
+			continue
+		}
+		key := "digest-" + p.PartnerID + "-" + day
+		if done, err := n.Deliveries.Delivered(ctx, key, "email:partner"); err != nil || done {
+			if err != nil {
+				return sent, err
+			}
+			continue
+		}
+		var evs []lead.Event
+		for cursor := since; ; {
+			page, err := src.Feed(ctx, p.PartnerID, cursor, 500)
+			if err != nil {
+				return sent, fmt.Errorf("read feed of %s: %w", p.PartnerID, err)
+			}
+			for _, ev := range page.Events {
+				if ev.Type != lead.EventLeadCreated && (len(p.Events) == 0 || slices.Contains(p.Events, ev.Type)) {
+					evs = append(evs, ev)
+				}
+			}
+			if page.Next == "" {
+				break
+			}
+			cursor = page.Next
+		}
+		if len(evs) == 0 {
+			continue
+		}
+		subject, text := DigestMail(p.Language, day, evs)
+		start := time.Now()
+		err := n.Mail.Send(ctx, p.Email, subject, text)
+		a := Attempt{Target: "email:partner", Latency: time.Since(start), Delivered: err == nil, Retryable: err != nil}
+		if err != nil {
+			a.Error = err.Error()
+		}
+		n.Log.InfoContext(ctx, "digest", "partnerId", p.PartnerID, "events", len(evs), "delivered", a.Delivered)
+		if rerr := n.Deliveries.Record(ctx, key, a, now); rerr != nil {
+			return sent, rerr
+		}
+		if err == nil {
+			sent++
+		}
+	}
+	return sent, nil
+}

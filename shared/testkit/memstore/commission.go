@@ -1,0 +1,192 @@
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/partnerleads/pipeline/shared/domain/commission"
+)
+
+// Ledger is the in-memory commission store.
+type Ledger struct {
+	mu      sync.Mutex
+	plans   map[string][]commission.Plan
+	tiers   map[string]string
+	states  map[string]commission.LeadState
+	periods map[[2]string]commission.PeriodState // partner, period
+	lines   map[string]commission.Entry
+	exports map[string]commission.Export
+}
+
+var _ commission.Store = (*Ledger)(nil)
+
+func NewLedger() *Ledger {
+	return &Ledger{plans: map[string][]commission.Plan{}, tiers: map[string]string{}, states: map[string]commission.LeadState{},
+		periods: map[[2]string]commission.PeriodState{}, lines: map[string]commission.Entry{}, exports: map[string]commission.Export{}}
+}
+
+func (l *Ledger) PutPlan(_ context.Context, p commission.Plan) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.plans[p.ID]) >= p.Version {
+		return commission.ErrPlanVersionTaken
+	}
+	l.plans[p.ID] = append(l.plans[p.ID], p)
+	return nil
+}
+
+func (l *Ledger) PlanVersions(_ context.Context, id string) ([]commission.Plan, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.plans[id]), nil
+}
+
+func (l *Ledger) Plans(_ context.Context) ([]commission.Plan, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []commission.Plan
+	for _, id := range slices.Sorted(maps.Keys(l.plans)) {
+		out = append(out, l.plans[id]...)
+	}
+	return out, nil
+}
+
+// PlanAt orders versions as the DynamoDB index does: effective date, plan
+// id, version.
+func (l *Ledger) PlanAt(_ context.Context, scope, date string) (commission.Plan, bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var best commission.Plan
+	bestKey := ""
+	for _, vs := range l.plans {
+		for _, p := range vs {
+			key := fmt.Sprintf("%s#%s#%06d", p.EffectiveFrom, p.ID, p.Version)
+			if p.Scope() == scope && p.EffectiveFrom <= date && key > bestKey {
+				best, bestKey = p, key
+			}
+		}
+	}
+	return best, bestKey != "", nil
+}
+
+func (l *Ledger) PutTier(_ context.Context, partnerID, tier string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.tiers[partnerID] = tier
+	return nil
+}
+
+func (l *Ledger) Tier(_ context.Context, partnerID string) (string, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.tiers[partnerID], nil
+}
+
+func (l *Ledger) LeadState(_ context.Context, leadID string) (commission.LeadState, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.states[leadID], nil
+}
+
+func (l *Ledger) PeriodStates(_ context.Context, partnerID string, periods []string) (map[string]commission.PeriodState, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := map[string]commission.PeriodState{}
+	for _, p := range periods {
+		out[p] = l.periods[[2]string{partnerID, p}]
+	}
+	return out, nil
+}
+
+func (l *Ledger) Commit(_ context.Context, before commission.LeadState, out commission.Outcome) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.states[out.Lead.LeadID].Version != before.Version {
+		return commission.ErrConflict
+	}
+	for p, ps := range out.Periods {
+		if l.periods[[2]string{out.Lead.PartnerID, p}].Version != ps.Version-1 {
+			return commission.ErrConflict
+		}
+	}
+	for _, e := range out.Entries {
+		if _, ok := l.lines[e.ID]; ok {
+			return commission.ErrConflict
+		}
+	}
+	l.states[out.Lead.LeadID] = out.Lead
+	for p, ps := range out.Periods {
+		l.periods[[2]string{out.Lead.PartnerID, p}] = ps
+	}
+	for _, e := range out.Entries {
+		l.lines[e.ID] = e
+	}
+	return nil
+}
+
+// sorted returns the lines that match, in export order.
+func (l *Ledger) sorted(match func(commission.Entry) bool) []commission.Entry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []commission.Entry
+	for _, e := range l.lines {
+		if match(e) {
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, b commission.Entry) int {
+		return cmp.Or(strings.Compare(a.PartnerID, b.PartnerID), strings.Compare(a.Period, b.Period), strings.Compare(a.ID, b.ID))
+	})
+	return out
+}
+
+func (l *Ledger) Lines(_ context.Context, partnerID, period string) ([]commission.Entry, error) {
+	return l.sorted(func(e commission.Entry) bool { return e.PartnerID == partnerID && e.Period == period }), nil
+}
+
+func (l *Ledger) PeriodLines(_ context.Context, period string, each func(commission.Entry) error) error {
+	for _, e := range l.sorted(func(e commission.Entry) bool { return e.Period == period }) {
+		if err := each(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *Ledger) LinesThrough(_ context.Context, partnerID, through string) ([]commission.Entry, error) {
+	return l.sorted(func(e commission.Entry) bool { return e.PartnerID == partnerID && e.Period <= through }), nil
+}
+
+func (l *Ledger) SetState(_ context.Context, e commission.Entry, from commission.State) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	cur, ok := l.lines[e.ID]
+	if !ok || cur.State != from {
+		return commission.ErrConflict
+	}
+	cur.State, cur.ApprovedAt, cur.ApprovedBy, cur.PaidAt, cur.PaidBy, cur.PayoutID = e.State, e.ApprovedAt, e.ApprovedBy, e.PaidAt, e.PaidBy, e.PayoutID
+	l.lines[e.ID] = cur
+	return nil
+}
+
+func (l *Ledger) PutExport(_ context.Context, x commission.Export) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.exports[x.ID] = x
+	return nil
+}
+
+func (l *Ledger) Export(_ context.Context, id string) (commission.Export, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	x, ok := l.exports[id]
+	if !ok {
+		return commission.Export{}, commission.ErrExportNotFound
+	}
+	return x, nil
+}

@@ -1,0 +1,24 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/partnerleads/pipeline/shared/testkit/memstore"
+	"github.com/partnerleads/pipeline/shared/testkit/storetest"
+)
+
+func TestLeadStore(t *testing.T) {
+	storetest.RunLeadStore(t, func(*testing.T) storetest.LeadStore { return memstore.New() })
+}
+
+func TestDirectoryStore(t *testing.T) {
+	storetest.RunDirectoryStore(t, func(*testing.T) storetest.DirectoryStore { return memstore.New() })
+}
+
+func TestRouter(t *testing.T) {
+	storetest.RunRouter(t, memstore.New(), 200)
+}
+
+func TestLifecycle(t *testing.T) {
+	storetest.RunLifecycle(t, memstore.New())
+}

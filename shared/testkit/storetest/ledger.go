@@ -1,0 +1,207 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/commission"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+)
+
+// Bus records what the service publishes.
+type Bus struct {
+	mu     sync.Mutex
+	Events []string
+}
+
+func (b *Bus) Put(_ context.Context, detailType string, _ any, _ time.Time) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.Events = append(b.Events, detailType)
+	return nil
+}
+
+// MemUploader keeps uploads in memory.
+type MemUploader struct {
+	mu      sync.Mutex
+	Objects map[string][]byte
+}
+
+func (u *MemUploader) Upload(_ context.Context, key, _ string, write func(io.Writer) error) error {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		return err
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.Objects == nil {
+		u.Objects = map[string][]byte{}
+	}
+	u.Objects[key] = b.Bytes()
+	return nil
+}
+
+// RunLedger is the commission store suite: the fake and DynamoDB must
+// behave the same.
+func RunLedger(t *testing.T, st commission.Store) {
+	ctx := context.Background()
+	now := time.Now().UTC()
+	svc := commission.Service{Store: st, Bus: &Bus{}, Now: func() time.Time { return now }}
+	fin := auth.Principal{Role: auth.RoleFinance, SubjectID: "fin-1", KeyID: "k"}
+	partner, other := Unique("ptn"), Unique("ptn")
+	period := commission.PeriodOf(now)
+
+	gold := commission.Plan{ID: Unique("plan"), Name: "Gold", PartnerID: partner, Currency: "BRL",
+		Type: commission.PercentOfDeal, RateBps: 1000, MinPayout: 50_00, ClawbackDays: 90, ClawbackMode: "full"}
+	plan, err := svc.SavePlan(ctx, fin, gold)
+	if err != nil || plan.Version != 1 {
+		t.Fatalf("save plan: %+v %v", plan, err)
+	}
+	if again, err := svc.SavePlan(ctx, fin, gold); err != nil || again.Version != 1 {
+		t.Fatalf("the same plan saved again (a retried PUT) made version %d: %v", again.Version, err)
+	}
+	if _, err := svc.SavePlan(ctx, fin, commission.Plan{ID: Unique("tierplan"), Name: "Silver", Tier: "silver", Currency: "BRL", Type: commission.FlatPerWon, FlatAmount: 10_00}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SetTier(ctx, fin, other, "silver"); err != nil {
+		t.Fatal(err)
+	}
+	v2 := plan
+	v2.RateBps, v2.EffectiveFrom = 1500, commission.DateOf(now.AddDate(0, 0, 30))
+	if got, err := svc.SavePlan(ctx, fin, v2); err != nil || got.Version != 2 {
+		t.Fatalf("version 2: %+v %v", got, err)
+	}
+	if p, _ := svc.PlanFor(ctx, partner, now); p == nil || p.Version != 1 {
+		t.Fatalf("today's plan: %+v", p)
+	}
+	if p, _ := svc.PlanFor(ctx, partner, now.AddDate(0, 0, 31)); p == nil || p.Version != 2 {
+		t.Fatalf("next month's plan: %+v", p)
+	}
+	if p, _ := svc.PlanFor(ctx, other, now); p == nil || p.Tier != "silver" {
+		t.Fatalf("tier plan: %+v", p)
+	}
+
+	won := func(partnerID string, value int64) commission.Trigger {
+		id := Unique("L")
+		return commission.Trigger{ID: id + ".6", Kind: commission.TriggerWon, LeadID: id, PartnerID: partnerID, At: now,
+			Deal: &lead.Deal{Value: lead.Money{Amount: value, Currency: "BRL"}, ContractStart: commission.DateOf(now)}}
+	}
+
+	t.Run("a won event delivered 8 times at once accrues once", func(t *testing.T) {
+		tr := won(partner, 1000_00)
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if out, err := svc.Process(ctx, tr); err != nil || len(out.Entries) != 1 {
+					t.Errorf("process: %+v %v", out, err)
+				}
+			}()
+		}
+		wg.Wait()
+		lines, _ := st.Lines(ctx, partner, period)
+		if n := count(lines, tr.LeadID); n != 1 {
+			t.Fatalf("%d lines for one won", n)
+		}
+	})
+
+	t.Run("cancel inside the window claws back; statement and balances", func(t *testing.T) {
+		tr := won(partner, 2000_00)
+		if _, err := svc.Process(ctx, tr); err != nil {
+			t.Fatal(err)
+		}
+		cancel := commission.Trigger{ID: tr.LeadID + ".cancelled", Kind: commission.TriggerCancelled, LeadID: tr.LeadID, PartnerID: partner, At: now, Date: commission.DateOf(now)}
+		for range 2 {
+			if _, err := svc.Process(ctx, cancel); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := svc.Process(ctx, won(other, 5_00)); err != nil {
+			t.Fatal(err)
+		}
+		own, err := svc.Statement(ctx, auth.Principal{Role: auth.RolePartner, PartnerID: partner}, period, "")
+		if err != nil || len(own.Partners) != 1 || own.Partners[0].PartnerID != partner {
+			t.Fatalf("partner statement: %+v %v", own, err)
+		}
+		tot := own.Partners[0].Totals["BRL"]
+		if tot.Accrued != 300_00 || tot.TakenBack != -200_00 || tot.Net != 100_00 || tot.ClosingBalance != 100_00 {
+			t.Fatalf("totals %+v", tot)
+		}
+		if _, err := svc.Statement(ctx, auth.Principal{Role: auth.RolePartner, PartnerID: partner}, period, other); !errors.Is(err, auth.ErrForbidden) {
+			t.Fatalf("another partner's statement: %v", err)
+		}
+		all, err := svc.Statement(ctx, fin, period, "")
+		if err != nil || len(all.Partners) < 2 {
+			t.Fatalf("finance statement: %+v %v", all, err)
+		}
+	})
+
+	t.Run("approve, minimum payout, pay", func(t *testing.T) {
+		if _, err := svc.Pay(ctx, fin, partner, period); !errors.Is(err, commission.ErrNothingToPay) {
+			t.Fatalf("pay before approval: %v", err)
+		}
+		n, err := svc.Approve(ctx, fin, period, partner)
+		if err != nil || n != 3 {
+			t.Fatalf("approved %d: %v", n, err)
+		}
+		if n, _ := svc.Approve(ctx, fin, period, partner); n != 0 {
+			t.Fatalf("approved again: %d", n)
+		}
+		if _, err := svc.Approve(ctx, fin, period, other); err != nil {
+			t.Fatal(err)
+		}
+		pay, err := svc.Pay(ctx, fin, partner, period)
+		if err != nil || pay.Totals["BRL"] != 100_00 || pay.Lines != 3 {
+			t.Fatalf("pay: %+v %v", pay, err)
+		}
+		if _, err := svc.Pay(ctx, fin, other, period); !errors.Is(err, commission.ErrBelowMinimumPayout) && err != nil {
+			t.Fatalf("other: %v", err)
+		}
+	})
+
+	t.Run("export streams the period in order and matches the ledger", func(t *testing.T) {
+		up := &MemUploader{}
+		x, err := svc.RunExport(ctx, commission.Export{ID: Unique("exp"), Period: period}, up, nil)
+		if err != nil || x.Status != "completed" || x.Manifest == nil {
+			t.Fatalf("export: %+v %v", x, err)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(up.Objects[x.CSVKey])).ReadAll()
+		if err != nil || len(recs)-1 != x.Manifest.Rows || x.Manifest.Rows < 4 {
+			t.Fatalf("csv rows %d, manifest %+v, %v", len(recs)-1, x.Manifest, err)
+		}
+		for i := 2; i < len(recs); i++ {
+			if a, b := recs[i-1][2]+recs[i-1][0], recs[i][2]+recs[i][0]; a > b {
+				t.Fatalf("out of order at row %d: %s > %s", i, a, b)
+			}
+		}
+		again, _ := svc.RunExport(ctx, commission.Export{ID: x.ID, Period: period}, up, nil)
+		if again.Manifest.SHA256 != x.Manifest.SHA256 {
+			t.Fatal("the same ledger exported to different bytes")
+		}
+		got, err := svc.GetExport(ctx, fin, x.ID)
+		if err != nil || got.Status != "completed" {
+			t.Fatalf("get export: %+v %v", got, err)
+		}
+		if _, err := svc.GetExport(ctx, auth.Principal{Role: auth.RolePartner, PartnerID: partner}, x.ID); !errors.Is(err, auth.ErrForbidden) {
+			t.Fatalf("a partner read an export: %v", err)
+		}
+	})
+}
+
+func count(lines []commission.Entry, leadID string) int {
+	n := 0
+	for _, e := range lines {
+		if e.LeadID == leadID {
+			n++
+		}
+	}
+	return n
+}
