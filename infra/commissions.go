@@ -2,8 +2,6 @@ package main
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
@@ -14,6 +12,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/schema"
 	"github.com/partnerleads/pipeline/shared/aws/eventbus"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
@@ -25,7 +24,8 @@ const exportObjects = commission.ExportPrefix + "*"
 // commissions is the commission engine: the ledger table, the function
 // that turns deal events into ledger lines, the finance API, and the
 // exporter writing to an encrypted, versioned, private bucket.
-func commissions(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads, directory awsdynamodb.Table, sender awsses.EmailIdentity, api awsapigatewayv2.HttpApi) {
+// commissions returns the finance API function.
+func commissions(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads, directory awsdynamodb.Table, sender awsses.EmailIdentity) awslambda.IFunction {
 	ledger := ledgerTable(stack)
 	bucket := exportBucket(stack)
 
@@ -97,20 +97,6 @@ func commissions(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads,
 			"Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*", "Action::s3:Abort*")
 	}
 
-	in := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("FinanceIntegration"), finance, nil)
-	get, put, post := awsapigatewayv2.HttpMethod_GET, awsapigatewayv2.HttpMethod_PUT, awsapigatewayv2.HttpMethod_POST
-	for _, r := range []struct {
-		path   string
-		method awsapigatewayv2.HttpMethod
-	}{
-		{"/v1/commission-plans", get}, {"/v1/commission-plans/{id}", put}, {"/v1/commission-tiers/{partnerId}", put},
-		{"/v1/commissions", get}, {"/v1/commissions/approve", post}, {"/v1/commissions/pay", post},
-		{"/v1/leads/{id}/cancellation", post}, {"/v1/leads/{id}/revenue", post},
-		{"/v1/exports", post}, {"/v1/exports/{id}", get},
-	} {
-		api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{Path: jsii.String(r.path), Methods: &[]awsapigatewayv2.HttpMethod{r.method}, Integration: in})
-	}
-
 	out := func(name string, v *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(name), &awscdk.CfnOutputProps{Value: v})
 	}
@@ -119,12 +105,13 @@ func commissions(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads,
 	out("FinanceExportReaderRoleArn", reader.RoleArn())
 	out("ExporterFunctionName", exporter.FunctionName())
 	out("CommissionFunctionName", engine.FunctionName())
+	return finance
 }
 
 // ledgerTable holds plans, ledger lines, running states and exports; see
-// shared/dynamo/DESIGN.md.
+// shared/aws/dynamo/DESIGN.md.
 func ledgerTable(stack awscdk.Stack) awsdynamodb.Table {
-	return table(stack, "Ledger", []string{"byGroup", "byPartner"}, nil)
+	return table(stack, schema.Ledger)
 }
 
 // exportBucket is private, encrypted, versioned and TLS-only. Old versions

@@ -2,8 +2,6 @@ package main
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
@@ -11,14 +9,17 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/schema"
 )
 
 // followUp is the SLA ladder and the indicators: the projector keeps the due
 // index and the counters from the leads stream, the scanner runs on a
 // schedule, the metrics function serves /v1/metrics and the dashboard, and
 // the weekly function mails each partner its report.
-func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table, sender awsses.EmailIdentity, api awsapigatewayv2.HttpApi) {
-	metricsTable := table(stack, "Metrics", []string{"byMonth"}, nil)
+// followUp returns the metrics API function.
+func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table, sender awsses.EmailIdentity) awslambda.IFunction {
+	metricsTable := table(stack, schema.Metrics)
 
 	projector := cfg.goFunction(stack, "Projector", "projector", map[string]*string{
 		"LEADS_TABLE":     leads.TableName(),
@@ -61,10 +62,6 @@ func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table
 	metricsTable.GrantReadData(metricsFn)
 	leads.GrantReadData(metricsFn) // the stale list
 	directory.GrantReadData(metricsFn)
-	in := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("MetricsIntegration"), metricsFn, nil)
-	for _, path := range []string{"/v1/metrics", "/v1/metrics/stale", "/v1/metrics/reports/{week}", "/dashboard", "/dashboard/app.js", "/dashboard/app.css"} {
-		api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{Path: jsii.String(path), Methods: &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod_GET}, Integration: in})
-	}
 
 	// Monday 08:00 in São Paulo (UTC−3).
 	weekly := cfg.goFunction(stack, "Weekly", "weekly", map[string]*string{
@@ -86,6 +83,7 @@ func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table
 	out("MetricsTableName", metricsTable.TableName())
 	out("ScannerFunctionName", scanner.FunctionName())
 	out("WeeklyFunctionName", weekly.FunctionName())
+	return metricsFn
 }
 
 func timeout(seconds float64) func(*awslambda.FunctionProps) {

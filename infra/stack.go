@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
@@ -11,7 +13,9 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/schema"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/edge/endpoints"
 )
 
 type PipelineStackProps struct {
@@ -27,7 +31,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	leads := leadsTable(stack)
 	directory := directoryTable(stack)
 	// Per-partner request counters, one item per partner and minute, gone by TTL.
-	rates := table(stack, "RateLimits", nil, func(p *awsdynamodb.TableProps) { p.TimeToLiveAttribute = jsii.String("ttl") })
+	rates := table(stack, schema.RateLimits)
 
 	intakeFn := cfg.goFunction(stack, "Intake", "intake", map[string]*string{
 		"LEADS_TABLE":                 leads.TableName(),
@@ -47,7 +51,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 		"LEADS_TABLE":     leads.TableName(),
 	})
 	directory.GrantReadWriteData(adminFn)
-	leads.GrantReadData(adminFn) // the simulator replays recent leads
+	leads.GrantReadData(adminFn) // webhook replays read the partner's feed
 
 	bus := eventBackbone(stack, cfg, leads)
 	routerFn := cfg.goFunction(stack, "Router", "router", map[string]*string{
@@ -67,9 +71,11 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	adminFn.AddEnvironment(jsii.String("LOCAL_MODE"), jsii.String(cfg.localMode()), nil)
 	queue.GrantSendMessages(adminFn) // replays
 
-	api := httpAPI(stack, intakeFn, adminFn)
-	commissions(stack, cfg, bus, leads, directory, sender, api)
-	followUp(stack, cfg, leads, directory, sender, api)
+	financeFn := commissions(stack, cfg, bus, leads, directory, sender)
+	metricsFn := followUp(stack, cfg, leads, directory, sender)
+	api := httpAPI(stack, map[string]awslambda.IFunction{
+		endpoints.Intake: intakeFn, endpoints.Admin: adminFn, endpoints.Finance: financeFn, endpoints.Metrics: metricsFn,
+	})
 	observability(stack, cfg)
 	acceptedFindings(stack)
 
@@ -90,12 +96,13 @@ func stringKey(name string) *awsdynamodb.Attribute {
 }
 
 // table is a table as every table here is: on demand, KMS-encrypted,
-// point-in-time recovery, retained on stack deletion, with the named global
-// secondary indexes keyed GSI<n>PK / GSI<n>SK in order.
-func table(stack awscdk.Stack, id string, indexes []string, tune func(*awsdynamodb.TableProps)) awsdynamodb.Table {
+// point-in-time recovery, retained on stack deletion, in the shape its
+// schema says (shared/aws/dynamo/schema, which the tests' scratch tables
+// and the chaos run copy too).
+func table(stack awscdk.Stack, t schema.Table) awsdynamodb.Table {
 	props := &awsdynamodb.TableProps{
-		PartitionKey:  stringKey("PK"),
-		SortKey:       stringKey("SK"),
+		PartitionKey:  stringKey(schema.PK),
+		SortKey:       stringKey(schema.SK),
 		BillingMode:   awsdynamodb.BillingMode_PAY_PER_REQUEST,
 		Encryption:    awsdynamodb.TableEncryption_AWS_MANAGED,
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
@@ -103,61 +110,59 @@ func table(stack awscdk.Stack, id string, indexes []string, tune func(*awsdynamo
 			PointInTimeRecoveryEnabled: jsii.Bool(true),
 		},
 	}
-	if tune != nil {
-		tune(props)
+	if t.Stream {
+		props.Stream = awsdynamodb.StreamViewType_NEW_AND_OLD_IMAGES
 	}
-	t := awsdynamodb.NewTable(stack, jsii.String(id), props)
-	for i, name := range indexes {
-		n := string(rune('1' + i))
-		t.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
+	if t.TTL {
+		props.TimeToLiveAttribute = jsii.String(schema.TTLAttribute)
+	}
+	tbl := awsdynamodb.NewTable(stack, jsii.String(t.ID), props)
+	for i, name := range t.Indexes {
+		pk, sk := t.IndexKeys(i)
+		tbl.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
 			IndexName:      jsii.String(name),
-			PartitionKey:   stringKey("GSI" + n + "PK"),
-			SortKey:        stringKey("GSI" + n + "SK"),
+			PartitionKey:   stringKey(pk),
+			SortKey:        stringKey(sk),
 			ProjectionType: awsdynamodb.ProjectionType_ALL,
 		})
 	}
-	return t
+	return tbl
 }
 
 // leadsTable holds leads, history, identity claims and idempotency records;
-// see shared/dynamo/DESIGN.md for the key design.
-func leadsTable(stack awscdk.Stack) awsdynamodb.Table {
-	return table(stack, "Leads", []string{"byPartner", "byPartnerStatus", "byOwner", "byDue"}, func(p *awsdynamodb.TableProps) {
-		p.Stream = awsdynamodb.StreamViewType_NEW_AND_OLD_IMAGES
-		p.TimeToLiveAttribute = jsii.String("ttl")
-	})
-}
+// see shared/aws/dynamo/DESIGN.md for the key design.
+func leadsTable(stack awscdk.Stack) awsdynamodb.Table { return table(stack, schema.Leads) }
 
 // directoryTable holds partners and API keys (hashes only).
-func directoryTable(stack awscdk.Stack) awsdynamodb.Table {
-	return table(stack, "Directory", []string{"byType"}, nil)
-}
+func directoryTable(stack awscdk.Stack) awsdynamodb.Table { return table(stack, schema.Directory) }
 
-func httpAPI(stack awscdk.Stack, intakeFn, adminFn awslambda.IFunction) awsapigatewayv2.HttpApi {
+// httpAPI has one route per row of the endpoint table
+// (shared/edge/endpoints), each to the function that serves it.
+func httpAPI(stack awscdk.Stack, fns map[string]awslambda.IFunction) awsapigatewayv2.HttpApi {
 	api := awsapigatewayv2.NewHttpApi(stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
 		Description: jsii.String("Partner lead pipeline API"),
 	})
-	intake := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("IntakeIntegration"), intakeFn, nil)
-	adminI := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("AdminIntegration"), adminFn, nil)
-	route := func(path string, in awsapigatewayv2.HttpRouteIntegration, methods ...awsapigatewayv2.HttpMethod) {
-		api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{Path: jsii.String(path), Methods: &methods, Integration: in})
+	integrations := map[string]awsapigatewayv2.HttpRouteIntegration{}
+	for _, name := range endpoints.Functions() {
+		fn, ok := fns[name]
+		if !ok {
+			panic("no function for the endpoints of " + name)
+		}
+		integrations[name] = awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(integrationID(name)), fn, nil)
 	}
-	route("/v1/openapi.json", intake, awsapigatewayv2.HttpMethod_GET)
-	route("/v1/leads", intake, awsapigatewayv2.HttpMethod_GET, awsapigatewayv2.HttpMethod_POST)
-	route("/v1/leads/{id}", intake, awsapigatewayv2.HttpMethod_GET)
-	route("/v1/leads/{id}/routing", intake, awsapigatewayv2.HttpMethod_GET)
-	route("/v1/leads/{id}/assign", intake, awsapigatewayv2.HttpMethod_POST)
-	route("/v1/leads/{id}/status", intake, awsapigatewayv2.HttpMethod_POST)
-	route("/v1/leads/{id}/history", intake, awsapigatewayv2.HttpMethod_GET)
-	route("/v1/events", intake, awsapigatewayv2.HttpMethod_GET)
-	route("/v1/leads/bulk-status", intake, awsapigatewayv2.HttpMethod_POST)
-	route("/v1/integrations/{crm}/status", intake, awsapigatewayv2.HttpMethod_POST)
-	route("/v1/admin/{proxy+}", adminI, awsapigatewayv2.HttpMethod_ANY)
-	route("/v1/webhooks", adminI, awsapigatewayv2.HttpMethod_GET, awsapigatewayv2.HttpMethod_POST)
-	route("/v1/webhooks/{proxy+}", adminI, awsapigatewayv2.HttpMethod_ANY)
-	route("/v1/notification-preferences", adminI, awsapigatewayv2.HttpMethod_GET, awsapigatewayv2.HttpMethod_PUT)
+	for _, e := range endpoints.All {
+		api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{
+			Path: jsii.String(e.Path), Methods: &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod(e.Method)},
+			Integration: integrations[e.Function],
+		})
+	}
 	accessLogs(stack, api)
 	return api
+}
+
+// integrationID keeps the construct ids the stack had before the table.
+func integrationID(function string) string {
+	return strings.ToUpper(function[:1]) + function[1:] + "Integration"
 }
 
 // accessLogs writes one JSON line per API request: ids, route, status and

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/partnerleads/pipeline/shared/edge/endpoints"
 )
 
 // synth builds the pipeline stack for arch with placeholder binaries and
@@ -33,7 +35,12 @@ func synth(t *testing.T, arch string) (assertions.Template, map[string]any) {
 func testStack(t *testing.T, arch string) awscdk.Stack {
 	t.Helper()
 	dir := t.TempDir()
-	for _, f := range []string{"intake", "admin", "publisher", "router", "notifier", "digest", "commission", "finance", "exporter", "projector", "scanner", "metrics", "weekly", "hello"} {
+	fns, err := os.ReadDir("../functions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fn := range fns {
+		f := fn.Name()
 		if err := os.MkdirAll(filepath.Join(dir, f), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -275,15 +282,43 @@ func TestStack(t *testing.T) {
 		}
 	})
 
-	t.Run("API routes", func(t *testing.T) {
-		var keys []string
-		for _, p := range resources(m, "AWS::ApiGatewayV2::Route") {
-			keys = append(keys, p["RouteKey"].(string))
-		}
-		for _, want := range []string{"POST /v1/leads", "GET /v1/leads", "GET /v1/leads/{id}", "GET /v1/leads/{id}/routing", "POST /v1/leads/{id}/assign", "POST /v1/leads/{id}/status", "GET /v1/leads/{id}/history", "GET /v1/events", "GET /v1/openapi.json", "ANY /v1/admin/{proxy+}", "GET /v1/commissions", "POST /v1/exports", "GET /v1/exports/{id}", "POST /v1/leads/{id}/cancellation", "PUT /v1/commission-plans/{id}", "GET /v1/metrics", "GET /v1/metrics/stale", "GET /dashboard", "GET /dashboard/app.js"} {
-			if !slices.Contains(keys, want) {
-				t.Errorf("route %q missing from %v", want, keys)
+	t.Run("API routes: one per row of the endpoint table, to the function that serves it", func(t *testing.T) {
+		integrationFn := map[string]string{} // integration logical id → function logical id
+		for id, p := range resources(m, "AWS::ApiGatewayV2::Integration") {
+			uri, _ := p["IntegrationUri"].(map[string]any)
+			att, _ := uri["Fn::GetAtt"].([]any)
+			if len(att) == 2 {
+				integrationFn[id], _ = att[0].(string)
 			}
+		}
+		routes := map[string]string{} // route key → function logical id
+		for _, p := range resources(m, "AWS::ApiGatewayV2::Route") {
+			target, _ := p["Target"].(map[string]any)
+			join, _ := target["Fn::Join"].([]any)
+			var integration string
+			if len(join) == 2 {
+				for _, part := range join[1].([]any) {
+					if ref, ok := part.(map[string]any); ok {
+						integration, _ = ref["Ref"].(string)
+					}
+				}
+			}
+			routes[p["RouteKey"].(string)] = integrationFn[integration]
+		}
+		cdkID := map[string]string{endpoints.Intake: "Intake", endpoints.Admin: "Admin", endpoints.Finance: "Finance", endpoints.Metrics: "MetricsApi"}
+		for _, e := range endpoints.All {
+			fn, ok := routes[e.Key()]
+			if !ok {
+				t.Errorf("no route %s", e.Key())
+				continue
+			}
+			if !strings.HasPrefix(fn, cdkID[e.Function]) || strings.HasPrefix(fn, cdkID[e.Function]+"Integration") {
+				t.Errorf("%s goes to %q, want the %s function", e.Key(), fn, e.Function)
+			}
+			delete(routes, e.Key())
+		}
+		for k := range routes {
+			t.Errorf("route %s is not in the endpoint table", k)
 		}
 	})
 

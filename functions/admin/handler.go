@@ -11,6 +11,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 	"github.com/partnerleads/pipeline/shared/domain/sla"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
+	"github.com/partnerleads/pipeline/shared/edge/endpoints"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 )
 
@@ -22,7 +23,6 @@ const maxBody = 4 << 10
 type handler struct {
 	admin    admin.Service
 	routing  routing.Admin
-	recent   routing.RecentLeads
 	mappings lifecycle.MappingStore
 	notify   notify.Admin
 	feed     feed
@@ -31,41 +31,37 @@ type handler struct {
 }
 
 func routes(h handler) []httpapi.Route {
-	only := []auth.Role{auth.RoleAdmin}
-	managers := []auth.Role{auth.RoleAdmin, auth.RoleManager}
-	partners := []auth.Role{auth.RolePartner}
-	return []httpapi.Route{
-		{Method: http.MethodGet, Pattern: "/v1/admin/reps", Roles: managers, Handler: h.listReps},
-		{Method: http.MethodPut, Pattern: "/v1/admin/reps/{id}", Roles: only, Handler: h.putRep},
-		{Method: http.MethodPost, Pattern: "/v1/webhooks/replay", Roles: partners, Handler: h.replay},
-		{Method: http.MethodPost, Pattern: "/v1/webhooks", Roles: partners, Handler: h.createWebhook},
-		{Method: http.MethodGet, Pattern: "/v1/webhooks", Roles: partners, Handler: h.listWebhooks},
-		{Method: http.MethodDelete, Pattern: "/v1/webhooks/{id}", Roles: partners, Handler: h.deleteWebhook},
-		{Method: http.MethodPost, Pattern: "/v1/webhooks/{id}/rotate", Roles: partners, Handler: h.rotateWebhook},
-		{Method: http.MethodGet, Pattern: "/v1/notification-preferences", Roles: partners, Handler: h.getPrefs},
-		{Method: http.MethodPut, Pattern: "/v1/notification-preferences", Roles: partners, Handler: h.putPrefs},
-		{Method: http.MethodGet, Pattern: "/v1/admin/channels", Roles: managers, Handler: h.listChannels},
-		{Method: http.MethodPut, Pattern: "/v1/admin/channels/{id}", Roles: only, Handler: h.putChannel},
-		{Method: http.MethodGet, Pattern: "/v1/admin/crm/{crm}/mapping", Roles: managers, Handler: h.getCRMMapping},
-		{Method: http.MethodPut, Pattern: "/v1/admin/crm/{crm}/mapping", Roles: only, Handler: h.putCRMMapping},
-		{Method: http.MethodGet, Pattern: "/v1/admin/teams", Roles: managers, Handler: h.listTeams},
-		{Method: http.MethodPut, Pattern: "/v1/admin/teams/{id}", Roles: only, Handler: h.putTeam},
-		{Method: http.MethodGet, Pattern: "/v1/admin/calendars", Roles: managers, Handler: h.listCalendars},
-		{Method: http.MethodPut, Pattern: "/v1/admin/calendars/{name}", Roles: only, Handler: h.putCalendar},
-		{Method: http.MethodGet, Pattern: "/v1/admin/routing/rules", Roles: managers, Handler: h.getRules},
-		{Method: http.MethodPut, Pattern: "/v1/admin/routing/rules", Roles: only, Handler: h.putRules},
-		{Method: http.MethodPost, Pattern: "/v1/admin/routing/simulate", Roles: managers, Handler: h.simulate},
-		{Method: http.MethodPost, Pattern: "/v1/admin/partners", Roles: only, Handler: h.createPartner},
-		{Method: http.MethodPut, Pattern: "/v1/admin/partners/{id}/program", Roles: only, Handler: h.putProgram},
-		{Method: http.MethodPut, Pattern: "/v1/admin/partners/{id}/rate-limit", Roles: only, Handler: h.putRateLimit},
-		{Method: http.MethodGet, Pattern: "/v1/admin/sla-policies", Roles: managers, Handler: h.listPolicies},
-		{Method: http.MethodPut, Pattern: "/v1/admin/sla-policies/{program}", Roles: only, Handler: h.putPolicy},
-		{Method: http.MethodPost, Pattern: "/v1/admin/keys", Roles: only, Handler: h.createKey},
-		{Method: http.MethodGet, Pattern: "/v1/admin/keys", Roles: only, Handler: h.listKeys},
-		{Method: http.MethodPost, Pattern: "/v1/admin/keys/{id}/revoke", Roles: only, Handler: h.setStatus(auth.KeyRevoked)},
-		{Method: http.MethodPost, Pattern: "/v1/admin/keys/{id}/disable", Roles: only, Handler: h.setStatus(auth.KeyDisabled)},
-		{Method: http.MethodPost, Pattern: "/v1/admin/keys/{id}/enable", Roles: only, Handler: h.setStatus(auth.KeyActive)},
-	}
+	return httpapi.MustBind(endpoints.Admin, map[string]httpapi.HandlerFunc{
+		"GET /v1/admin/reps":                     h.listReps,
+		"PUT /v1/admin/reps/{id}":                h.putRep,
+		"POST /v1/webhooks/replay":               h.replay,
+		"POST /v1/webhooks":                      h.createWebhook,
+		"GET /v1/webhooks":                       h.listWebhooks,
+		"DELETE /v1/webhooks/{id}":               h.deleteWebhook,
+		"POST /v1/webhooks/{id}/rotate":          h.rotateWebhook,
+		"GET /v1/notification-preferences":       h.getPrefs,
+		"PUT /v1/notification-preferences":       h.putPrefs,
+		"GET /v1/admin/channels":                 h.listChannels,
+		"PUT /v1/admin/channels/{id}":            h.putChannel,
+		"GET /v1/admin/crm/{crm}/mapping":        h.getCRMMapping,
+		"PUT /v1/admin/crm/{crm}/mapping":        h.putCRMMapping,
+		"GET /v1/admin/teams":                    h.listTeams,
+		"PUT /v1/admin/teams/{id}":               h.putTeam,
+		"GET /v1/admin/calendars":                h.listCalendars,
+		"PUT /v1/admin/calendars/{name}":         h.putCalendar,
+		"GET /v1/admin/routing/rules":            h.getRules,
+		"PUT /v1/admin/routing/rules":            h.putRules,
+		"POST /v1/admin/partners":                h.createPartner,
+		"PUT /v1/admin/partners/{id}/program":    h.putProgram,
+		"PUT /v1/admin/partners/{id}/rate-limit": h.putRateLimit,
+		"GET /v1/admin/sla-policies":             h.listPolicies,
+		"PUT /v1/admin/sla-policies/{program}":   h.putPolicy,
+		"POST /v1/admin/keys":                    h.createKey,
+		"GET /v1/admin/keys":                     h.listKeys,
+		"POST /v1/admin/keys/{id}/revoke":        h.setStatus(auth.KeyRevoked),
+		"POST /v1/admin/keys/{id}/disable":       h.setStatus(auth.KeyDisabled),
+		"POST /v1/admin/keys/{id}/enable":        h.setStatus(auth.KeyActive),
+	})
 }
 
 type partnerCreated struct {

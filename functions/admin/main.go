@@ -2,7 +2,6 @@
 package main
 
 import (
-	"os"
 	"time"
 	_ "time/tzdata" // validating reps needs their time zones
 
@@ -10,7 +9,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/directorydb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/lifecycledb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/notifydb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/sladb"
 	"github.com/partnerleads/pipeline/shared/aws/sqsqueue"
 	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
@@ -25,19 +28,19 @@ func main() {
 	log := platform.NewFunctionLogger()
 	var env platform.Env
 	directoryTable, leadsTable, queueURL := env.String("DIRECTORY_TABLE"), env.String("LEADS_TABLE"), env.String("QUEUE_URL")
+	localMode := env.LocalMode()
 	awsCfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(awsCfg)
-	dir, leads := dynamo.NewDirectoryStore(db, directoryTable), dynamo.NewLeadStore(db, leadsTable)
+	keys, rules := directorydb.New(db, directoryTable), routingdb.NewConfig(db, directoryTable)
 	h := handler{
-		admin:    admin.Service{Partners: dir, Keys: dir, Now: time.Now},
-		routing:  routing.Admin{Store: dir},
-		recent:   dynamo.RecentLeads{Leads: leads, Directory: dir},
-		mappings: dir,
-		notify:   notify.Admin{Store: dir, Targets: notify.Targets{LocalMode: os.Getenv("LOCAL_MODE") == "true"}, Now: time.Now},
-		feed:     leads,
+		admin:    admin.Service{Partners: keys, Keys: keys, Now: time.Now},
+		routing:  routing.Admin{Store: rules},
+		mappings: lifecycledb.NewMappings(db, directoryTable),
+		notify:   notify.Admin{Store: notifydb.NewConfig(db, directoryTable), Targets: notify.Targets{LocalMode: localMode}, Now: time.Now},
+		feed:     lifecycledb.New(db, leadsTable),
 		replays:  sqsqueue.New(sqs.NewFromConfig(awsCfg), queueURL, ""),
-		sla:      sla.Admin{Store: dir, Now: time.Now},
+		sla:      sla.Admin{Store: sladb.NewPolicies(keys.Directory), Now: time.Now},
 	}
-	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: dir}, Log: log}
+	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: keys}, Log: log}
 	lambda.Start(router.Handle)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
@@ -63,18 +62,6 @@ func (h handler) putRules(ctx context.Context, r httpapi.Request) (httpapi.Respo
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusCreated, rs), nil
-}
-
-func (h handler) simulate(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
-	var req routing.SimulationRequest
-	if err := r.DecodeJSON(4*maxRoutingBody, &req); err != nil {
-		return httpapi.Response{}, err
-	}
-	rep, err := h.routing.Simulate(ctx, req, h.recent, time.Now())
-	if err != nil {
-		return httpapi.Response{}, err
-	}
-	return httpapi.JSON(http.StatusOK, rep), nil
 }
 
 func (h handler) putCalendar(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
-	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/ledgerdb"
 	"github.com/partnerleads/pipeline/shared/aws/eventbus"
 	"github.com/partnerleads/pipeline/shared/aws/sesmail"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
@@ -23,10 +23,10 @@ func main() {
 	log := platform.NewFunctionLogger()
 	var env platform.Env
 	ledger, bus, sender := env.String("LEDGER_TABLE"), env.String("EVENT_BUS_NAME"), env.String("SENDER_EMAIL")
-	financeEmail := os.Getenv("FINANCE_EMAIL")
+	financeEmail := env.Optional("FINANCE_EMAIL")
 	cfg := platform.MustStart(log, &env)
 	events := eventbus.NewCommissions(eventbridge.NewFromConfig(cfg), bus)
-	svc := commission.Service{Store: dynamo.NewLedgerStore(dynamodb.NewFromConfig(cfg), ledger), Bus: events, Now: time.Now}
+	svc := commission.Service{Store: ledgerdb.New(dynamodb.NewFromConfig(cfg), ledger), Bus: events, Now: time.Now}
 	h := handler{svc: svc, bus: events, mail: sesmail.New(sesv2.NewFromConfig(cfg), sender), financeEmail: financeEmail, log: log, meter: emf.NewMeter(os.Stdout, "commission", time.Now)}
 	lambda.Start(h.Handle)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/notifydb"
 	"github.com/partnerleads/pipeline/shared/aws/sesmail"
 	"github.com/partnerleads/pipeline/shared/domain/notify"
 	"github.com/partnerleads/pipeline/shared/edge/platform"
@@ -22,9 +23,8 @@ func main() {
 	leadsTable, directoryTable, sender := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("SENDER_EMAIL")
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
-	dir, leads := dynamo.NewDirectoryStore(db, directoryTable), dynamo.NewLeadStore(db, leadsTable)
-	n := notify.Notifier{Deliveries: leads, Mail: sesmail.New(sesv2.NewFromConfig(cfg), sender), Log: log, Now: time.Now}
-	src := dynamo.DigestSource{DirectoryStore: dir, Leads: leads}
+	n := notify.Notifier{Deliveries: notifydb.NewDeliveries(db, leadsTable), Mail: sesmail.New(sesv2.NewFromConfig(cfg), sender), Log: log, Now: time.Now}
+	src := notifydb.DigestSource{Config: notifydb.NewConfig(db, directoryTable), Leads: dynamo.NewLeads(db, leadsTable)}
 	lambda.Start(func(ctx context.Context) error {
 		sent, err := n.SendDigests(ctx, src, time.Now())
 		log.InfoContext(ctx, "digests sent", "count", sent)

@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
-	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/ledgerdb"
 	"github.com/partnerleads/pipeline/shared/aws/eventbus"
 	"github.com/partnerleads/pipeline/shared/aws/s3store"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
@@ -21,7 +21,7 @@ func main() {
 	ledger, bus, bucket := env.String("LEDGER_TABLE"), env.String("EVENT_BUS_NAME"), env.String("EXPORT_BUCKET")
 	cfg := platform.MustStart(log, &env)
 	svc := commission.Service{
-		Store: dynamo.NewLedgerStore(dynamodb.NewFromConfig(cfg), ledger),
+		Store: ledgerdb.New(dynamodb.NewFromConfig(cfg), ledger),
 		Bus:   eventbus.NewCommissions(eventbridge.NewFromConfig(cfg), bus),
 		Now:   time.Now,
 	}

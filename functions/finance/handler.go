@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/edge/endpoints"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 )
 
@@ -27,20 +27,18 @@ type handler struct {
 }
 
 func routes(h handler) []httpapi.Route {
-	finance := []auth.Role{auth.RoleFinance, auth.RoleAdmin}
-	statements := []auth.Role{auth.RoleFinance, auth.RoleAdmin, auth.RolePartner}
-	return []httpapi.Route{
-		{Method: http.MethodGet, Pattern: "/v1/commission-plans", Roles: finance, Handler: h.listPlans},
-		{Method: http.MethodPut, Pattern: "/v1/commission-plans/{id}", Roles: finance, Handler: h.savePlan},
-		{Method: http.MethodPut, Pattern: "/v1/commission-tiers/{partnerId}", Roles: finance, Handler: h.setTier},
-		{Method: http.MethodGet, Pattern: "/v1/commissions", Roles: statements, Handler: h.statement},
-		{Method: http.MethodPost, Pattern: "/v1/commissions/approve", Roles: finance, Handler: h.approve},
-		{Method: http.MethodPost, Pattern: "/v1/commissions/pay", Roles: finance, Handler: h.pay},
-		{Method: http.MethodPost, Pattern: "/v1/leads/{id}/cancellation", Roles: finance, Handler: h.cancel},
-		{Method: http.MethodPost, Pattern: "/v1/leads/{id}/revenue", Roles: finance, Handler: h.revenue},
-		{Method: http.MethodPost, Pattern: "/v1/exports", Roles: finance, Handler: h.requestExport},
-		{Method: http.MethodGet, Pattern: "/v1/exports/{id}", Roles: finance, Handler: h.getExport},
-	}
+	return httpapi.MustBind(endpoints.Finance, map[string]httpapi.HandlerFunc{
+		"GET /v1/commission-plans":             h.listPlans,
+		"PUT /v1/commission-plans/{id}":        h.savePlan,
+		"PUT /v1/commission-tiers/{partnerId}": h.setTier,
+		"GET /v1/commissions":                  h.statement,
+		"POST /v1/commissions/approve":         h.approve,
+		"POST /v1/commissions/pay":             h.pay,
+		"POST /v1/leads/{id}/cancellation":     h.cancel,
+		"POST /v1/leads/{id}/revenue":          h.revenue,
+		"POST /v1/exports":                     h.requestExport,
+		"GET /v1/exports/{id}":                 h.getExport,
+	})
 }
 
 func (h handler) listPlans(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {

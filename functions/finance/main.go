@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/directorydb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/ledgerdb"
 	"github.com/partnerleads/pipeline/shared/aws/eventbus"
 	"github.com/partnerleads/pipeline/shared/aws/s3store"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
@@ -26,12 +28,12 @@ func main() {
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
 	svc := commission.Service{
-		Store: dynamo.NewLedgerStore(db, ledger),
-		Leads: dynamo.NewLeadStore(db, leads),
+		Store: ledgerdb.New(db, ledger),
+		Leads: dynamo.NewLeads(db, leads),
 		Bus:   eventbus.NewCommissions(eventbridge.NewFromConfig(cfg), bus),
 		Now:   time.Now,
 	}
 	h := handler{svc: svc, links: s3store.New(cfg, bucket, platform.PathStyleS3())}
-	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: dynamo.NewDirectoryStore(db, directory)}, Log: log}
+	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: directorydb.New(db, directory)}, Log: log}
 	lambda.Start(router.Handle)
 }

@@ -7,13 +7,13 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/intake"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
 	"github.com/partnerleads/pipeline/shared/edge/emf"
+	"github.com/partnerleads/pipeline/shared/edge/endpoints"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 	"github.com/partnerleads/pipeline/shared/edge/openapi"
 )
@@ -23,6 +23,8 @@ import (
 type handler struct {
 	leads     *intake.Service
 	router    *routing.Service
+	routing   routing.Admin // what-if simulation
+	recent    routing.RecentLeads
 	lifecycle *lifecycle.Service
 	mappings  lifecycle.MappingStore
 	log       *slog.Logger
@@ -30,19 +32,20 @@ type handler struct {
 }
 
 func routes(h handler) []httpapi.Route {
-	return []httpapi.Route{
-		{Method: http.MethodGet, Pattern: "/v1/openapi.json", Handler: h.openAPI},
-		{Method: http.MethodPost, Pattern: "/v1/leads", Roles: []auth.Role{auth.RolePartner}, Handler: h.create},
-		{Method: http.MethodGet, Pattern: "/v1/leads", Roles: []auth.Role{auth.RolePartner, auth.RoleManager, auth.RoleAdmin}, Handler: h.list},
-		{Method: http.MethodPost, Pattern: "/v1/leads/bulk-status", Roles: []auth.Role{auth.RoleRep, auth.RoleManager, auth.RoleAdmin}, Handler: h.bulkStatus},
-		{Method: http.MethodPost, Pattern: "/v1/integrations/{crm}/status", Roles: []auth.Role{auth.RoleManager, auth.RoleAdmin}, Handler: h.crmSync},
-		{Method: http.MethodGet, Pattern: "/v1/leads/{id}", Roles: []auth.Role{auth.RolePartner, auth.RoleRep, auth.RoleManager, auth.RoleAdmin}, Handler: h.get},
-		{Method: http.MethodGet, Pattern: "/v1/leads/{id}/routing", Roles: []auth.Role{auth.RoleManager, auth.RoleAdmin}, Handler: h.routingExplanation},
-		{Method: http.MethodPost, Pattern: "/v1/leads/{id}/assign", Roles: []auth.Role{auth.RoleManager, auth.RoleAdmin}, Handler: h.assign},
-		{Method: http.MethodPost, Pattern: "/v1/leads/{id}/status", Roles: []auth.Role{auth.RoleRep, auth.RoleManager, auth.RoleAdmin}, Handler: h.changeStatus},
-		{Method: http.MethodGet, Pattern: "/v1/leads/{id}/history", Roles: []auth.Role{auth.RolePartner, auth.RoleRep, auth.RoleManager, auth.RoleAdmin}, Handler: h.history},
-		{Method: http.MethodGet, Pattern: "/v1/events", Roles: []auth.Role{auth.RolePartner}, Handler: h.events},
-	}
+	return httpapi.MustBind(endpoints.Intake, map[string]httpapi.HandlerFunc{
+		"GET /v1/openapi.json":               h.openAPI,
+		"POST /v1/leads":                     h.create,
+		"GET /v1/leads":                      h.list,
+		"POST /v1/leads/bulk-status":         h.bulkStatus,
+		"POST /v1/integrations/{crm}/status": h.crmSync,
+		"GET /v1/leads/{id}":                 h.get,
+		"GET /v1/leads/{id}/routing":         h.routingExplanation,
+		"POST /v1/leads/{id}/assign":         h.assign,
+		"POST /v1/leads/{id}/status":         h.changeStatus,
+		"GET /v1/leads/{id}/history":         h.history,
+		"GET /v1/events":                     h.events,
+		"POST /v1/admin/routing/simulate":    h.simulate,
+	})
 }
 
 // receipt is the 201 body of an accepted lead.

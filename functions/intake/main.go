@@ -10,6 +10,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/directorydb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/intakedb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/lifecycledb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/intake"
 	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
@@ -25,25 +29,29 @@ func main() {
 	var env platform.Env
 	leadsTable, directoryTable, ratesTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("RATE_LIMITS_TABLE")
 	perMinute := env.Int("RATE_LIMIT_PER_MINUTE", 600, -1, 100_000)
-	showOwner := os.Getenv("PARTNER_HISTORY_SHOWS_OWNER") == "true"
+	showOwner := env.Bool("PARTNER_HISTORY_SHOWS_OWNER")
+	routingTTL, cacheTTL := env.RoutingConfigTTL(), env.ConfigCacheTTL()
+	def := intake.DefaultConfig
 	cfg := intake.Config{
-		ProtectionWindow: env.Days("PROTECTION_WINDOW_DAYS", 90, 1, 3650),
-		IdempotencyTTL:   env.Hours("IDEMPOTENCY_TTL_HOURS", 48, 24, 24*30),
+		ProtectionWindow: env.Days("PROTECTION_WINDOW_DAYS", int(def.ProtectionWindow.Hours()/24), 1, 3650),
+		IdempotencyTTL:   env.Hours("IDEMPOTENCY_TTL_HOURS", int(def.IdempotencyTTL.Hours()), 24, 24*30),
 	}
 	awsCfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(awsCfg)
-	leads, directory := dynamo.NewLeadStore(db, leadsTable), dynamo.NewDirectoryStore(db, directoryTable)
-	lc := lifecycle.NewService(leads, time.Now)
+	keys, rules := directorydb.New(db, directoryTable), routingdb.NewConfig(db, directoryTable)
+	lc := lifecycle.NewService(lifecycledb.New(db, leadsTable), time.Now)
 	lc.ShowOwnerToPartners = showOwner
 	h := handler{
-		leads:     intake.NewService(leads, cfg, time.Now),
-		router:    routing.NewService(leads, directory, time.Now, 30*time.Second),
+		leads:     intake.NewService(intakedb.New(db, leadsTable), cfg, time.Now),
+		router:    routing.NewService(routingdb.New(db, leadsTable), rules, time.Now, routingTTL),
+		routing:   routing.Admin{Store: rules},
+		recent:    routingdb.RecentLeads{Leads: dynamo.NewLeads(db, leadsTable), Directory: keys.Directory},
 		lifecycle: lc,
-		mappings:  directory,
+		mappings:  lifecycledb.NewMappings(db, directoryTable),
 		log:       log,
 		meter:     emf.NewMeter(os.Stdout, "intake", time.Now),
 	}
-	limiter := &ratelimit.Limiter{Counter: dynamo.NewRateCounter(db, ratesTable), Limits: directory, Default: perMinute, Now: time.Now, TTL: 30 * time.Second}
-	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: directory}, Limiter: limiter, Log: log}
+	limiter := &ratelimit.Limiter{Counter: directorydb.NewRateCounter(db, ratesTable), Limits: keys, Default: perMinute, Now: time.Now, TTL: cacheTTL}
+	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: keys}, Limiter: limiter, Log: log}
 	lambda.Start(router.Handle)
 }

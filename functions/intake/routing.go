@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/partnerleads/pipeline/shared/domain/intake"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
@@ -43,4 +45,20 @@ func (h handler) assign(ctx context.Context, r httpapi.Request) (httpapi.Respons
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, map[string]any{"leadId": l.ID, "ownerId": l.OwnerID, "version": l.Version, "decision": d}), nil
+}
+
+// maxSimulationBody bounds a what-if request: a rule set and up to
+// routing.MaxSimulatedLeads submissions.
+const maxSimulationBody = 4 << 20
+
+func (h handler) simulate(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	var req routing.SimulationRequest
+	if err := r.DecodeJSON(maxSimulationBody, &req); err != nil {
+		return httpapi.Response{}, err
+	}
+	rep, err := h.routing.Simulate(ctx, req, h.recent, intake.ParseLead, time.Now())
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, rep), nil
 }

@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/metrics"
+	"github.com/partnerleads/pipeline/shared/edge/endpoints"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 )
 
@@ -20,17 +20,14 @@ type handler struct {
 }
 
 func routes(h handler) []httpapi.Route {
-	readers := []auth.Role{auth.RolePartner, auth.RoleManager, auth.RoleAdmin}
-	return []httpapi.Route{
-		{Method: http.MethodGet, Pattern: "/v1/metrics", Roles: readers, Handler: h.indicators},
-		{Method: http.MethodGet, Pattern: "/v1/metrics/stale", Roles: readers, Handler: h.stale},
-		{Method: http.MethodGet, Pattern: "/v1/metrics/reports/{week}", Roles: readers, Handler: h.report},
-		// The page is static and public; every number it shows comes from
-		// /v1/metrics with the key the person types in.
-		{Method: http.MethodGet, Pattern: "/dashboard", Handler: h.file("index.html", "text/html; charset=utf-8")},
-		{Method: http.MethodGet, Pattern: "/dashboard/app.js", Handler: h.file("app.js", "text/javascript; charset=utf-8")},
-		{Method: http.MethodGet, Pattern: "/dashboard/app.css", Handler: h.file("app.css", "text/css; charset=utf-8")},
-	}
+	return httpapi.MustBind(endpoints.Metrics, map[string]httpapi.HandlerFunc{
+		"GET /v1/metrics":                h.indicators,
+		"GET /v1/metrics/stale":          h.stale,
+		"GET /v1/metrics/reports/{week}": h.report,
+		"GET /dashboard":                 h.file("index.html", "text/html; charset=utf-8"),
+		"GET /dashboard/app.js":          h.file("app.js", "text/javascript; charset=utf-8"),
+		"GET /dashboard/app.css":         h.file("app.css", "text/css; charset=utf-8"),
+	})
 }
 
 func (h handler) indicators(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/directorydb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/metricsdb"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/metrics"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
@@ -22,12 +24,12 @@ func main() {
 	leadsTable, directoryTable, metricsTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("METRICS_TABLE")
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
-	dir := dynamo.NewDirectoryStore(db, directoryTable)
+	keys := directorydb.New(db, directoryTable)
 	h := handler{metrics: metrics.Service{
-		Store: dynamo.NewMetricsStore(db, metricsTable),
-		Stale: dynamo.StaleLeads{Leads: dynamo.NewLeadStore(db, leadsTable), Directory: dir},
+		Store: metricsdb.New(db, metricsTable),
+		Stale: metricsdb.StaleLeads{Leads: dynamo.NewLeads(db, leadsTable), Directory: keys.Directory},
 		Now:   time.Now,
 	}}
-	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: dir}, Log: log}
+	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: keys}, Log: log}
 	lambda.Start(router.Handle)
 }

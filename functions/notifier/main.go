@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/notifydb"
 	"github.com/partnerleads/pipeline/shared/aws/sesmail"
 	"github.com/partnerleads/pipeline/shared/aws/sqsqueue"
 	"github.com/partnerleads/pipeline/shared/domain/notify"
@@ -29,14 +29,16 @@ func main() {
 		Cap:    env.Seconds("RETRY_CAP_SECONDS", 6*3600, 1, 12*3600),
 		MaxAge: env.Seconds("RETRY_MAX_AGE_SECONDS", 72*3600, 10, 96*3600),
 	}
-	targets := notify.Targets{LocalMode: os.Getenv("LOCAL_MODE") == "true"}
+	targets := notify.Targets{LocalMode: env.LocalMode()}
+	cacheTTL := env.ConfigCacheTTL()
+	webhookTimeout := env.Millis("WEBHOOK_TIMEOUT_MS", 10_000, 100, 30_000)
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
 	n := notify.Notifier{
-		Config:     notify.CacheChannels(dynamo.NewDirectoryStore(db, directoryTable), 30*time.Second, time.Now),
-		Deliveries: dynamo.NewLeadStore(db, leadsTable),
+		Config:     notify.CacheChannels(notifydb.NewConfig(db, directoryTable), cacheTTL, time.Now),
+		Deliveries: notifydb.NewDeliveries(db, leadsTable),
 		Mail:       sesmail.New(sesv2.NewFromConfig(cfg), sender),
-		Send:       notify.NewSender(targets, 10*time.Second, time.Now),
+		Send:       notify.NewSender(targets, webhookTimeout, time.Now),
 		Log:        log,
 		Now:        time.Now,
 	}

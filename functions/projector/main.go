@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/metricsdb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/sladb"
 	"github.com/partnerleads/pipeline/shared/domain/sla"
 	"github.com/partnerleads/pipeline/shared/edge/platform"
 )
@@ -18,14 +20,15 @@ func main() {
 	log := platform.NewFunctionLogger()
 	var env platform.Env
 	leadsTable, directoryTable, metricsTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("METRICS_TABLE")
+	cacheTTL := env.ConfigCacheTTL()
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
 	h := handler{
 		sla: sla.Tracker{
-			Policies: &sla.Resolver{Store: dynamo.NewDirectoryStore(db, directoryTable), Now: time.Now, TTL: time.Minute},
-			Index:    dynamo.NewDueIndex(db, leadsTable),
+			Policies: &sla.Resolver{Store: sladb.NewPolicies(dynamo.NewDirectory(db, directoryTable)), Now: time.Now, TTL: cacheTTL},
+			Index:    sladb.NewDueIndex(db, leadsTable),
 		},
-		metrics: dynamo.NewMetricsStore(db, metricsTable),
+		metrics: metricsdb.New(db, metricsTable),
 		log:     log,
 	}
 	lambda.Start(h.Handle)

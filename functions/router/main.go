@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 	"github.com/partnerleads/pipeline/shared/edge/emf"
 	"github.com/partnerleads/pipeline/shared/edge/platform"
@@ -19,8 +19,8 @@ func main() {
 	log := platform.NewFunctionLogger()
 	var env platform.Env
 	leadsTable, directoryTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE")
-	ttl := env.Seconds("ROUTING_CONFIG_TTL_SECONDS", 30, 0, 3600)
+	ttl := env.RoutingConfigTTL()
 	db := dynamodb.NewFromConfig(platform.MustStart(log, &env))
-	svc := routing.NewService(dynamo.NewLeadStore(db, leadsTable), dynamo.NewDirectoryStore(db, directoryTable), time.Now, ttl)
+	svc := routing.NewService(routingdb.New(db, leadsTable), routingdb.NewConfig(db, directoryTable), time.Now, ttl)
 	lambda.Start(handler{router: svc, log: log, meter: emf.NewMeter(os.Stdout, "router", time.Now)}.Handle)
 }

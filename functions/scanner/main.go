@@ -11,7 +11,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/sladb"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 	"github.com/partnerleads/pipeline/shared/domain/sla"
 	"github.com/partnerleads/pipeline/shared/edge/emf"
@@ -23,13 +24,13 @@ func main() {
 	var env platform.Env
 	leadsTable, directoryTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE")
 	limit := env.Int("SCAN_LIMIT", 500, 1, 10000)
+	routingTTL := env.RoutingConfigTTL()
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
-	leads := dynamo.NewLeadStore(db, leadsTable)
 	s := sla.Scanner{
-		Index:  dynamo.NewDueIndex(db, leadsTable),
-		Leads:  leads,
-		Recall: routing.NewService(leads, dynamo.NewDirectoryStore(db, directoryTable), time.Now, time.Minute),
+		Index:  sladb.NewDueIndex(db, leadsTable),
+		Leads:  sladb.NewLeads(db, leadsTable),
+		Recall: routing.NewService(routingdb.New(db, leadsTable), routingdb.NewConfig(db, directoryTable), time.Now, routingTTL),
 		Now:    time.Now,
 		Log:    log,
 		Limit:  limit,

@@ -12,7 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
-	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/metricsdb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/notifydb"
 	"github.com/partnerleads/pipeline/shared/aws/sesmail"
 	"github.com/partnerleads/pipeline/shared/domain/metrics"
 	"github.com/partnerleads/pipeline/shared/edge/platform"
@@ -25,8 +26,8 @@ func main() {
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
 	w := weekly{
-		partners: dynamo.NewDirectoryStore(db, directoryTable),
-		metrics:  metrics.Service{Store: dynamo.NewMetricsStore(db, metricsTable), Now: time.Now},
+		partners: notifydb.NewConfig(db, directoryTable),
+		metrics:  metrics.Service{Store: metricsdb.New(db, metricsTable), Now: time.Now},
 		mail:     sesmail.New(sesv2.NewFromConfig(cfg), sender),
 		log:      log,
 	}

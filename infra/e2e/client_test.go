@@ -16,16 +16,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	lambdasvc "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
-	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/deployed"
 	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
-	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/edge/openapi"
 	"github.com/partnerleads/pipeline/shared/testkit/storetest"
@@ -42,21 +40,12 @@ type api struct {
 func newAPI(t *testing.T) *api {
 	t.Helper()
 	ctx := context.Background()
-	cfg, outs, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
+	st, err := deployed.Open(ctx, stackinfo.DefaultStack)
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, err := outs.APIBase()
-	if err != nil {
-		t.Fatal(err)
-	}
-	table, err := outs.Get("DirectoryTableName")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The bootstrap admin key is minted the way leadctl does it.
-	dir := dynamo.NewDirectoryStore(dynamodb.NewFromConfig(cfg), table)
-	iss, err := admin.Service{Partners: dir, Keys: dir, Now: time.Now}.CreateKey(ctx, auth.RoleAdmin, "", "e2e", "e2e admin")
+	base := st.Base
+	adminToken, err := st.MintKey(ctx, auth.RoleAdmin, "", "e2e", "e2e admin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +58,7 @@ func newAPI(t *testing.T) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &api{base: base, http: &http.Client{Timeout: 30 * time.Second}, router: router, admin: iss.Token}
+	return &api{base: base, http: &http.Client{Timeout: 30 * time.Second}, router: router, admin: adminToken}
 }
 
 // reply is a decoded answer.

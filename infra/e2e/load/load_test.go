@@ -17,11 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
-	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/deployed"
 	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
-	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/testkit/loadgen"
 )
 
@@ -32,20 +29,11 @@ const (
 
 func TestLoad(t *testing.T) {
 	ctx := context.Background()
-	cfg, outs, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
+	st, err := deployed.Open(ctx, stackinfo.DefaultStack)
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, err := outs.APIBase()
-	if err != nil {
-		t.Fatal(err)
-	}
-	table, err := outs.Get("DirectoryTableName")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := dynamo.NewDirectoryStore(dynamodb.NewFromConfig(cfg), table)
-	svc := admin.Service{Partners: dir, Keys: dir, Now: time.Now}
+	base, svc := st.Base, st.Admin
 	tokens := make([]string, partners)
 	for i := range tokens {
 		_, iss, err := svc.CreatePartner(ctx, fmt.Sprintf("Load %02d", i))

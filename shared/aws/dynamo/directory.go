@@ -2,9 +2,8 @@ package dynamo
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -12,87 +11,66 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerleads/pipeline/shared/domain/admin"
-	"github.com/partnerleads/pipeline/shared/domain/auth"
 )
 
-// DirectoryStore keeps partners and API keys (and later reps, rules and
-// channel settings): small, read-mostly data that intake only reads.
-type DirectoryStore struct {
-	db    *dynamodb.Client
-	table string
+// Directory is the directory table: small, read-mostly documents (partners,
+// key hashes, reps, rules, policies, channel settings). Most are JSON in a
+// "body" attribute; the byType index lists every item of a kind.
+type Directory struct {
+	DB    *dynamodb.Client
+	Table string
 }
 
-var (
-	_ auth.KeyStore      = (*DirectoryStore)(nil)
-	_ admin.PartnerStore = (*DirectoryStore)(nil)
-)
-
-func NewDirectoryStore(db *dynamodb.Client, table string) *DirectoryStore {
-	return &DirectoryStore{db: db, table: table}
+func NewDirectory(db *dynamodb.Client, table string) *Directory {
+	return &Directory{DB: db, Table: table}
 }
 
-func keyKey(id string) map[string]types.AttributeValue { return key("KEY#"+id, "KEY") }
+// PutDoc stores a document of type typ under <typ>#<id>, listed by the
+// byType index.
+func (d *Directory) PutDoc(ctx context.Context, typ, id string, v any) error {
+	k := Key(typ+"#"+id, typ)
+	k["GSI1PK"], k["GSI1SK"] = S(typ), S(id)
+	return d.PutItemDoc(ctx, k, v)
+}
 
-func (st *DirectoryStore) GetKey(ctx context.Context, id string) (auth.Key, error) {
-	// Strongly consistent, so a revocation applies to the very next request.
-	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: keyKey(id), ConsistentRead: aws.Bool(true)})
+// PutItemDoc stores v as the JSON body of the item at k.
+func (d *Directory) PutItemDoc(ctx context.Context, k map[string]types.AttributeValue, v any) error {
+	body, err := JSONBody(v)
 	if err != nil {
-		return auth.Key{}, fmt.Errorf("get key %s: %w", id, err)
+		return err
 	}
-	if out.Item == nil {
-		return auth.Key{}, auth.ErrKeyNotFound
-	}
-	return decodeKey(out.Item)
-}
-
-func decodeKey(item map[string]types.AttributeValue) (auth.Key, error) {
-	var k auth.Key
-	if err := attributevalue.UnmarshalMapWithOptions(item, &k, jsonTagsDecode); err != nil {
-		return auth.Key{}, fmt.Errorf("unmarshal key: %w", err)
-	}
-	if h, ok := item["hash"].(*types.AttributeValueMemberS); ok {
-		k.Hash = h.Value
-	}
-	return k, nil
-}
-
-func (st *DirectoryStore) PutKey(ctx context.Context, k auth.Key) error {
-	item, err := attributevalue.MarshalMapWithOptions(k, jsonTags)
-	if err != nil {
-		return fmt.Errorf("marshal key %s: %w", k.ID, err)
-	}
-	for a, v := range keyKey(k.ID) {
-		item[a] = v
-	}
-	item["hash"] = s(k.Hash)
-	item["GSI1PK"], item["GSI1SK"] = s("KEY"), s(k.ID)
-	_, err = st.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: &st.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)"),
-	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
-		// An SDK retry of a put that did succeed finds its own key: fine.
-		if got, gerr := st.GetKey(ctx, k.ID); gerr == nil && got.Hash == k.Hash {
-			return nil
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("put key %s: %w", k.ID, err)
+	k["body"] = S(body)
+	if _, err := d.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: &d.Table, Item: k}); err != nil {
+		return fmt.Errorf("put %v: %w", k[AttrPK], err)
 	}
 	return nil
 }
 
-func (st *DirectoryStore) ListKeys(ctx context.Context) ([]auth.Key, error) {
-	return listType(ctx, st, "KEY", decodeKey)
+// GetDoc reads the PutDoc document typ#id; found is false if there is none.
+func GetDoc[T any](ctx context.Context, d *Directory, typ, id string, consistent bool) (v T, found bool, err error) {
+	out, err := d.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &d.Table, Key: Key(typ+"#"+id, typ), ConsistentRead: aws.Bool(consistent)})
+	if err != nil {
+		return v, false, fmt.Errorf("get %s %s: %w", typ, id, err)
+	}
+	if out.Item == nil {
+		return v, false, nil
+	}
+	v, err = DecodeDoc[T](out.Item)
+	return v, err == nil, err
 }
 
-// listType reads every directory item of one type through the byType index.
-func listType[T any](ctx context.Context, st *DirectoryStore, typ string, decode func(map[string]types.AttributeValue) (T, error)) ([]T, error) {
+// ListDocs reads every PutDoc document of one type.
+func ListDocs[T any](ctx context.Context, d *Directory, typ string) ([]T, error) {
+	return ListType(ctx, d, typ, DecodeDoc[T])
+}
+
+// ListType reads every directory item of one type through the byType index.
+func ListType[T any](ctx context.Context, d *Directory, typ string, decode func(map[string]types.AttributeValue) (T, error)) ([]T, error) {
 	var out []T
-	p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{
-		TableName: &st.table, IndexName: aws.String(gsiByType),
+	p := dynamodb.NewQueryPaginator(d.DB, &dynamodb.QueryInput{
+		TableName: &d.Table, IndexName: aws.String(GSIByType),
 		KeyConditionExpression:    aws.String("GSI1PK = :t"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":t": s(typ)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":t": S(typ)},
 	})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -110,56 +88,32 @@ func listType[T any](ctx context.Context, st *DirectoryStore, typ string, decode
 	return out, nil
 }
 
-func (st *DirectoryStore) SetKeyStatus(ctx context.Context, id, status string, at time.Time) (auth.Key, error) {
-	out, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                &st.table,
-		Key:                      keyKey(id),
-		UpdateExpression:         aws.String("SET #st = :st, updatedAt = :at"),
-		ConditionExpression:      aws.String("attribute_exists(PK) AND #st <> :revoked"),
-		ExpressionAttributeNames: map[string]string{"#st": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":st": s(status), ":at": s(at.UTC().Format(time.RFC3339Nano)), ":revoked": s(auth.KeyRevoked),
-		},
-		ReturnValues:                        types.ReturnValueAllNew,
-		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
-		if len(ccf.Item) == 0 {
-			return auth.Key{}, auth.ErrKeyNotFound
-		}
-		return auth.Key{}, auth.ErrKeyRevoked
-	}
+// JSONBody is v as a document body.
+func JSONBody(v any) (string, error) {
+	b, err := json.Marshal(v)
 	if err != nil {
-		return auth.Key{}, fmt.Errorf("set key %s status: %w", id, err)
+		return "", fmt.Errorf("marshal document: %w", err)
 	}
-	return decodeKey(out.Attributes)
+	return string(b), nil
 }
 
-func (st *DirectoryStore) PutPartner(ctx context.Context, p admin.Partner) error {
-	item, err := attributevalue.MarshalMapWithOptions(p, jsonTags)
-	if err != nil {
-		return fmt.Errorf("marshal partner %s: %w", p.ID, err)
+// DecodeDoc reads the JSON document of an item.
+func DecodeDoc[T any](item map[string]types.AttributeValue) (T, error) {
+	var v T
+	body, ok := item["body"].(*types.AttributeValueMemberS)
+	if !ok {
+		return v, fmt.Errorf("item %v has no body", item[AttrPK])
 	}
-	item[attrPK], item[attrSK] = s("PARTNER#"+p.ID), s("PARTNER")
-	item["GSI1PK"], item["GSI1SK"] = s("PARTNER"), s(p.ID)
-	_, err = st.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: &st.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)"),
-	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
-		if got, gerr := st.GetPartner(ctx, p.ID); gerr == nil && got.Name == p.Name && got.CreatedAt.Equal(p.CreatedAt) {
-			return nil // an SDK retry of a put that did succeed
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("put partner %s: %w", p.ID, err)
-	}
-	return nil
+	return v, json.Unmarshal([]byte(body.Value), &v)
 }
 
-func (st *DirectoryStore) GetPartner(ctx context.Context, id string) (admin.Partner, error) {
-	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key("PARTNER#"+id, "PARTNER")})
+// Partners are PARTNER#<id> / PARTNER items with the partner's fields as
+// attributes; program and rate limit are attributes set on their own.
+
+func PartnerKey(id string) map[string]types.AttributeValue { return Key("PARTNER#"+id, "PARTNER") }
+
+func (d *Directory) GetPartner(ctx context.Context, id string) (admin.Partner, error) {
+	out, err := d.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &d.Table, Key: PartnerKey(id)})
 	if err != nil {
 		return admin.Partner{}, fmt.Errorf("get partner %s: %w", id, err)
 	}
@@ -167,17 +121,51 @@ func (st *DirectoryStore) GetPartner(ctx context.Context, id string) (admin.Part
 		return admin.Partner{}, admin.ErrPartnerNotFound
 	}
 	var p admin.Partner
-	if err := attributevalue.UnmarshalMapWithOptions(out.Item, &p, jsonTagsDecode); err != nil {
+	if err := attributevalue.UnmarshalMapWithOptions(out.Item, &p, JSONTagsDecode); err != nil {
 		return admin.Partner{}, fmt.Errorf("unmarshal partner %s: %w", id, err)
 	}
 	return p, nil
 }
 
 // ListPartners returns every partner.
-func (st *DirectoryStore) ListPartners(ctx context.Context) ([]admin.Partner, error) {
-	return listType(ctx, st, "PARTNER", func(it map[string]types.AttributeValue) (admin.Partner, error) {
+func (d *Directory) ListPartners(ctx context.Context) ([]admin.Partner, error) {
+	return ListType(ctx, d, "PARTNER", func(it map[string]types.AttributeValue) (admin.Partner, error) {
 		var p admin.Partner
-		err := attributevalue.UnmarshalMapWithOptions(it, &p, jsonTagsDecode)
+		err := attributevalue.UnmarshalMapWithOptions(it, &p, JSONTagsDecode)
 		return p, err
 	})
+}
+
+// PartnerIDs lists every partner's id.
+func (d *Directory) PartnerIDs(ctx context.Context) ([]string, error) {
+	ps, err := d.ListPartners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	return ids, nil
+}
+
+// SetPartnerAttr sets one attribute of an existing partner, or removes it
+// when v is nil: admin.ErrPartnerNotFound if there is no such partner.
+func (d *Directory) SetPartnerAttr(ctx context.Context, partnerID, attr string, v types.AttributeValue) error {
+	expr, vals := "SET #a = :v", map[string]types.AttributeValue{":v": v}
+	if v == nil {
+		expr, vals = "REMOVE #a", nil
+	}
+	_, err := d.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &d.Table, Key: PartnerKey(partnerID),
+		UpdateExpression: &expr, ExpressionAttributeNames: map[string]string{"#a": attr}, ExpressionAttributeValues: vals,
+		ConditionExpression: aws.String("attribute_exists(PK)"),
+	})
+	if ConditionFailed(err) {
+		return admin.ErrPartnerNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("set %s of partner %s: %w", attr, partnerID, err)
+	}
+	return nil
 }

@@ -4,26 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/partnerleads/pipeline/shared/domain/sla"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/schema"
 )
 
-// leadsIndexes are the leads table's global secondary indexes, GSI1 to
-// GSI4 in order, as infra/stack.go declares them.
-var leadsIndexes = []string{gsiByPartner, gsiByPartnerStatus, "byOwner", gsiByDue}
-
-// CreateScratchLeadsTable makes a table shaped like the leads table (keys
-// and indexes) but with no stream, for adapter tests and benchmarks that
-// must not wake the deployed stack's consumers, and for bulk seeding that
-// must not reach it. drop deletes it.
-func CreateScratchLeadsTable(ctx context.Context, db *dynamodb.Client) (name string, drop func(), err error) {
-	name = fmt.Sprintf("scratch-leads-%d", time.Now().UnixNano())
+// CreateTable makes a table named name in the shape of t, with its stream
+// only if stream is set, and returns its description. A name already in use
+// is taken as this caller's own: the SDK retried a create whose answer was
+// lost, and the first attempt made it.
+func CreateTable(ctx context.Context, db *dynamodb.Client, name string, t schema.Table, stream bool) (*types.TableDescription, error) {
 	str := func(n string) types.AttributeDefinition {
 		return types.AttributeDefinition{AttributeName: aws.String(n), AttributeType: types.ScalarAttributeTypeS}
 	}
@@ -32,53 +26,42 @@ func CreateScratchLeadsTable(ctx context.Context, db *dynamodb.Client) (name str
 	}
 	in := &dynamodb.CreateTableInput{
 		TableName: &name, BillingMode: types.BillingModePayPerRequest,
-		AttributeDefinitions: []types.AttributeDefinition{str(attrPK), str(attrSK)},
-		KeySchema:            keys(attrPK, attrSK),
+		AttributeDefinitions: []types.AttributeDefinition{str(schema.PK), str(schema.SK)},
+		KeySchema:            keys(schema.PK, schema.SK),
 	}
-	for i, idx := range leadsIndexes {
-		pk, sk := fmt.Sprintf("GSI%dPK", i+1), fmt.Sprintf("GSI%dSK", i+1)
+	for i, idx := range t.Indexes {
+		pk, sk := t.IndexKeys(i)
 		in.AttributeDefinitions = append(in.AttributeDefinitions, str(pk), str(sk))
 		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, types.GlobalSecondaryIndex{
 			IndexName: aws.String(idx), KeySchema: keys(pk, sk), Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
 		})
 	}
-	// In use: the SDK retried a create whose answer was lost, and the first
-	// attempt made this uniquely named table.
-	var inUse *types.ResourceInUseException
-	if _, err = db.CreateTable(ctx, in); err != nil && !errors.As(err, &inUse) {
-		return "", nil, fmt.Errorf("create scratch table: %w", err)
+	if stream && t.Stream {
+		in.StreamSpecification = &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeNewAndOldImages}
 	}
-	return name, func() { _, _ = db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &name}) }, nil
+	out, err := db.CreateTable(ctx, in)
+	var inUse *types.ResourceInUseException
+	if errors.As(err, &inUse) {
+		d, derr := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &name})
+		if derr != nil {
+			return nil, fmt.Errorf("create table %s: %w", name, derr)
+		}
+		return d.Table, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create table %s: %w", name, err)
+	}
+	return out.TableDescription, nil
 }
 
-// Seed writes SLA items in BatchWriteItem calls of 25, without the version
-// guard Put keeps: for filling a scratch table in tests and benchmarks
-// (about 20 times faster than a Put each on the emulator), never for the
-// live table, where the projector's guarded writes are the only writers.
-func (x *DueIndex) Seed(ctx context.Context, steps []sla.Pending) error {
-	for chunk := range slices.Chunk(steps, 25) {
-		reqs := make([]types.WriteRequest, 0, len(chunk))
-		for _, p := range chunk {
-			item, err := dueItem(p)
-			if err != nil {
-				return err
-			}
-			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
-		}
-		pending := map[string][]types.WriteRequest{x.table: reqs}
-		for try := 0; len(pending) > 0; try++ {
-			if try == 10 {
-				return fmt.Errorf("seed SLA items: %d left unprocessed", len(pending[x.table]))
-			}
-			if try > 0 {
-				time.Sleep(time.Duration(try) * 50 * time.Millisecond)
-			}
-			out, err := x.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
-			if err != nil {
-				return fmt.Errorf("seed SLA items: %w", err)
-			}
-			pending = out.UnprocessedItems
-		}
+// CreateScratchLeadsTable makes a table shaped like the leads table (keys
+// and indexes) but with no stream, for adapter tests and benchmarks that
+// must not wake the deployed stack's consumers, and for bulk seeding that
+// must not reach it. drop deletes it.
+func CreateScratchLeadsTable(ctx context.Context, db *dynamodb.Client) (name string, drop func(), err error) {
+	name = fmt.Sprintf("scratch-leads-%d", time.Now().UnixNano())
+	if _, err := CreateTable(ctx, db, name, schema.Leads, false); err != nil {
+		return "", nil, err
 	}
-	return nil
+	return name, func() { _, _ = db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &name}) }, nil
 }

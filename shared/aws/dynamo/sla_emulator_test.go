@@ -10,32 +10,27 @@ import (
 	"time"
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/metricsdb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/sladb"
+	"github.com/partnerleads/pipeline/shared/testkit/dynamotest"
 	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
 
 func TestEmulatorDueIndex(t *testing.T) {
-	db, outs := clientAndOutputs(t)
-	table, err := outs.Get("LeadsTableName")
-	if err != nil {
-		t.Fatal(err)
-	}
-	storetest.RunDueIndex(t, dynamo.NewDueIndex(db, table))
+	db, outs := dynamotest.Connect(t)
+	storetest.RunDueIndex(t, sladb.NewDueIndex(db, dynamotest.Output(t, outs, "LeadsTableName")))
 }
 
 func TestEmulatorMetrics(t *testing.T) {
-	db, outs := clientAndOutputs(t)
-	table, err := outs.Get("MetricsTableName")
-	if err != nil {
-		t.Fatal(err)
-	}
-	storetest.RunMetrics(t, dynamo.NewMetricsStore(db, table))
+	db, outs := dynamotest.Connect(t)
+	storetest.RunMetrics(t, metricsdb.New(db, dynamotest.Output(t, outs, "MetricsTableName")))
 }
 
 // TestEmulatorScanCost seeds 100,000 leads' SLA items (SCAN_COST_LEADS
 // overrides), 50 of them due, into a scratch table shaped like the leads
 // table's due index, and checks what one scan reads.
 func TestEmulatorScanCost(t *testing.T) {
-	db, _ := clientAndOutputs(t)
+	db, _ := dynamotest.Connect(t)
 	n := 100_000
 	if v, err := strconv.Atoi(os.Getenv("SCAN_COST_LEADS")); err == nil && v > 0 {
 		n = v
@@ -45,7 +40,7 @@ func TestEmulatorScanCost(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(drop)
-	x := dynamo.NewDueIndex(db, table)
+	x := sladb.NewDueIndex(db, table)
 	now := time.Date(2026, 3, 10, 13, 0, 0, 0, time.UTC)
 	if err := storetest.SeedDue(context.Background(), x.Seed, 0, n, 50, now); err != nil {
 		t.Fatal(err)

@@ -20,14 +20,14 @@ func StreamChange(image map[string]events.DynamoDBAttributeValue) (l lead.Lead, 
 	for k, v := range image {
 		item[k] = fromStream(v)
 	}
-	if l, err = decodeLead(item); err != nil {
+	if l, err = DecodeLead(item); err != nil {
 		return lead.Lead{}, lead.Entry{}, false, err
 	}
 	raw, found := item["lastChange"]
 	if !found {
 		return lead.Lead{}, lead.Entry{}, false, fmt.Errorf("lead %s version %d has no lastChange", l.ID, l.Version)
 	}
-	if err := attributevalue.UnmarshalWithOptions(raw, &change, jsonTagsDecode); err != nil {
+	if err := attributevalue.UnmarshalWithOptions(raw, &change, JSONTagsDecode); err != nil {
 		return lead.Lead{}, lead.Entry{}, false, fmt.Errorf("lead %s lastChange: %w", l.ID, err)
 	}
 	return l, change, true, nil

@@ -8,7 +8,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/partnerleads/pipeline/shared/aws/deployed"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/metricsdb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/sladb"
+	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/metrics"
 	"github.com/partnerleads/pipeline/shared/testkit/storetest"
@@ -20,11 +24,11 @@ var sizes = []int{1_000, 10_000, 100_000}
 // table, always with the same 50 due, and counts what one scan reads. The
 // baseline is the due set itself: a perfect scan reads exactly it.
 func scanCost(ctx context.Context) ([]row, error) {
-	st, err := connectBench(ctx)
+	st, err := deployed.Open(ctx, stackinfo.DefaultStack)
 	if err != nil {
 		return nil, err
 	}
-	db := dynamodb.NewFromConfig(st.cfg)
+	db := dynamodb.NewFromConfig(st.Cfg)
 	table, drop, err := dynamo.CreateScratchLeadsTable(ctx, db)
 	if err != nil {
 		return nil, err
@@ -36,11 +40,11 @@ func scanCost(ctx context.Context) ([]row, error) {
 	seeded := 0
 	for _, n := range sizes {
 		fmt.Fprintf(os.Stderr, "    seeding SLA items to %d\n", n)
-		if err := storetest.SeedDue(ctx, dynamo.NewDueIndex(db, table).Seed, seeded, n, due, now); err != nil {
+		if err := storetest.SeedDue(ctx, sladb.NewDueIndex(db, table).Seed, seeded, n, due, now); err != nil {
 			return nil, err
 		}
 		seeded = n
-		x := dynamo.NewDueIndex(db, table)
+		x := sladb.NewDueIndex(db, table)
 		start := time.Now()
 		got, err := x.Due(ctx, now, 0)
 		if err != nil {
@@ -60,15 +64,15 @@ func scanCost(ctx context.Context) ([]row, error) {
 // over 30 days, into the counters, and counts the items one 30-day read of
 // that partner's indicators returns. The baseline is the period's days.
 func metricsReadCost(ctx context.Context) ([]row, error) {
-	st, err := connectBench(ctx)
+	st, err := deployed.Open(ctx, stackinfo.DefaultStack)
 	if err != nil {
 		return nil, err
 	}
-	table, err := st.outs.Get("MetricsTableName")
+	table, err := st.Outputs.Get("MetricsTableName")
 	if err != nil {
 		return nil, err
 	}
-	m := dynamo.NewMetricsStore(dynamodb.NewFromConfig(st.cfg), table)
+	m := metricsdb.New(dynamodb.NewFromConfig(st.Cfg), table)
 	partner := fmt.Sprintf("bench-metrics-%d", time.Now().UnixNano())
 	end := time.Now().In(metrics.Zone)
 	from, to := end.AddDate(0, 0, -29).Format(time.DateOnly), end.Format(time.DateOnly)

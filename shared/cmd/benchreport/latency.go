@@ -9,23 +9,24 @@ import (
 	"strings"
 	"time"
 
-	"github.com/partnerleads/pipeline/shared/domain/admin"
+	"github.com/partnerleads/pipeline/shared/aws/deployed"
+	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
 	"github.com/partnerleads/pipeline/shared/testkit/loadgen"
 )
 
 // emulatorLatency times POST /v1/leads (unique, accepted leads) against POST
 // /hello on the bench stack, interleaved so both see the same noise.
 func emulatorLatency(ctx context.Context, n int) ([]row, error) {
-	st, err := connectBench(ctx)
+	st, err := deployed.Open(ctx, stackinfo.DefaultStack)
 	if err != nil {
 		return nil, err
 	}
-	helloBase, err := st.helloBase(ctx)
+	helloBase, err := helloAPI(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	base, dir := st.base, st.dir
-	_, iss, err := admin.Service{Partners: dir, Keys: dir, Now: time.Now}.CreatePartner(ctx, "bench")
+	base := st.Base
+	_, iss, err := st.Admin.CreatePartner(ctx, "bench")
 	if err != nil {
 		return nil, err
 	}
@@ -73,18 +74,18 @@ func emulatorLatency(ctx context.Context, n int) ([]row, error) {
 // mix: 10% duplicates, 5% malformed) and the same requests to /hello with
 // the same concurrency, one run after the other.
 func concurrentLatency(ctx context.Context, perPartner int) ([]row, error) {
-	st, err := connectBench(ctx)
+	st, err := deployed.Open(ctx, stackinfo.DefaultStack)
 	if err != nil {
 		return nil, err
 	}
-	helloBase, err := st.helloBase(ctx)
+	helloBase, err := helloAPI(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	base, dir := st.base, st.dir
+	base := st.Base
 	tokens := make([]string, 20)
 	for i := range tokens {
-		_, iss, err := admin.Service{Partners: dir, Keys: dir, Now: time.Now}.CreatePartner(ctx, fmt.Sprintf("bench load %02d", i))
+		_, iss, err := st.Admin.CreatePartner(ctx, fmt.Sprintf("bench load %02d", i))
 		if err != nil {
 			return nil, err
 		}
@@ -113,4 +114,13 @@ func concurrentLatency(ctx context.Context, perPartner int) ([]row, error) {
 		{"POST /v1/leads, 20 partners at once, p99 (ms)", ms(p99), ms(p99h), ratio(float64(p99), float64(p99h)), "baseline: /hello with the same clients and bodies"},
 		{"POST /v1/leads, 20 partners at once (requests/s)", fmt.Sprintf("%.1f", rate(leads)), fmt.Sprintf("%.1f", rate(hello)), ratio(rate(leads), rate(hello)), "the emulator starts a process per invoke; make load runs 5,000"},
 	}, nil
+}
+
+// helloAPI is the API base of the hello-world baseline stack.
+func helloAPI(ctx context.Context, st *deployed.Stack) (string, error) {
+	bench, err := stackinfo.Load(ctx, st.Cfg, "PartnerLeadsBench")
+	if err != nil {
+		return "", err
+	}
+	return bench.APIBase()
 }

@@ -13,7 +13,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/partnerleads/pipeline/shared/aws/deployed"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/notifydb"
+	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/notify"
@@ -24,12 +27,13 @@ import (
 // change's stored time to arrival; and our code's share: the notifier's
 // work (delivery records in the emulator's DynamoDB, sign, POST) in-process.
 func notifyLatency(ctx context.Context, n int) ([]row, error) {
-	st, err := connectBench(ctx)
+	st, err := deployed.Open(ctx, stackinfo.DefaultStack)
 	if err != nil {
 		return nil, err
 	}
-	base, dir, leads := st.base, st.dir, st.leads
-	p, iss, restore, err := benchPartner(ctx, dir, "bench notify")
+	base, leads := st.Base, st.Leads
+	dir := notifydb.NewConfig(st.DB, st.Keys.Table)
+	p, iss, restore, err := benchPartner(ctx, st, "bench notify")
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +60,7 @@ func notifyLatency(ctx context.Context, n int) ([]row, error) {
 	if _, err := na.CreateWebhook(ctx, p.ID, "http://"+ln.Addr().String()+"/hook", []string{lead.EventLeadStatusChanged}); err != nil {
 		return nil, err
 	}
-	mgr, err := mintKey(ctx, dir, auth.RoleManager)
+	mgr, err := st.MintKey(ctx, auth.RoleManager, "", "bench", "bench")
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +110,7 @@ func notifyLatency(ctx context.Context, n int) ([]row, error) {
 
 	// Our code, in-process: the notifier handling a fresh event of the same
 	// partner (delivery records in DynamoDB, sign, POST to the receiver).
-	nf := notify.Notifier{Config: dir, Deliveries: leads, Mail: discardMail{}, Send: notify.NewSender(notify.Targets{LocalMode: true}, 10*time.Second, time.Now),
+	nf := notify.Notifier{Config: dir, Deliveries: notifydb.NewDeliveries(st.DB, st.Leads.Table), Mail: discardMail{}, Send: notify.NewSender(notify.Targets{LocalMode: true}, 10*time.Second, time.Now),
 		Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: time.Now}
 	var ours []time.Duration
 	for i := range n {
@@ -130,17 +134,8 @@ type discardMail struct{}
 
 func (discardMail) Send(context.Context, string, string, string) error { return nil }
 
-// mintKey mints a key of a role straight into the directory, as leadctl does.
-func mintKey(ctx context.Context, dir *dynamo.DirectoryStore, role auth.Role) (string, error) {
-	k, token, err := auth.NewKey(role, "", "bench", "bench", time.Now())
-	if err != nil {
-		return "", err
-	}
-	return token, dir.PutKey(ctx, k)
-}
-
 // benchLead posts a lead and waits until it is assigned.
-func benchLead(ctx context.Context, call func(method, path, token, body string) (int, []byte, error), leads *dynamo.LeadStore, token, email string) (string, error) {
+func benchLead(ctx context.Context, call func(method, path, token, body string) (int, []byte, error), leads *dynamo.Leads, token, email string) (string, error) {
 	code, b, err := call("POST", "/v1/leads", token, `{"contact":{"name":"Bench","email":"`+email+`"},"company":{"name":"Bench"},"location":{"country":"BR"},"consent":{"lgpd":true}}`)
 	var rc struct{ ID string }
 	if err != nil || code != 201 || json.Unmarshal(b, &rc) != nil {

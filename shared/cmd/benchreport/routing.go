@@ -11,8 +11,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
-	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/deployed"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/intakedb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
 	"github.com/partnerleads/pipeline/shared/aws/eventbus"
+	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
 	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/intake"
@@ -26,16 +29,16 @@ import (
 // rest is the emulator's delivery: stream polling, bus delivery, process
 // start-up.
 func routingLatency(ctx context.Context, n int) ([]row, error) {
-	st, err := connectBench(ctx)
+	st, err := deployed.Open(ctx, stackinfo.DefaultStack)
 	if err != nil {
 		return nil, err
 	}
-	busName, err := st.outs.Get("EventBusName")
+	busName, err := st.Outputs.Get("EventBusName")
 	if err != nil {
 		return nil, err
 	}
-	cfg, base, dir, leads := st.cfg, st.base, st.dir, st.leads
-	p, iss, restore, err := benchPartner(ctx, dir, "bench routing")
+	cfg, base, leads := st.Cfg, st.Base, st.Leads
+	p, iss, restore, err := benchPartner(ctx, st, "bench routing")
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +86,7 @@ func routingLatency(ctx context.Context, n int) ([]row, error) {
 	// (build the event, PutEvents) and the router's (load config, read, decide,
 	// commit), for fresh leads of the same partner.
 	bus := eventbus.New(eventbridge.NewFromConfig(cfg), busName)
-	intakeSvc := intake.NewService(leads, intake.DefaultConfig, time.Now)
+	intakeSvc := intake.NewService(intakedb.New(st.DB, leads.Table), intake.DefaultConfig, time.Now)
 	principal := auth.Principal{Role: auth.RolePartner, PartnerID: p.ID}
 	var ours []time.Duration
 	for i := 0; len(ours) < n && i < 4*n; i++ {
@@ -107,7 +110,7 @@ func routingLatency(ctx context.Context, n int) ([]row, error) {
 		if _, err := bus.Publish(ctx, []lead.Event{ev}); err != nil {
 			return nil, err
 		}
-		_, routed, err := routing.NewService(leads, dir, time.Now, time.Minute).Route(ctx, rc.LeadID)
+		_, routed, err := routing.NewService(routingdb.New(st.DB, leads.Table), st.Routing, time.Now, time.Minute).Route(ctx, rc.LeadID)
 		if err != nil {
 			return nil, err
 		}
@@ -128,13 +131,13 @@ func routingLatency(ctx context.Context, n int) ([]row, error) {
 
 // benchPartner creates a partner whose leads a dedicated rule routes at any
 // hour to a bench rep. restore saves the previous rule set back.
-func benchPartner(ctx context.Context, dir *dynamo.DirectoryStore, name string) (admin.Partner, admin.Issued, func(), error) {
-	cfgAdmin := routing.Admin{Store: dir}
-	previous, err := dir.RuleSet(ctx)
+func benchPartner(ctx context.Context, st *deployed.Stack, name string) (admin.Partner, admin.Issued, func(), error) {
+	cfgAdmin := routing.Admin{Store: st.Routing}
+	previous, err := st.Routing.RuleSet(ctx)
 	if err != nil {
 		return admin.Partner{}, admin.Issued{}, nil, err
 	}
-	p, iss, err := admin.Service{Partners: dir, Keys: dir, Now: time.Now}.CreatePartner(ctx, name)
+	p, iss, err := st.Admin.CreatePartner(ctx, name)
 	if err != nil {
 		return admin.Partner{}, admin.Issued{}, nil, err
 	}

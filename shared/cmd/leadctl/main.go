@@ -16,14 +16,11 @@ import (
 	"io"
 	"os"
 	"text/tabwriter"
-	"time"
 	_ "time/tzdata"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
-	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/deployed"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
 	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
-	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
@@ -74,18 +71,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 
-	cfg, outs, err := stackinfo.Connect(ctx, *stack)
+	st, err := deployed.Open(ctx, *stack)
 	if err != nil {
 		return err
 	}
-	table, err := outs.Get("DirectoryTableName")
-	if err != nil {
-		return err
-	}
-	db := dynamodb.NewFromConfig(cfg)
-	dir := dynamo.NewDirectoryStore(db, table)
-	svc := admin.Service{Partners: dir, Keys: dir, Now: time.Now}
-	routingAdmin := routing.Admin{Store: dir}
+	svc := st.Admin
+	routingAdmin := routing.Admin{Store: st.Routing}
 
 	switch cmd + " " + sub {
 	case "partner create":
@@ -122,16 +113,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "key %s is now %s\n", k.ID, k.Status)
 	case "demo ":
-		return demo(ctx, svc, routingAdmin, outs, *envFile, out)
+		return demo(ctx, svc, routingAdmin, st.Outputs, *envFile, out)
 	case "verify ":
 		if fs.NArg() != 1 {
 			return errors.New("name exactly one LEAD_ID")
 		}
-		leadsTable, err := outs.Get("LeadsTableName")
-		if err != nil {
-			return err
-		}
-		entries, err := dynamo.NewLeadStore(db, leadsTable).History(ctx, fs.Arg(0))
+		entries, err := st.Leads.History(ctx, fs.Arg(0))
 		if err != nil {
 			return err
 		}
@@ -143,11 +130,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "lead %s: %d history entries, hash chain intact\n", fs.Arg(0), len(entries))
 	case "simulate ":
-		leadsTable, err := outs.Get("LeadsTableName")
-		if err != nil {
-			return err
-		}
-		recent := dynamo.RecentLeads{Leads: dynamo.NewLeadStore(db, leadsTable), Directory: dir}
+		recent := routingdb.RecentLeads{Leads: st.Leads, Directory: st.Keys.Directory}
 		return simulate(ctx, routingAdmin, recent, *rulesFile, *leadsFile, *last, out)
 	default:
 		return errors.New(usage)

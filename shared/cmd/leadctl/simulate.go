@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/partnerleads/pipeline/shared/domain/intake"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 )
 
@@ -45,7 +46,7 @@ func simulate(ctx context.Context, cfg routing.Admin, recent routing.RecentLeads
 		req.Last = 0
 	}
 	fmt.Fprintf(os.Stderr, "simulating %s against %d leads…\n", rulesFile, max(req.Last, len(req.Leads)))
-	r, err := cfg.Simulate(ctx, req, recent, time.Now())
+	r, err := cfg.Simulate(ctx, req, recent, intake.ParseLead, time.Now())
 	if err != nil {
 		return err
 	}

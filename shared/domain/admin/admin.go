@@ -12,6 +12,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
 )
 
@@ -27,7 +28,7 @@ type Partner struct {
 	RateLimitPerMinute int `json:"rateLimitPerMinute,omitempty"`
 }
 
-var ErrPartnerNotFound = errors.New("partner not found")
+var ErrPartnerNotFound = fault.New(fault.NotFound, "not-found", "Not found", "no such partner")
 
 // PartnerStore is what partner administration needs from storage.
 type PartnerStore interface {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/oklog/ulid/v2"
+
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 )
 
 // Key states. Disabled keys can be enabled again; revoked keys cannot.
@@ -25,10 +27,10 @@ const (
 const tokenPrefix = "plk_"
 
 var (
-	ErrUnauthenticated = errors.New("missing, malformed, unknown, disabled or revoked API key")
-	ErrForbidden       = errors.New("the key's role may not do this")
-	ErrKeyNotFound     = errors.New("key not found")
-	ErrKeyRevoked      = errors.New("key is revoked")
+	ErrUnauthenticated = fault.New(fault.Unauthenticated, "unauthenticated", "Unauthenticated", "send a valid, active API key as 'Authorization: Bearer <key>'")
+	ErrForbidden       = fault.New(fault.Forbidden, "forbidden", "Forbidden", "this key's role may not do this")
+	ErrKeyNotFound     = fault.New(fault.NotFound, "not-found", "Not found", "no such key")
+	ErrKeyRevoked      = fault.New(fault.Conflict, "conflict", "Conflict", "key is revoked")
 )
 
 // Key is a stored API key: the secret itself is never kept, only its hash.

@@ -16,11 +16,12 @@ const (
 	RoleAdmin   Role = "admin"
 )
 
-var roles = []Role{RolePartner, RoleRep, RoleManager, RoleFinance, RoleAdmin}
+// Roles is every role.
+var Roles = []Role{RolePartner, RoleRep, RoleManager, RoleFinance, RoleAdmin}
 
 // ParseRole returns the role named s.
 func ParseRole(s string) (Role, error) {
-	for _, r := range roles {
+	for _, r := range Roles {
 		if string(r) == s {
 			return r, nil
 		}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 )
 
@@ -132,7 +133,7 @@ type Outcome struct {
 var (
 	ErrNoPlan = errors.New("no commission plan covers this partner")
 	// ErrNotWon: revenue or a cancellation for a lead that is not won.
-	ErrNotWon = errors.New("the lead is not won")
+	ErrNotWon = fault.New(fault.Conflict, "not-won", "The lead is not won", "cancellations and revenue apply to won deals only")
 )
 
 // CurrencyMismatchError: a deal in another currency than its plan pays in.

@@ -6,16 +6,17 @@ import (
 	"io"
 	"time"
 
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 )
 
 var (
 	// ErrConflict: the stored state moved on; read again and retry.
 	ErrConflict           = errors.New("commission state changed concurrently")
-	ErrPlanVersionTaken   = errors.New("this plan version already exists")
-	ErrExportNotFound     = errors.New("export not found")
-	ErrBelowMinimumPayout = errors.New("the approved balance is below the plan's minimum payout, or not positive: it carries forward")
-	ErrNothingToPay       = errors.New("nothing approved is left to pay")
+	ErrPlanVersionTaken   = fault.New(fault.Conflict, "conflict", "Conflict", "this plan version already exists")
+	ErrExportNotFound     = fault.New(fault.NotFound, "not-found", "Not found", "no such export")
+	ErrBelowMinimumPayout = fault.New(fault.Conflict, "nothing-payable", "Nothing payable", "the approved balance is below the plan's minimum payout, or not positive: it carries forward")
+	ErrNothingToPay       = fault.New(fault.Conflict, "nothing-payable", "Nothing payable", "nothing approved is left to pay")
 )
 
 // Store keeps plans, the ledger and exports.

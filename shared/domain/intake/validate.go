@@ -41,6 +41,16 @@ func (n Normalised) Fingerprint() string {
 	return hex.EncodeToString(sum[:])
 }
 
+// ParseLead reads a submission as the lead it would become, for what-if
+// routing (routing.LeadParser).
+func ParseLead(body []byte, id string, at time.Time) (lead.Lead, error) {
+	n, err := Parse(body)
+	if err != nil {
+		return lead.Lead{}, err
+	}
+	return n.Lead(id, "simulation", at), nil
+}
+
 // Lead is the new lead these fields make, received at now.
 func (n Normalised) Lead(id, partnerID string, now time.Time) lead.Lead {
 	return lead.Lead{

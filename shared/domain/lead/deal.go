@@ -1,8 +1,9 @@
 package lead
 
 import (
-	"errors"
 	"time"
+
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 )
 
 // Deal is what a won lead closed for: commissions are computed from it.
@@ -19,10 +20,10 @@ type Deal struct {
 const DateLayout = "2006-01-02"
 
 // ErrDealRequired: a lead is won for a value, which commissions need.
-var ErrDealRequired = errors.New("moving to won needs the deal: value {amount, currency} and contractStart")
+var ErrDealRequired = fault.Field("deal", "required", "moving to won needs the deal: value {amount, currency} and contractStart")
 
 // ErrReopenForbidden: only managers and admins reopen a won deal.
-var ErrReopenForbidden = errors.New("only a manager or admin may reopen a won deal")
+var ErrReopenForbidden = fault.New(fault.Forbidden, "forbidden", "Forbidden", "only a manager or admin may reopen a won deal")
 
 // Check reports what is wrong with d, field by field (empty when valid).
 func (d Deal) Check() map[string]string {

@@ -1,16 +1,17 @@
 package lead
 
 import (
-	"errors"
 	"time"
+
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 )
 
 // ErrReasonRequired: lost, junk, recycled and reopening a won deal must say why.
-var ErrReasonRequired = errors.New("a reason is required for lost, junk and recycled")
+var ErrReasonRequired = fault.Field("reason", "required", "a reason is required for lost, junk and recycled")
 
 // ErrAssignThroughRouting: a lead gets an owner through routing or a
 // manager's reassignment, not through a bare status change.
-var ErrAssignThroughRouting = errors.New("use POST /v1/leads/{id}/assign to give a lead an owner")
+var ErrAssignThroughRouting = fault.New(fault.Conflict, "invalid-transition", "Transition not allowed", "use POST /v1/leads/{id}/assign to give a lead an owner")
 
 // holdsOwner lists the statuses in which the owner is working the lead and
 // it counts against the owner's capacity.

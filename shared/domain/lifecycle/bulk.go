@@ -2,12 +2,12 @@ package lifecycle
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
 )
@@ -56,7 +56,7 @@ type CRMMapping struct {
 	Statuses map[string]lead.Status `json:"statuses"`
 }
 
-var ErrNoMapping = errors.New("no status mapping is configured for this CRM")
+var ErrNoMapping = fault.New(fault.Conflict, "no-crm-mapping", "No status mapping", "no status mapping is configured for this CRM: save one with PUT /v1/admin/crm/{crm}/mapping first")
 
 // MappingStore keeps CRM status mappings.
 type MappingStore interface {

@@ -2,11 +2,11 @@ package metrics
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
 )
@@ -50,7 +50,7 @@ type Report struct {
 }
 
 // ErrNoReport: no weekly report for that partner and week.
-var ErrNoReport = errors.New("no report for that week")
+var ErrNoReport = fault.New(fault.NotFound, "not-found", "Not found", "no report for that week")
 
 // Service answers indicator reads: partners see only their own numbers;
 // managers and admins every partner's, or one's.

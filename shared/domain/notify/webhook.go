@@ -3,13 +3,13 @@ package notify
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/oklog/ulid/v2"
 
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
 )
@@ -35,7 +35,7 @@ type Secret struct {
 }
 
 // ErrNoWebhook: no such webhook for this partner.
-var ErrNoWebhook = errors.New("webhook not found")
+var ErrNoWebhook = fault.New(fault.NotFound, "not-found", "Not found", "no such webhook")
 
 // EventTypes a webhook can subscribe to.
 var EventTypes = []string{lead.EventLeadCreated, lead.EventLeadAssigned, lead.EventLeadStatusChanged}

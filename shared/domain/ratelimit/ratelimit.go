@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 )
 
 // Counter counts requests in fixed one-minute windows shared by every
@@ -27,6 +29,12 @@ type Limits interface {
 type Exceeded struct {
 	Limit      int
 	RetryAfter time.Duration
+}
+
+func (e *Exceeded) Fault() *fault.Error {
+	f := fault.New(fault.RateLimited, "rate-limited", "Too many requests", e.Error())
+	f.RetryAfter = e.RetryAfter
+	return f
 }
 
 func (e *Exceeded) Error() string {

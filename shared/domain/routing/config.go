@@ -3,11 +3,10 @@ package routing
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/partnerleads/pipeline/shared/domain/intake"
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
 )
@@ -24,7 +23,7 @@ type ConfigStore interface {
 	AddRuleSet(ctx context.Context, rs RuleSet) error
 }
 
-var ErrRuleSetVersionTaken = errors.New("the rule set was saved since the version you read; reload and retry")
+var ErrRuleSetVersionTaken = fault.New(fault.Conflict, "conflict", "Conflict", "the rule set was saved since the version you read; reload and retry")
 
 // Admin manages reps and rule sets.
 type Admin struct{ Store ConfigStore }
@@ -179,9 +178,13 @@ type SimulationRequest struct {
 // MaxSimulatedLeads bounds one simulation.
 const MaxSimulatedLeads = 10_000
 
+// LeadParser reads a lead submission the way intake does (intake.ParseLead),
+// as the lead id it would become at a time.
+type LeadParser func(body []byte, id string, at time.Time) (lead.Lead, error)
+
 // Simulate replays leads against a proposed rule set and the current reps,
 // writing nothing.
-func (a Admin) Simulate(ctx context.Context, req SimulationRequest, recent RecentLeads, now time.Time) (Report, error) {
+func (a Admin) Simulate(ctx context.Context, req SimulationRequest, recent RecentLeads, parse LeadParser, now time.Time) (Report, error) {
 	var ve validation.Error
 	switch {
 	case (req.Last > 0) == (len(req.Leads) > 0):
@@ -232,11 +235,11 @@ func (a Admin) Simulate(ctx context.Context, req SimulationRequest, recent Recen
 		at = now
 	}
 	for i, body := range req.Leads {
-		n, err := intake.Parse(body)
+		l, err := parse(body, fmt.Sprintf("sim-%d", i), at)
 		if err != nil {
 			return Report{}, fmt.Errorf("leads[%d]: %w", i, err)
 		}
-		leads = append(leads, SimLead{Facts: FactsOf(n.Lead(fmt.Sprintf("sim-%d", i), "simulation", at)), At: at})
+		leads = append(leads, SimLead{Facts: FactsOf(l), At: at})
 	}
 	return NewEngine(rs, reps, cals).Simulate(leads), nil
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 )
 
@@ -34,7 +35,7 @@ func NewService(store Store, config Config, now func() time.Time, ttl time.Durat
 }
 
 // ErrNoRuleSet: no routing configuration has been saved yet.
-var ErrNoRuleSet = errors.New("no routing rule set is configured")
+var ErrNoRuleSet = fault.New(fault.Conflict, "no-rule-set", "No routing rules", "no routing rule set is configured: save one with PUT /v1/admin/routing/rules first")
 
 // Engine returns the compiled current configuration.
 func (s *Service) Engine(ctx context.Context) (*Engine, error) {
@@ -265,7 +266,7 @@ func (s *Service) reroute(ctx context.Context, l lead.Lead, m move) (lead.Lead, 
 }
 
 // ErrNotReassignable: only an open lead that has an owner can be reassigned.
-var ErrNotReassignable = errors.New("only an open, assigned lead can be reassigned")
+var ErrNotReassignable = fault.New(fault.Conflict, "not-reassignable", "Not reassignable", "only an open, assigned lead can be reassigned")
 
 // Decisions returns a lead's routing decisions, newest first.
 func (s *Service) Decisions(ctx context.Context, leadID string) ([]Decision, error) {

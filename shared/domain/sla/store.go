@@ -1,11 +1,10 @@
 package sla
 
 import (
+	"context"
 	"time"
 
-	"context"
-	"errors"
-
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 )
@@ -49,4 +48,4 @@ type PolicyStore interface {
 }
 
 // ErrPolicyConflict: the policy was saved by someone else meanwhile.
-var ErrPolicyConflict = errors.New("the policy changed since it was read: read it again")
+var ErrPolicyConflict = fault.New(fault.Conflict, "version-conflict", "The policy changed", "the policy changed since it was read: read it again")

@@ -9,14 +9,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 )
 
 // FieldError names one problem with one field, by its JSON path.
-type FieldError struct {
-	Field   string `json:"field"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
+type FieldError = fault.FieldError
 
 // Error carries every field problem found in a request.
 type Error struct{ Fields []FieldError }
@@ -27,6 +25,15 @@ func (e *Error) Error() string {
 		parts[i] = f.Field + ": " + f.Message
 	}
 	return "invalid request: " + strings.Join(parts, "; ")
+}
+
+// Fault classifies the error: a body that is not JSON at all is Malformed,
+// anything else Invalid with its fields.
+func (e *Error) Fault() *fault.Error {
+	if e.Malformed() {
+		return fault.New(fault.Malformed, "malformed-json", "Malformed JSON", e.Fields[0].Message)
+	}
+	return &fault.Error{Kind: fault.Invalid, Slug: fault.SlugValidation, Title: fault.TitleValidation, Detail: e.Error(), Fields: e.Fields}
 }
 
 // Add records a problem.

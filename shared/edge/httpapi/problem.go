@@ -4,24 +4,15 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"strconv"
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/partnerleads/pipeline/shared/domain/admin"
-	"github.com/partnerleads/pipeline/shared/domain/auth"
-	"github.com/partnerleads/pipeline/shared/domain/commission"
-	"github.com/partnerleads/pipeline/shared/domain/intake"
-	"github.com/partnerleads/pipeline/shared/domain/lead"
-	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
-	"github.com/partnerleads/pipeline/shared/domain/metrics"
-	"github.com/partnerleads/pipeline/shared/domain/notify"
-	"github.com/partnerleads/pipeline/shared/domain/ratelimit"
-	"github.com/partnerleads/pipeline/shared/domain/routing"
-	"github.com/partnerleads/pipeline/shared/domain/sla"
-	"github.com/partnerleads/pipeline/shared/domain/validation"
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 )
 
 // ProblemTypePrefix starts every problem type URI; the suffixes are stable
@@ -30,27 +21,57 @@ const ProblemTypePrefix = "urn:partnerleads:problem:"
 
 // Problem is an RFC 9457 problem details object.
 type Problem struct {
-	Type           string                  `json:"type"`
-	Title          string                  `json:"title"`
-	Status         int                     `json:"status"`
-	Detail         string                  `json:"detail,omitempty"`
-	Errors         []validation.FieldError `json:"errors,omitempty"`
-	ExistingLeadID string                  `json:"existingLeadId,omitempty"`
+	Type   string             `json:"type"`
+	Title  string             `json:"title"`
+	Status int                `json:"status"`
+	Detail string             `json:"detail,omitempty"`
+	Errors []fault.FieldError `json:"errors,omitempty"`
+	// Extensions are extra members (existingLeadId).
+	Extensions map[string]string `json:"-"`
 	// RetryAfter, in seconds, becomes the Retry-After header.
 	RetryAfter int `json:"-"`
 }
 
-func problem(status int, slug, title, detail string) Problem {
-	return Problem{Type: ProblemTypePrefix + slug, Title: title, Status: status, Detail: detail}
+// MarshalJSON writes the extensions as members beside the standard ones.
+func (p Problem) MarshalJSON() ([]byte, error) {
+	type plain Problem
+	b, err := json.Marshal(plain(p))
+	if err != nil || len(p.Extensions) == 0 {
+		return b, err
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range p.Extensions {
+		if _, taken := m[k]; !taken {
+			m[k] = v
+		}
+	}
+	return json.Marshal(m)
 }
 
-// routeProblem is a problem raised by the edge itself, before the domain.
-type routeProblem struct{ p Problem }
+// statusOf is the one place a kind of fault becomes an HTTP status.
+var statusOf = map[fault.Kind]int{
+	fault.Malformed:       http.StatusBadRequest,
+	fault.Invalid:         http.StatusUnprocessableEntity,
+	fault.Unauthenticated: http.StatusUnauthorized,
+	fault.Forbidden:       http.StatusForbidden,
+	fault.NotFound:        http.StatusNotFound,
+	fault.Conflict:        http.StatusConflict,
+	fault.TooLarge:        http.StatusRequestEntityTooLarge,
+	fault.RateLimited:     http.StatusTooManyRequests,
+	fault.Unavailable:     http.StatusServiceUnavailable,
+}
 
-func (e *routeProblem) Error() string { return e.p.Title }
+// edgeError is a problem raised by the edge itself, before the domain, with
+// a status no domain fault has (405, 415).
+type edgeProblem struct{ p Problem }
+
+func (e *edgeProblem) Error() string { return e.p.Title }
 
 func edgeError(status int, slug, title, detail string) error {
-	return &routeProblem{problem(status, slug, title, detail)}
+	return &edgeProblem{Problem{Type: ProblemTypePrefix + slug, Title: title, Status: status, Detail: detail}}
 }
 
 // ProblemFor is the problem an error answers with; bulk endpoints use it to
@@ -60,82 +81,27 @@ func ProblemFor(err error) Problem {
 	return p
 }
 
-// problemFor maps an error to its problem. It is the only such mapping.
-func problemFor(err error) (Problem, bool) {
-	var (
-		rp  *routeProblem
-		rl  *ratelimit.Exceeded
-		ve  *validation.Error
-		dup *intake.DuplicateError
-		tr  *lead.TransitionError
-	)
-	switch {
-	case errors.As(err, &rp):
-		return rp.p, true
-	case errors.As(err, &rl):
-		p := problem(http.StatusTooManyRequests, "rate-limited", "Too many requests", rl.Error())
-		p.RetryAfter = int(rl.RetryAfter.Seconds())
-		return p, true
-	case errors.As(err, &ve):
-		if ve.Malformed() {
-			p := problem(http.StatusBadRequest, "malformed-json", "Malformed JSON", ve.Fields[0].Message)
-			return p, true
-		}
-		p := problem(http.StatusUnprocessableEntity, "validation-error", "The request has invalid fields", ve.Error())
-		p.Errors = ve.Fields
-		return p, true
-	case errors.As(err, &dup):
-		p := problem(http.StatusConflict, "duplicate-lead", "Duplicate lead", "you already sent this lead; it is still open")
-		p.ExistingLeadID = dup.LeadID
-		return p, true
-	case errors.As(err, &tr):
-		return problem(http.StatusConflict, "invalid-transition", "Transition not allowed", tr.Error()), true
-	case errors.Is(err, intake.ErrAlreadyRegistered):
-		return problem(http.StatusConflict, "already-registered", "Already registered", "this lead is already registered and protected for another partner"), true
-	case errors.Is(err, intake.ErrIdempotencyMismatch):
-		return problem(http.StatusUnprocessableEntity, "idempotency-key-reused", "Idempotency-Key reused", "this Idempotency-Key was used with a different request body"), true
-	case errors.Is(err, lead.ErrInvalidCursor):
-		return problem(http.StatusBadRequest, "invalid-cursor", "Invalid cursor", "use the cursor of a previous page unchanged"), true
-	case errors.Is(err, intake.ErrBodyTooLarge):
-		return problem(http.StatusRequestEntityTooLarge, "body-too-large", "Request body too large", "the body exceeds the size limit"), true
-	case errors.Is(err, auth.ErrUnauthenticated):
-		return problem(http.StatusUnauthorized, "unauthenticated", "Unauthenticated", "send a valid, active API key as 'Authorization: Bearer <key>'"), true
-	case errors.Is(err, auth.ErrForbidden):
-		return problem(http.StatusForbidden, "forbidden", "Forbidden", "this key's role may not do this"), true
-	case errors.Is(err, lead.ErrNotFound), errors.Is(err, auth.ErrKeyNotFound), errors.Is(err, admin.ErrPartnerNotFound), errors.Is(err, notify.ErrNoWebhook), errors.Is(err, metrics.ErrNoReport):
-		return problem(http.StatusNotFound, "not-found", "Not found", ""), true
-	case errors.Is(err, sla.ErrPolicyConflict):
-		return problem(http.StatusConflict, "version-conflict", "The policy changed", err.Error()), true
-	case errors.Is(err, lead.ErrVersionConflict):
-		return problem(http.StatusConflict, "version-conflict", "The lead changed", "someone changed this lead since the version you sent; read it again"), true
-	case errors.Is(err, lead.ErrReasonRequired):
-		p := problem(http.StatusUnprocessableEntity, "validation-error", "The request has invalid fields", err.Error())
-		p.Errors = []validation.FieldError{{Field: "reason", Code: "required", Message: err.Error()}}
-		return p, true
-	case errors.Is(err, lead.ErrDealRequired):
-		p := problem(http.StatusUnprocessableEntity, "validation-error", "The request has invalid fields", err.Error())
-		p.Errors = []validation.FieldError{{Field: "deal", Code: "required", Message: err.Error()}}
-		return p, true
-	case errors.Is(err, lead.ErrReopenForbidden):
-		return problem(http.StatusForbidden, "forbidden", "Forbidden", err.Error()), true
-	case errors.Is(err, lead.ErrAssignThroughRouting):
-		return problem(http.StatusConflict, "invalid-transition", "Transition not allowed", err.Error()), true
-	case errors.Is(err, lifecycle.ErrNoMapping):
-		return problem(http.StatusConflict, "no-crm-mapping", "No status mapping", "save one with PUT /v1/admin/crm/{crm}/mapping first"), true
-	case errors.Is(err, routing.ErrNotReassignable):
-		return problem(http.StatusConflict, "not-reassignable", "Not reassignable", err.Error()), true
-	case errors.Is(err, routing.ErrNoRuleSet):
-		return problem(http.StatusConflict, "no-rule-set", "No routing rules", "save a rule set with PUT /v1/admin/routing/rules first"), true
-	case errors.Is(err, commission.ErrExportNotFound):
-		return problem(http.StatusNotFound, "not-found", "Not found", ""), true
-	case errors.Is(err, commission.ErrNotWon):
-		return problem(http.StatusConflict, "not-won", "The lead is not won", "cancellations and revenue apply to won deals only"), true
-	case errors.Is(err, commission.ErrBelowMinimumPayout), errors.Is(err, commission.ErrNothingToPay):
-		return problem(http.StatusConflict, "nothing-payable", "Nothing payable", err.Error()), true
-	case errors.Is(err, auth.ErrKeyRevoked), errors.Is(err, routing.ErrRuleSetVersionTaken), errors.Is(err, commission.ErrPlanVersionTaken):
-		return problem(http.StatusConflict, "conflict", "Conflict", err.Error()), true
+// problemFor maps an error to its problem; known is false for an error no
+// one classified (a 500, logged by the router).
+func problemFor(err error) (p Problem, known bool) {
+	var ep *edgeProblem
+	if errors.As(err, &ep) {
+		return ep.p, true
 	}
-	return problem(http.StatusInternalServerError, "internal", "Internal error", "the request could not be completed; it is safe to retry with the same Idempotency-Key"), false
+	f, ok := fault.Of(err)
+	var status int
+	if ok {
+		status, ok = statusOf[f.Kind]
+	}
+	if !ok {
+		return Problem{Type: ProblemTypePrefix + "internal", Title: "Internal error", Status: http.StatusInternalServerError,
+			Detail: "the request could not be completed; it is safe to retry with the same Idempotency-Key"}, false
+	}
+	p = Problem{Type: ProblemTypePrefix + f.Slug, Title: f.Title, Status: status, Detail: f.Detail, Errors: f.Fields, Extensions: maps.Clone(f.Extensions)}
+	if f.RetryAfter > 0 {
+		p.RetryAfter = max(1, int(f.RetryAfter.Seconds()))
+	}
+	return p, true
 }
 
 func problemResponse(p Problem) events.APIGatewayV2HTTPResponse {

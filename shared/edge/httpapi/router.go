@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
+	"github.com/partnerleads/pipeline/shared/edge/endpoints"
 )
 
 // Request is what a route handler gets: the raw event, the caller and the
@@ -226,4 +229,39 @@ func jsonResponse(status int, v any) events.APIGatewayV2HTTPResponse {
 // BadRequest is a problem about one query or header parameter.
 func BadRequest(slug, title, detail string) error {
 	return edgeError(http.StatusBadRequest, slug, title, detail)
+}
+
+// Bind makes a function's routes from its rows of the endpoint table
+// (endpoints.Of): handlers are keyed "METHOD /path". Every row needs a
+// handler and every handler a row; otherwise Bind fails, and so does the
+// cold start.
+func Bind(rows []endpoints.Endpoint, handlers map[string]HandlerFunc) ([]Route, error) {
+	var errs []error
+	routes := make([]Route, 0, len(rows))
+	bound := map[string]bool{}
+	for _, e := range rows {
+		h, ok := handlers[e.Key()]
+		if !ok {
+			errs = append(errs, fmt.Errorf("no handler for %s", e.Key()))
+			continue
+		}
+		bound[e.Key()] = true
+		routes = append(routes, Route{Method: e.Method, Pattern: e.Path, Roles: e.Roles, Handler: h})
+	}
+	for k := range handlers {
+		if !bound[k] {
+			errs = append(errs, fmt.Errorf("%s has a handler but is not in the endpoint table for this function", k))
+		}
+	}
+	return routes, errors.Join(errs...)
+}
+
+// MustBind is Bind for a cold start: it panics on a mismatch, which the
+// function's handler tests catch first.
+func MustBind(function string, handlers map[string]HandlerFunc) []Route {
+	routes, err := Bind(endpoints.Of(function), handlers)
+	if err != nil {
+		panic(fmt.Sprintf("%s routes: %v", function, err))
+	}
+	return routes
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/directorydb"
 	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
@@ -189,7 +189,7 @@ func (r *runner) must(ctx context.Context, want int, method, path, token, body s
 }
 
 func (r *runner) setup(ctx context.Context, awsCfg aws.Config, rcv *webhooktest.Receiver) error {
-	dir := dynamo.NewDirectoryStore(dynamodb.NewFromConfig(awsCfg), r.w.Ref(tableID(r.w, "Directory")))
+	dir := directorydb.New(dynamodb.NewFromConfig(awsCfg), r.w.Ref(tableID(r.w, "Directory")))
 	iss, err := admin.Service{Partners: dir, Keys: dir, Now: time.Now}.CreateKey(ctx, auth.RoleAdmin, "", "chaos", "chaos admin")
 	if err != nil {
 		return err

@@ -7,14 +7,16 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/schema"
 )
 
 // Template is what the harness needs of a synthesized CloudFormation
 // template: the same tables, functions, rules, event source mappings and
 // routes that go to AWS.
 type Template struct {
-	Dir       string // the cloud assembly directory holding the assets
-	Tables    map[string]TableSpec
+	Dir       string                  // the cloud assembly directory holding the assets
+	Tables    map[string]schema.Table // by logical id; the shape is the schema's, which the stack builds from
 	Functions map[string]FunctionSpec
 	Queues    []string   // queue logical ids; the harness sets its own visibility timeout
 	Rules     []RuleSpec // rules on the stack's event bus
@@ -22,15 +24,6 @@ type Template struct {
 	Routes    []RouteSpec
 	Bus       string // the event bus's logical id
 	Buckets   []string
-}
-
-// TableSpec is an AWS::DynamoDB::Table's properties; their JSON shape is
-// the CreateTable API's.
-type TableSpec struct {
-	KeySchema              json.RawMessage
-	AttributeDefinitions   json.RawMessage
-	GlobalSecondaryIndexes json.RawMessage
-	StreamSpecification    *struct{ StreamViewType string }
 }
 
 // FunctionSpec is an AWS::Lambda::Function: its bundled binary and its
@@ -113,7 +106,7 @@ func ReadTemplate(dir, stack string) (*Template, error) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, fmt.Errorf("%s template: %w", stack, err)
 	}
-	t := &Template{Dir: dir, Tables: map[string]TableSpec{}, Functions: map[string]FunctionSpec{}}
+	t := &Template{Dir: dir, Tables: map[string]schema.Table{}, Functions: map[string]FunctionSpec{}}
 	ids := make([]string, 0, len(doc.Resources))
 	for id := range doc.Resources {
 		ids = append(ids, id)
@@ -129,9 +122,11 @@ func ReadTemplate(dir, stack string) (*Template, error) {
 		var err error
 		switch r.Type {
 		case "AWS::DynamoDB::Table":
-			var s TableSpec
-			err = json.Unmarshal(r.Properties, &s)
-			t.Tables[id] = s
+			st, ok := tableOf(id)
+			if !ok {
+				return nil, fmt.Errorf("table %s is not in shared/aws/dynamo/schema", id)
+			}
+			t.Tables[id] = st
 		case "AWS::Lambda::Function":
 			var p struct {
 				Timeout     int
@@ -231,4 +226,14 @@ func (t *Template) FunctionByPrefix(prefix string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// tableOf is the schema of a table by its logical id (the CDK id plus a hash).
+func tableOf(logicalID string) (schema.Table, bool) {
+	for _, t := range schema.All {
+		if rest, ok := strings.CutPrefix(logicalID, t.ID); ok && len(rest) == 8 {
+			return t, true
+		}
+	}
+	return schema.Table{}, false
 }

@@ -2,7 +2,6 @@ package chaos
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
@@ -21,6 +19,9 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/schema"
 )
 
 // Config is one world: the stack's resources created afresh on the
@@ -144,43 +145,17 @@ func (w *World) create(ctx context.Context) error {
 	return nil
 }
 
-func (w *World) createTable(ctx context.Context, id string, spec TableSpec) error {
-	in := &dynamodb.CreateTableInput{TableName: aws.String(w.name(id)), BillingMode: ddbtypes.BillingModePayPerRequest}
-	for _, f := range []struct {
-		raw json.RawMessage
-		to  any
-	}{{spec.KeySchema, &in.KeySchema}, {spec.AttributeDefinitions, &in.AttributeDefinitions}, {spec.GlobalSecondaryIndexes, &in.GlobalSecondaryIndexes}} {
-		if len(f.raw) > 0 {
-			if err := json.Unmarshal(f.raw, f.to); err != nil {
-				return err
-			}
-		}
-	}
-	if spec.StreamSpecification != nil {
-		in.StreamSpecification = &ddbtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: ddbtypes.StreamViewType(spec.StreamSpecification.StreamViewType)}
-	}
-	var desc *ddbtypes.TableDescription
-	out, err := w.db.CreateTable(ctx, in)
-	var inUse *ddbtypes.ResourceInUseException
-	switch {
-	case errors.As(err, &inUse):
-		// The name is this run's own: the SDK retried a create whose answer
-		// was lost, and the first attempt made the table.
-		d, derr := w.db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: in.TableName})
-		if derr != nil {
-			return derr
-		}
-		desc = d.Table
-	case err != nil:
+func (w *World) createTable(ctx context.Context, id string, t schema.Table) error {
+	name := w.name(id)
+	desc, err := dynamo.CreateTable(ctx, w.db, name, t, true)
+	if err != nil {
 		return err
-	default:
-		desc = out.TableDescription
 	}
-	w.refs[id] = aws.ToString(in.TableName)
+	w.refs[id] = name
 	w.refs[id+".Arn"] = aws.ToString(desc.TableArn)
 	w.refs[id+".StreamArn"] = aws.ToString(desc.LatestStreamArn)
 	w.cleanup = append(w.cleanup, func() {
-		_, _ = w.db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: in.TableName})
+		_, _ = w.db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &name})
 	})
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
 	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
 	"github.com/partnerleads/pipeline/shared/edge/platform"
+	"github.com/partnerleads/pipeline/shared/testkit/dynamotest"
 	"github.com/partnerleads/pipeline/shared/testkit/faultproxy"
 	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
@@ -45,7 +46,7 @@ func TestRouterUnderFaults(t *testing.T) {
 		o.RetryMaxAttempts = 10 // the SDK's own retries ride out a run of faults
 		o.HTTPClient = platform.HTTPClient(200 * time.Millisecond)
 	})
-	storetest.RunRouter(t, dynamo.NewLeadStore(faulty, table), 200)
+	storetest.RunRouter(t, dynamotest.NewLeads(faulty, table), 200)
 	inj := p.Injected()
 	for _, f := range faultproxy.Faults {
 		if inj[f] == 0 {

@@ -1,4 +1,5 @@
-package dynamo
+// Package ledgerdb stores commission plans, the ledger and exports.
+package ledgerdb
 
 import (
 	"context"
@@ -9,21 +10,22 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
 )
 
-// LedgerStore keeps commission plans, the ledger and exports in the
+// Store keeps commission plans, the ledger and exports in the
 // ledger table (see DESIGN.md). Documents are JSON in "body"; the
 // attributes conditions need (version, state) sit beside it.
-type LedgerStore struct {
+type Store struct {
 	db    *dynamodb.Client
 	table string
 }
 
-var _ commission.Store = (*LedgerStore)(nil)
+var _ commission.Store = (*Store)(nil)
 
-func NewLedgerStore(db *dynamodb.Client, table string) *LedgerStore {
-	return &LedgerStore{db: db, table: table}
+func New(db *dynamodb.Client, table string) *Store {
+	return &Store{db: db, table: table}
 }
 
 func planSK(p commission.Plan) string { return fmt.Sprintf("%s#V#%06d", p.ID, p.Version) }
@@ -33,18 +35,18 @@ func ledgerPK(partnerID, period string) string {
 
 // docItem is a JSON document item with the given keys.
 func docItem(keys map[string]string, v any) (map[string]types.AttributeValue, error) {
-	body, err := jsonBody(v)
+	body, err := dynamo.JSONBody(v)
 	if err != nil {
 		return nil, err
 	}
-	item := map[string]types.AttributeValue{"body": s(body)}
+	item := map[string]types.AttributeValue{"body": dynamo.S(body)}
 	for k, val := range keys {
-		item[k] = s(val)
+		item[k] = dynamo.S(val)
 	}
 	return item, nil
 }
 
-func (st *LedgerStore) put(ctx context.Context, item map[string]types.AttributeValue, cond string) error {
+func (st *Store) put(ctx context.Context, item map[string]types.AttributeValue, cond string) error {
 	in := &dynamodb.PutItemInput{TableName: &st.table, Item: item}
 	if cond != "" {
 		in.ConditionExpression = &cond
@@ -54,7 +56,7 @@ func (st *LedgerStore) put(ctx context.Context, item map[string]types.AttributeV
 }
 
 // query runs a paged query, handing each item to each.
-func (st *LedgerStore) query(ctx context.Context, in *dynamodb.QueryInput, each func(map[string]types.AttributeValue) error) error {
+func (st *Store) query(ctx context.Context, in *dynamodb.QueryInput, each func(map[string]types.AttributeValue) error) error {
 	in.TableName = &st.table
 	p := dynamodb.NewQueryPaginator(st.db, in)
 	for p.HasMorePages() {
@@ -71,64 +73,63 @@ func (st *LedgerStore) query(ctx context.Context, in *dynamodb.QueryInput, each 
 	return nil
 }
 
-func collect[T any](ctx context.Context, st *LedgerStore, in *dynamodb.QueryInput) ([]T, error) {
+func collect[T any](ctx context.Context, st *Store, in *dynamodb.QueryInput) ([]T, error) {
 	var out []T
 	err := st.query(ctx, in, func(it map[string]types.AttributeValue) error {
-		v, err := decodeDoc[T](it)
+		v, err := dynamo.DecodeDoc[T](it)
 		out = append(out, v)
 		return err
 	})
 	return out, err
 }
 
-func (st *LedgerStore) PutPlan(ctx context.Context, p commission.Plan) error {
-	item, err := docItem(map[string]string{attrPK: "PLAN", attrSK: planSK(p), "GSI1PK": "PLANSCOPE#" + p.Scope(), "GSI1SK": p.EffectiveFrom + "#" + planSK(p)}, p)
+func (st *Store) PutPlan(ctx context.Context, p commission.Plan) error {
+	item, err := docItem(map[string]string{dynamo.AttrPK: "PLAN", dynamo.AttrSK: planSK(p), "GSI1PK": "PLANSCOPE#" + p.Scope(), "GSI1SK": p.EffectiveFrom + "#" + planSK(p)}, p)
 	if err != nil {
 		return err
 	}
 	err = st.put(ctx, item, "attribute_not_exists(PK)")
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if dynamo.ConditionFailed(err) {
 		return commission.ErrPlanVersionTaken
 	}
 	return err
 }
 
-func (st *LedgerStore) PlanVersions(ctx context.Context, id string) ([]commission.Plan, error) {
+func (st *Store) PlanVersions(ctx context.Context, id string) ([]commission.Plan, error) {
 	return collect[commission.Plan](ctx, st, &dynamodb.QueryInput{
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :id)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("PLAN"), ":id": s(id + "#V#")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("PLAN"), ":id": dynamo.S(id + "#V#")},
 		ConsistentRead:            aws.Bool(true),
 	})
 }
 
-func (st *LedgerStore) Plans(ctx context.Context) ([]commission.Plan, error) {
+func (st *Store) Plans(ctx context.Context) ([]commission.Plan, error) {
 	return collect[commission.Plan](ctx, st, &dynamodb.QueryInput{
 		KeyConditionExpression:    aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("PLAN")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("PLAN")},
 	})
 }
 
-func (st *LedgerStore) PlanAt(ctx context.Context, scope, date string) (commission.Plan, bool, error) {
+func (st *Store) PlanAt(ctx context.Context, scope, date string) (commission.Plan, bool, error) {
 	out, err := st.db.Query(ctx, &dynamodb.QueryInput{
 		TableName: &st.table, IndexName: aws.String("byGroup"),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk AND GSI1SK <= :to"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("PLANSCOPE#" + scope), ":to": s(date + "#\uffff")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("PLANSCOPE#" + scope), ":to": dynamo.S(date + "#\uffff")},
 		ScanIndexForward:          aws.Bool(false), Limit: aws.Int32(1),
 	})
 	if err != nil || len(out.Items) == 0 {
 		return commission.Plan{}, false, err
 	}
-	p, err := decodeDoc[commission.Plan](out.Items[0])
+	p, err := dynamo.DecodeDoc[commission.Plan](out.Items[0])
 	return p, err == nil, err
 }
 
-func (st *LedgerStore) PutTier(ctx context.Context, partnerID, tier string) error {
-	return st.put(ctx, map[string]types.AttributeValue{attrPK: s("TIER#" + partnerID), attrSK: s("TIER"), "tier": s(tier)}, "")
+func (st *Store) PutTier(ctx context.Context, partnerID, tier string) error {
+	return st.put(ctx, map[string]types.AttributeValue{dynamo.AttrPK: dynamo.S("TIER#" + partnerID), dynamo.AttrSK: dynamo.S("TIER"), "tier": dynamo.S(tier)}, "")
 }
 
-func (st *LedgerStore) Tier(ctx context.Context, partnerID string) (string, error) {
-	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key("TIER#"+partnerID, "TIER"), ConsistentRead: aws.Bool(true)})
+func (st *Store) Tier(ctx context.Context, partnerID string) (string, error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: dynamo.Key("TIER#"+partnerID, "TIER"), ConsistentRead: aws.Bool(true)})
 	if err != nil || out.Item == nil {
 		return "", err
 	}
@@ -139,18 +140,18 @@ func (st *LedgerStore) Tier(ctx context.Context, partnerID string) (string, erro
 	return t.Value, nil
 }
 
-func (st *LedgerStore) LeadState(ctx context.Context, leadID string) (commission.LeadState, error) {
-	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key("LEADSTATE#"+leadID, "STATE"), ConsistentRead: aws.Bool(true)})
+func (st *Store) LeadState(ctx context.Context, leadID string) (commission.LeadState, error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: dynamo.Key("LEADSTATE#"+leadID, "STATE"), ConsistentRead: aws.Bool(true)})
 	if err != nil || out.Item == nil {
 		return commission.LeadState{}, err
 	}
-	return decodeDoc[commission.LeadState](out.Item)
+	return dynamo.DecodeDoc[commission.LeadState](out.Item)
 }
 
-func (st *LedgerStore) PeriodStates(ctx context.Context, partnerID string, periods []string) (map[string]commission.PeriodState, error) {
+func (st *Store) PeriodStates(ctx context.Context, partnerID string, periods []string) (map[string]commission.PeriodState, error) {
 	res := map[string]commission.PeriodState{}
 	for _, p := range periods {
-		out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key(ledgerPK(partnerID, p), "STATE"), ConsistentRead: aws.Bool(true)})
+		out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: dynamo.Key(ledgerPK(partnerID, p), "STATE"), ConsistentRead: aws.Bool(true)})
 		if err != nil {
 			return nil, fmt.Errorf("read period state: %w", err)
 		}
@@ -158,7 +159,7 @@ func (st *LedgerStore) PeriodStates(ctx context.Context, partnerID string, perio
 			res[p] = commission.PeriodState{}
 			continue
 		}
-		if res[p], err = decodeDoc[commission.PeriodState](out.Item); err != nil {
+		if res[p], err = dynamo.DecodeDoc[commission.PeriodState](out.Item); err != nil {
 			return nil, err
 		}
 	}
@@ -166,42 +167,42 @@ func (st *LedgerStore) PeriodStates(ctx context.Context, partnerID string, perio
 }
 
 // versioned is a Put of a document guarded by its stored version.
-func (st *LedgerStore) versioned(keys map[string]string, doc any, version int64) (types.TransactWriteItem, error) {
+func (st *Store) versioned(keys map[string]string, doc any, version int64) (types.TransactWriteItem, error) {
 	item, err := docItem(keys, doc)
 	if err != nil {
 		return types.TransactWriteItem{}, err
 	}
-	item["version"] = num(version)
+	item["version"] = dynamo.N(version)
 	p := &types.Put{TableName: &st.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)")}
 	if version > 1 {
 		p.ConditionExpression = aws.String("version = :prev")
-		p.ExpressionAttributeValues = map[string]types.AttributeValue{":prev": num(version - 1)}
+		p.ExpressionAttributeValues = map[string]types.AttributeValue{":prev": dynamo.N(version - 1)}
 	}
 	return types.TransactWriteItem{Put: p}, nil
 }
 
 func lineItem(e commission.Entry) (map[string]types.AttributeValue, error) {
 	item, err := docItem(map[string]string{
-		attrPK: ledgerPK(e.PartnerID, e.Period), attrSK: "LINE#" + e.ID,
+		dynamo.AttrPK: ledgerPK(e.PartnerID, e.Period), dynamo.AttrSK: "LINE#" + e.ID,
 		"GSI1PK": "PERIOD#" + e.Period, "GSI1SK": e.PartnerID + "#" + e.ID,
 		"GSI2PK": "PARTNERLINES#" + e.PartnerID, "GSI2SK": e.Period + "#" + e.ID,
 	}, e)
 	if err == nil {
-		item["state"] = s(string(e.State))
+		item["state"] = dynamo.S(string(e.State))
 	}
 	return item, err
 }
 
 // Commit writes the lead state, the changed period states and the new
 // lines in one transaction: all or nothing.
-func (st *LedgerStore) Commit(ctx context.Context, before commission.LeadState, out commission.Outcome) error {
-	ls, err := st.versioned(map[string]string{attrPK: "LEADSTATE#" + out.Lead.LeadID, attrSK: "STATE"}, out.Lead, before.Version+1)
+func (st *Store) Commit(ctx context.Context, before commission.LeadState, out commission.Outcome) error {
+	ls, err := st.versioned(map[string]string{dynamo.AttrPK: "LEADSTATE#" + out.Lead.LeadID, dynamo.AttrSK: "STATE"}, out.Lead, before.Version+1)
 	if err != nil {
 		return err
 	}
 	items := []types.TransactWriteItem{ls}
 	for p, ps := range out.Periods {
-		it, err := st.versioned(map[string]string{attrPK: ledgerPK(out.Lead.PartnerID, p), attrSK: "STATE"}, ps, ps.Version)
+		it, err := st.versioned(map[string]string{dynamo.AttrPK: ledgerPK(out.Lead.PartnerID, p), dynamo.AttrSK: "STATE"}, ps, ps.Version)
 		if err != nil {
 			return err
 		}
@@ -229,21 +230,21 @@ func (st *LedgerStore) Commit(ctx context.Context, before commission.LeadState, 
 	return nil
 }
 
-func (st *LedgerStore) Lines(ctx context.Context, partnerID, period string) ([]commission.Entry, error) {
+func (st *Store) Lines(ctx context.Context, partnerID, period string) ([]commission.Entry, error) {
 	return collect[commission.Entry](ctx, st, &dynamodb.QueryInput{
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :line)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(ledgerPK(partnerID, period)), ":line": s("LINE#")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(ledgerPK(partnerID, period)), ":line": dynamo.S("LINE#")},
 		ConsistentRead:            aws.Bool(true),
 	})
 }
 
-func (st *LedgerStore) PeriodLines(ctx context.Context, period string, each func(commission.Entry) error) error {
+func (st *Store) PeriodLines(ctx context.Context, period string, each func(commission.Entry) error) error {
 	return st.query(ctx, &dynamodb.QueryInput{
 		IndexName:                 aws.String("byGroup"),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("PERIOD#" + period)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("PERIOD#" + period)},
 	}, func(it map[string]types.AttributeValue) error {
-		e, err := decodeDoc[commission.Entry](it)
+		e, err := dynamo.DecodeDoc[commission.Entry](it)
 		if err != nil {
 			return err
 		}
@@ -251,15 +252,15 @@ func (st *LedgerStore) PeriodLines(ctx context.Context, period string, each func
 	})
 }
 
-func (st *LedgerStore) LinesThrough(ctx context.Context, partnerID, through string) ([]commission.Entry, error) {
+func (st *Store) LinesThrough(ctx context.Context, partnerID, through string) ([]commission.Entry, error) {
 	return collect[commission.Entry](ctx, st, &dynamodb.QueryInput{
 		IndexName:                 aws.String("byPartner"),
 		KeyConditionExpression:    aws.String("GSI2PK = :pk AND GSI2SK <= :to"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("PARTNERLINES#" + partnerID), ":to": s(through + "#\uffff")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("PARTNERLINES#" + partnerID), ":to": dynamo.S(through + "#\uffff")},
 	})
 }
 
-func (st *LedgerStore) SetState(ctx context.Context, e commission.Entry, from commission.State) error {
+func (st *Store) SetState(ctx context.Context, e commission.Entry, from commission.State) error {
 	item, err := lineItem(e)
 	if err != nil {
 		return err
@@ -268,30 +269,29 @@ func (st *LedgerStore) SetState(ctx context.Context, e commission.Entry, from co
 		TableName: &st.table, Item: item,
 		ConditionExpression:       aws.String("#state = :from"),
 		ExpressionAttributeNames:  map[string]string{"#state": "state"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":from": s(string(from))},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":from": dynamo.S(string(from))},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if dynamo.ConditionFailed(err) {
 		return commission.ErrConflict
 	}
 	return err
 }
 
-func (st *LedgerStore) PutExport(ctx context.Context, x commission.Export) error {
-	item, err := docItem(map[string]string{attrPK: "EXPORT#" + x.ID, attrSK: "EXPORT"}, x)
+func (st *Store) PutExport(ctx context.Context, x commission.Export) error {
+	item, err := docItem(map[string]string{dynamo.AttrPK: "EXPORT#" + x.ID, dynamo.AttrSK: "EXPORT"}, x)
 	if err != nil {
 		return err
 	}
 	return st.put(ctx, item, "")
 }
 
-func (st *LedgerStore) Export(ctx context.Context, id string) (commission.Export, error) {
-	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key("EXPORT#"+id, "EXPORT"), ConsistentRead: aws.Bool(true)})
+func (st *Store) Export(ctx context.Context, id string) (commission.Export, error) {
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: dynamo.Key("EXPORT#"+id, "EXPORT"), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return commission.Export{}, err
 	}
 	if out.Item == nil {
 		return commission.Export{}, commission.ErrExportNotFound
 	}
-	return decodeDoc[commission.Export](out.Item)
+	return dynamo.DecodeDoc[commission.Export](out.Item)
 }

@@ -1,23 +1,23 @@
-package dynamo
+package directorydb
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
 	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/ratelimit"
 )
 
 var (
 	_ ratelimit.Counter = (*RateCounter)(nil)
-	_ ratelimit.Limits  = (*DirectoryStore)(nil)
+	_ ratelimit.Limits  = (*Store)(nil)
 )
 
 // RateCounter counts requests per partner and minute in the RateLimits
@@ -27,6 +27,7 @@ type RateCounter struct {
 	table string
 }
 
+// NewRateCounter counts in the RateLimits table.
 func NewRateCounter(db *dynamodb.Client, table string) *RateCounter {
 	return &RateCounter{db: db, table: table}
 }
@@ -36,17 +37,16 @@ func NewRateCounter(db *dynamodb.Client, table string) *RateCounter {
 func (c *RateCounter) Take(ctx context.Context, key string, window time.Time, limit int) (bool, error) {
 	_, err := c.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                &c.table,
-		Key:                      map[string]types.AttributeValue{attrPK: s("RATE#" + key), attrSK: s(fmtTime(window))},
+		Key:                      map[string]types.AttributeValue{dynamo.AttrPK: dynamo.S("RATE#" + key), dynamo.AttrSK: dynamo.S(dynamo.TimeKey(window))},
 		UpdateExpression:         aws.String("ADD n :one SET #ttl = if_not_exists(#ttl, :ttl)"),
 		ConditionExpression:      aws.String("attribute_not_exists(n) OR n < :limit"),
 		ExpressionAttributeNames: map[string]string{"#ttl": "ttl"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":one": num(1), ":limit": num(int64(limit)),
-			":ttl": &types.AttributeValueMemberN{Value: strconv.FormatInt(window.Add(time.Hour).Unix(), 10)},
+			":one": dynamo.N(1), ":limit": dynamo.N(int64(limit)),
+			":ttl": dynamo.Epoch(window.Add(time.Hour)),
 		},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if dynamo.ConditionFailed(err) {
 		return false, nil
 	}
 	if err != nil {
@@ -56,7 +56,7 @@ func (c *RateCounter) Take(ctx context.Context, key string, window time.Time, li
 }
 
 // PartnerLimit is the partner's own requests per minute; 0: the default.
-func (st *DirectoryStore) PartnerLimit(ctx context.Context, partnerID string) (int, error) {
+func (st *Store) PartnerLimit(ctx context.Context, partnerID string) (int, error) {
 	p, err := st.GetPartner(ctx, partnerID)
 	if errors.Is(err, admin.ErrPartnerNotFound) {
 		return 0, nil
@@ -64,10 +64,10 @@ func (st *DirectoryStore) PartnerLimit(ctx context.Context, partnerID string) (i
 	return p.RateLimitPerMinute, err
 }
 
-func (st *DirectoryStore) SetRateLimit(ctx context.Context, partnerID string, perMinute int) error {
+func (st *Store) SetRateLimit(ctx context.Context, partnerID string, perMinute int) error {
 	var v types.AttributeValue
 	if perMinute != 0 {
-		v = num(int64(perMinute))
+		v = dynamo.N(int64(perMinute))
 	}
-	return st.setPartnerAttr(ctx, partnerID, "rateLimitPerMinute", v)
+	return st.SetPartnerAttr(ctx, partnerID, "rateLimitPerMinute", v)
 }

@@ -1,8 +1,9 @@
-package dynamo
+// Package metricsdb stores indicator counters and weekly reports, and finds
+// stale leads.
+package metricsdb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -12,19 +13,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
 	"github.com/partnerleads/pipeline/shared/domain/metrics"
 )
 
-var _ metrics.Store = (*MetricsStore)(nil)
+var _ metrics.Store = (*Store)(nil)
 
-// MetricsStore keeps indicator counters in the Metrics table (see DESIGN.md).
-type MetricsStore struct {
+// Store keeps indicator counters in the Metrics table (see DESIGN.md).
+type Store struct {
 	db    *dynamodb.Client
 	table string
 }
 
-func NewMetricsStore(db *dynamodb.Client, table string) *MetricsStore {
-	return &MetricsStore{db: db, table: table}
+func New(db *dynamodb.Client, table string) *Store {
+	return &Store{db: db, table: table}
 }
 
 const gsiByMonth = "byMonth"
@@ -34,12 +36,12 @@ func dayPK(partnerID string) string { return "DAY#" + partnerID }
 // Apply adds a lead version's deltas in one transaction with the lead's
 // SEEN marker, whose version only goes up: a replayed version cancels the
 // whole transaction and counts nothing.
-func (m *MetricsStore) Apply(ctx context.Context, leadID string, version int64, deltas []metrics.Delta) error {
+func (m *Store) Apply(ctx context.Context, leadID string, version int64, deltas []metrics.Delta) error {
 	items := []types.TransactWriteItem{{Update: &types.Update{
-		TableName: &m.table, Key: key("SEEN#"+leadID, "SEEN"),
+		TableName: &m.table, Key: dynamo.Key("SEEN#"+leadID, "SEEN"),
 		UpdateExpression:          aws.String("SET version = :v"),
 		ConditionExpression:       aws.String("attribute_not_exists(PK) OR version < :v"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":v": num(version)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": dynamo.N(version)},
 	}}}
 	// One update per item: a transaction may touch each item once, and
 	// every delta's gauge change lands on the partner's one gauge item.
@@ -57,19 +59,18 @@ func (m *MetricsStore) Apply(ctx context.Context, leadID string, version int64, 
 			}
 		}
 		if len(day) > 0 {
-			u := adds(m.table, key(dayPK(d.PartnerID), d.Date), day)
+			u := adds(m.table, dynamo.Key(dayPK(d.PartnerID), d.Date), day)
 			*u.UpdateExpression += " SET GSI1PK = :month, GSI1SK = :daypartner"
-			u.ExpressionAttributeValues[":month"] = s("MONTH#" + d.Date[:7])
-			u.ExpressionAttributeValues[":daypartner"] = s(d.Date + "#" + d.PartnerID)
+			u.ExpressionAttributeValues[":month"] = dynamo.S("MONTH#" + d.Date[:7])
+			u.ExpressionAttributeValues[":daypartner"] = dynamo.S(d.Date + "#" + d.PartnerID)
 			items = append(items, types.TransactWriteItem{Update: u})
 		}
 	}
 	for partnerID, g := range gauges {
-		items = append(items, types.TransactWriteItem{Update: adds(m.table, key("GAUGE", partnerID), g)})
+		items = append(items, types.TransactWriteItem{Update: adds(m.table, dynamo.Key("GAUGE", partnerID), g)})
 	}
 	_, err := m.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	var tce *types.TransactionCanceledException
-	if errors.As(err, &tce) && len(tce.CancellationReasons) > 0 && aws.ToString(tce.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
+	if dynamo.CancelledAt(err) == 0 {
 		return nil // this version was applied already
 	}
 	if err != nil {
@@ -85,7 +86,7 @@ func adds(table string, k map[string]types.AttributeValue, c metrics.Counters) *
 	i := 0
 	for name, v := range c {
 		n, p := "#c"+strconv.Itoa(i), ":c"+strconv.Itoa(i)
-		names[n], vals[p] = name, num(v)
+		names[n], vals[p] = name, dynamo.N(v)
 		parts = append(parts, n+" "+p)
 		i++
 	}
@@ -108,7 +109,7 @@ func counters(it map[string]types.AttributeValue, prefix string) metrics.Counter
 	return c
 }
 
-func (m *MetricsStore) Days(ctx context.Context, partnerID, from, to string) ([]metrics.Day, error) {
+func (m *Store) Days(ctx context.Context, partnerID, from, to string) ([]metrics.Day, error) {
 	var out []metrics.Day
 	each := func(in *dynamodb.QueryInput) error {
 		p := dynamodb.NewQueryPaginator(m.db, in)
@@ -118,8 +119,8 @@ func (m *MetricsStore) Days(ctx context.Context, partnerID, from, to string) ([]
 				return fmt.Errorf("query day counters: %w", err)
 			}
 			for _, it := range page.Items {
-				pk, _ := it[attrPK].(*types.AttributeValueMemberS)
-				sk, _ := it[attrSK].(*types.AttributeValueMemberS)
+				pk, _ := it[dynamo.AttrPK].(*types.AttributeValueMemberS)
+				sk, _ := it[dynamo.AttrSK].(*types.AttributeValueMemberS)
 				if pk == nil || sk == nil {
 					continue
 				}
@@ -133,7 +134,7 @@ func (m *MetricsStore) Days(ctx context.Context, partnerID, from, to string) ([]
 	if partnerID != "" {
 		return out, each(&dynamodb.QueryInput{
 			TableName: &m.table, KeyConditionExpression: aws.String("PK = :pk AND SK BETWEEN :from AND :to"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(dayPK(partnerID)), ":from": s(from), ":to": s(to)},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(dayPK(partnerID)), ":from": dynamo.S(from), ":to": dynamo.S(to)},
 		})
 	}
 	f, err1 := time.Parse(time.DateOnly, from)
@@ -146,7 +147,7 @@ func (m *MetricsStore) Days(ctx context.Context, partnerID, from, to string) ([]
 			TableName: &m.table, IndexName: aws.String(gsiByMonth),
 			KeyConditionExpression: aws.String("GSI1PK = :m AND GSI1SK BETWEEN :from AND :to"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":m": s("MONTH#" + month.Format("2006-01")), ":from": s(from), ":to": s(to + "#~"),
+				":m": dynamo.S("MONTH#" + month.Format("2006-01")), ":from": dynamo.S(from), ":to": dynamo.S(to + "#~"),
 			},
 		})
 		if err != nil {
@@ -156,14 +157,14 @@ func (m *MetricsStore) Days(ctx context.Context, partnerID, from, to string) ([]
 	return out, nil
 }
 
-func (m *MetricsStore) Gauges(ctx context.Context, partnerID string) ([]metrics.Gauge, error) {
+func (m *Store) Gauges(ctx context.Context, partnerID string) ([]metrics.Gauge, error) {
 	in := &dynamodb.QueryInput{
 		TableName: &m.table, KeyConditionExpression: aws.String("PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("GAUGE")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("GAUGE")},
 	}
 	if partnerID != "" {
 		in.KeyConditionExpression = aws.String("PK = :pk AND SK = :sk")
-		in.ExpressionAttributeValues[":sk"] = s(partnerID)
+		in.ExpressionAttributeValues[":sk"] = dynamo.S(partnerID)
 	}
 	var out []metrics.Gauge
 	p := dynamodb.NewQueryPaginator(m.db, in)
@@ -173,7 +174,7 @@ func (m *MetricsStore) Gauges(ctx context.Context, partnerID string) ([]metrics.
 			return nil, fmt.Errorf("query gauges: %w", err)
 		}
 		for _, it := range page.Items {
-			sk, _ := it[attrSK].(*types.AttributeValueMemberS)
+			sk, _ := it[dynamo.AttrSK].(*types.AttributeValueMemberS)
 			if sk == nil {
 				continue
 			}
@@ -183,26 +184,26 @@ func (m *MetricsStore) Gauges(ctx context.Context, partnerID string) ([]metrics.
 	return out, nil
 }
 
-func (m *MetricsStore) PutReport(ctx context.Context, r metrics.Report) error {
-	body, err := jsonBody(r)
+func (m *Store) PutReport(ctx context.Context, r metrics.Report) error {
+	body, err := dynamo.JSONBody(r)
 	if err != nil {
 		return err
 	}
-	item := key("REPORT#"+r.PartnerID, r.Week)
-	item["body"] = s(body)
+	item := dynamo.Key("REPORT#"+r.PartnerID, r.Week)
+	item["body"] = dynamo.S(body)
 	if _, err := m.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &m.table, Item: item}); err != nil {
 		return fmt.Errorf("put report %s %s: %w", r.PartnerID, r.Week, err)
 	}
 	return nil
 }
 
-func (m *MetricsStore) GetReport(ctx context.Context, partnerID, week string) (metrics.Report, error) {
-	out, err := m.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &m.table, Key: key("REPORT#"+partnerID, week)})
+func (m *Store) GetReport(ctx context.Context, partnerID, week string) (metrics.Report, error) {
+	out, err := m.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &m.table, Key: dynamo.Key("REPORT#"+partnerID, week)})
 	if err != nil {
 		return metrics.Report{}, fmt.Errorf("get report: %w", err)
 	}
 	if out.Item == nil {
 		return metrics.Report{}, metrics.ErrNoReport
 	}
-	return decodeDoc[metrics.Report](out.Item)
+	return dynamo.DecodeDoc[metrics.Report](out.Item)
 }

@@ -1,4 +1,4 @@
-package dynamo
+package metricsdb
 
 import (
 	"cmp"
@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/metrics"
 )
@@ -21,20 +22,16 @@ var _ metrics.StaleLeads = StaleLeads{}
 // byPartnerStatus index: one key-condition query per partner and open
 // status, reading only leads that are stale.
 type StaleLeads struct {
-	Leads     *LeadStore
-	Directory *DirectoryStore
+	Leads     *dynamo.Leads
+	Directory *dynamo.Directory
 }
 
 func (x StaleLeads) Stale(ctx context.Context, partnerID string, before time.Time, limit int) ([]metrics.StaleLead, error) {
 	partners := []string{partnerID}
 	if partnerID == "" {
-		ps, err := x.Directory.ListPartners(ctx)
-		if err != nil {
+		var err error
+		if partners, err = x.Directory.PartnerIDs(ctx); err != nil {
 			return nil, err
-		}
-		partners = partners[:0]
-		for _, p := range ps {
-			partners = append(partners, p.ID)
 		}
 	}
 	var out []metrics.StaleLead
@@ -43,11 +40,11 @@ func (x StaleLeads) Stale(ctx context.Context, partnerID string, before time.Tim
 			if !st.HoldsOwner() {
 				continue
 			}
-			page, err := x.Leads.db.Query(ctx, &dynamodb.QueryInput{
-				TableName: &x.Leads.table, IndexName: aws.String(gsiByPartnerStatus),
+			page, err := x.Leads.DB.Query(ctx, &dynamodb.QueryInput{
+				TableName: &x.Leads.Table, IndexName: aws.String(dynamo.GSIByPartnerStatus),
 				KeyConditionExpression: aws.String("GSI2PK = :pk AND GSI2SK < :before"),
 				ExpressionAttributeValues: map[string]types.AttributeValue{
-					":pk": s(partnerStatusPK(p, st)), ":before": s(fmtTime(before)),
+					":pk": dynamo.S(dynamo.PartnerStatusPK(p, st)), ":before": dynamo.S(dynamo.TimeKey(before)),
 				},
 				Limit: aws.Int32(int32(limit)),
 			})
@@ -55,7 +52,7 @@ func (x StaleLeads) Stale(ctx context.Context, partnerID string, before time.Tim
 				return nil, fmt.Errorf("query stale leads of %s: %w", p, err)
 			}
 			for _, it := range page.Items {
-				l, err := decodeLead(it)
+				l, err := dynamo.DecodeLead(it)
 				if err != nil {
 					return nil, err
 				}

@@ -1,14 +1,14 @@
 package dynamo
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/partnerleads/pipeline/shared/domain/lead"
@@ -17,11 +17,11 @@ import (
 // leadUpdate is the one way a stored lead changes: it writes the new state,
 // bumps the version and re-keys the indexes, guarded by the version that was
 // read (optimistic locking) plus any extra condition. The history entry goes
-// in the same transaction (historyPut).
+// in the same transaction (HistoryPut).
 func leadUpdate(table string, next lead.Lead, change lead.Entry, extraCond string, extraVals map[string]types.AttributeValue) (*types.Update, error) {
 	vals := map[string]types.AttributeValue{
-		":status": s(string(next.Status)), ":version": num(next.Version), ":expected": num(next.Version - 1),
-		":updatedAt": s(next.UpdatedAt.UTC().Format("2006-01-02T15:04:05.999999999Z07:00")),
+		":status": S(string(next.Status)), ":version": N(next.Version), ":expected": N(next.Version - 1),
+		":updatedAt": S(next.UpdatedAt.UTC().Format("2006-01-02T15:04:05.999999999Z07:00")),
 	}
 	names := map[string]string{"#status": "status", "#version": "version"}
 	sets := []string{"#status = :status", "#version = :version", "updatedAt = :updatedAt"}
@@ -53,22 +53,22 @@ func leadUpdate(table string, next lead.Lead, change lead.Entry, extraCond strin
 			removes = append(removes, attr)
 		}
 	}
-	optional("ownerId", s(next.OwnerID), next.OwnerID != "")
-	optional("firstContactDueAt", timeAttr(next.FirstContactDueAt), next.FirstContactDueAt != nil)
-	optional("firstContactAt", timeAttr(next.FirstContactAt), next.FirstContactAt != nil)
-	optional("statusSince", timeAttr(&next.StatusSince), !next.StatusSince.IsZero())
-	optional("nextFollowUpAt", timeAttr(next.NextFollowUpAt), next.NextFollowUpAt != nil)
+	optional("ownerId", S(next.OwnerID), next.OwnerID != "")
+	optional("firstContactDueAt", TimeAttr(next.FirstContactDueAt), next.FirstContactDueAt != nil)
+	optional("firstContactAt", TimeAttr(next.FirstContactAt), next.FirstContactAt != nil)
+	optional("statusSince", TimeAttr(&next.StatusSince), !next.StatusSince.IsZero())
+	optional("nextFollowUpAt", TimeAttr(next.NextFollowUpAt), next.NextFollowUpAt != nil)
 	var deal types.AttributeValue
 	if next.Deal != nil {
 		var err error
-		if deal, err = attributevalue.MarshalWithOptions(next.Deal, jsonTags); err != nil {
+		if deal, err = attributevalue.MarshalWithOptions(next.Deal, JSONTags); err != nil {
 			return nil, fmt.Errorf("marshal deal of %s: %w", next.ID, err)
 		}
 	}
 	optional("deal", deal, next.Deal != nil)
 	if next.Grade != "" {
-		set("score", num(int64(next.Score)))
-		set("grade", s(next.Grade))
+		set("score", N(int64(next.Score)))
+		set("grade", S(next.Grade))
 	}
 	cond := "#version = :expected"
 	if extraCond != "" {
@@ -83,7 +83,7 @@ func leadUpdate(table string, next lead.Lead, change lead.Entry, extraCond strin
 	}
 	return &types.Update{
 		TableName:                 &table,
-		Key:                       key(leadPK(next.ID), "LEAD"),
+		Key:                       Key(LeadPK(next.ID), "LEAD"),
 		UpdateExpression:          &expr,
 		ConditionExpression:       &cond,
 		ExpressionAttributeNames:  names,
@@ -91,30 +91,19 @@ func leadUpdate(table string, next lead.Lead, change lead.Entry, extraCond strin
 	}, nil
 }
 
-// historyPut appends an entry; entries are never overwritten.
-func historyPut(table string, e lead.Entry) (*types.Put, error) {
-	item, err := attributevalue.MarshalMapWithOptions(e, jsonTags)
+// HistoryPut appends an entry; entries are never overwritten.
+func HistoryPut(table string, e lead.Entry) (*types.Put, error) {
+	item, err := attributevalue.MarshalMapWithOptions(e, JSONTags)
 	if err != nil {
 		return nil, fmt.Errorf("marshal history of %s: %w", e.LeadID, err)
 	}
-	item[attrPK], item[attrSK] = s(leadPK(e.LeadID)), s(historySK(e.Seq))
+	item[AttrPK], item[AttrSK] = S(LeadPK(e.LeadID)), S(HistorySK(e.Seq))
 	return &types.Put{TableName: &table, Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)")}, nil
 }
 
-func num(n int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
-}
-
-func timeAttr(t *time.Time) types.AttributeValue {
-	if t == nil {
-		return &types.AttributeValueMemberNULL{Value: true}
-	}
-	return s(t.UTC().Format(time.RFC3339Nano))
-}
-
-// feedPut records the event of a lead version in its partner's feed, in the
+// FeedPut records the event of a lead version in its partner's feed, in the
 // same transaction as the change, so the feed never misses or invents one.
-func feedPut(table string, l lead.Lead, change lead.Entry) (types.TransactWriteItem, error) {
+func FeedPut(table string, l lead.Lead, change lead.Entry) (types.TransactWriteItem, error) {
 	ev, err := lead.EventFor(l, change)
 	if err != nil {
 		return types.TransactWriteItem{}, err
@@ -126,8 +115,46 @@ func feedPut(table string, l lead.Lead, change lead.Entry) (types.TransactWriteI
 	return types.TransactWriteItem{Put: &types.Put{
 		TableName: &table,
 		Item: map[string]types.AttributeValue{
-			attrPK: s(feedPK(l.PartnerID)), attrSK: s(feedSK(ev)), "event": s(string(body)),
+			AttrPK: S(FeedPK(l.PartnerID)), AttrSK: S(FeedSK(ev)), "event": S(string(body)),
 		},
 		ConditionExpression: aws.String("attribute_not_exists(PK)"),
 	}}, nil
 }
+
+// LeadWrite is one change of a stored lead: its next version and the history
+// entry that makes it, guarded by the version read (Next.Version-1) and Cond,
+// with Extra items in the same transaction (counters, decisions, claims).
+type LeadWrite struct {
+	Next  lead.Lead
+	Entry lead.Entry
+	Cond  string // an extra condition on the lead item, "" for none
+	Vals  map[string]types.AttributeValue
+	Extra []types.TransactWriteItem
+}
+
+// Write commits w in one transaction: the lead, its history entry, its feed
+// entry and w.Extra. When a condition cancels it, failed is the index of the
+// first refused item: 0 is the lead, and ExtraAt(i) is w.Extra[i].
+func (st *Leads) Write(ctx context.Context, w LeadWrite) (failed int, err error) {
+	upd, err := leadUpdate(st.Table, w.Next, w.Entry, w.Cond, w.Vals)
+	if err != nil {
+		return -1, err
+	}
+	hist, err := HistoryPut(st.Table, w.Entry)
+	if err != nil {
+		return -1, err
+	}
+	feed, err := FeedPut(st.Table, w.Next, w.Entry)
+	if err != nil {
+		return -1, err
+	}
+	items := append([]types.TransactWriteItem{{Update: upd}, {Put: hist}, feed}, w.Extra...)
+	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if err != nil {
+		return CancelledAt(err), fmt.Errorf("write lead %s v%d: %w", w.Next.ID, w.Next.Version, err)
+	}
+	return -1, nil
+}
+
+// ExtraAt is the index Write reports for w.Extra[i].
+func ExtraAt(i int) int { return 3 + i }

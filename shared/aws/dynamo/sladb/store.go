@@ -1,4 +1,5 @@
-package dynamo
+// Package sladb stores the SLA due index, stale marks and SLA policies.
+package sladb
 
 import (
 	"cmp"
@@ -6,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"sync"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/partnerleads/pipeline/shared/aws/dynamo"
 	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/sla"
@@ -21,11 +24,19 @@ import (
 
 var (
 	_ sla.Index       = (*DueIndex)(nil)
-	_ sla.Leads       = (*LeadStore)(nil)
-	_ sla.PolicyStore = (*DirectoryStore)(nil)
+	_ sla.Leads       = (*Leads)(nil)
+	_ sla.PolicyStore = (*Policies)(nil)
 )
 
-const gsiByDue = "byDue" // GSI4: SLA items with a running deadline, sharded
+// dueShards spreads the due index over partitions, so a burst of deadlines
+// never makes one hot key.
+const dueShards = 16
+
+func duePK(leadID string) string {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(leadID))
+	return fmt.Sprintf("DUE#%02d", h.Sum32()%dueShards)
+}
 
 // DueIndex keeps each lead's next ladder step as its SLA item
 // (LEAD#<id> / SLA) in the leads table, keyed into the sparse, sharded
@@ -39,6 +50,7 @@ type DueIndex struct {
 	ReadItems int64
 }
 
+// NewDueIndex is the due index of the leads table.
 func NewDueIndex(db *dynamodb.Client, table string) *DueIndex { return &DueIndex{db: db, table: table} }
 
 // newer is the guard of every SLA item write: stream retries must not put
@@ -59,25 +71,24 @@ func dueItem(p sla.Pending) (map[string]types.AttributeValue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("marshal pending step of %s: %w", p.LeadID, err)
 	}
-	item := key(leadPK(p.LeadID), "SLA")
-	item["leadVersion"], item["body"] = num(p.Version), s(string(body))
-	item["GSI4PK"], item["GSI4SK"] = s(duePK(p.LeadID)), s(fmtTime(p.DueAt)+"#"+p.LeadID)
+	item := dynamo.Key(dynamo.LeadPK(p.LeadID), "SLA")
+	item["leadVersion"], item["body"] = dynamo.N(p.Version), dynamo.S(string(body))
+	item["GSI4PK"], item["GSI4SK"] = dynamo.S(duePK(p.LeadID)), dynamo.S(dynamo.TimeKey(p.DueAt)+"#"+p.LeadID)
 	return item, nil
 }
 
 func (x *DueIndex) Clear(ctx context.Context, leadID string, version int64) error {
-	item := key(leadPK(leadID), "SLA")
-	item["leadVersion"] = num(version)
+	item := dynamo.Key(dynamo.LeadPK(leadID), "SLA")
+	item["leadVersion"] = dynamo.N(version)
 	return x.put(ctx, leadID, version, item)
 }
 
 func (x *DueIndex) put(ctx context.Context, leadID string, version int64, item map[string]types.AttributeValue) error {
 	_, err := x.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: &x.table, Item: item, ConditionExpression: aws.String(newer),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":v": num(version)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": dynamo.N(version)},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if err != nil && !errors.As(err, &ccf) {
+	if err != nil && !dynamo.ConditionFailed(err) {
 		return fmt.Errorf("put SLA item of %s: %w", leadID, err)
 	}
 	return nil
@@ -87,15 +98,15 @@ func (x *DueIndex) put(ctx context.Context, leadID string, version int64, item m
 // shard, so it reads only due items.
 func (x *DueIndex) Due(ctx context.Context, now time.Time, limit int) ([]sla.Pending, error) {
 	var out []sla.Pending
-	upTo := fmtTime(now) + "#~"
+	upTo := dynamo.TimeKey(now) + "#~"
 	for shard := range dueShards {
 		var start map[string]types.AttributeValue
 		for {
 			in := &dynamodb.QueryInput{
-				TableName: &x.table, IndexName: aws.String(gsiByDue),
+				TableName: &x.table, IndexName: aws.String(dynamo.GSIByDue),
 				KeyConditionExpression: aws.String("GSI4PK = :pk AND GSI4SK <= :upto"),
 				ExpressionAttributeValues: map[string]types.AttributeValue{
-					":pk": s(fmt.Sprintf("DUE#%02d", shard)), ":upto": s(upTo),
+					":pk": dynamo.S(fmt.Sprintf("DUE#%02d", shard)), ":upto": dynamo.S(upTo),
 				},
 				ExclusiveStartKey: start,
 			}
@@ -110,7 +121,7 @@ func (x *DueIndex) Due(ctx context.Context, now time.Time, limit int) ([]sla.Pen
 			x.ReadItems += int64(page.ScannedCount)
 			x.mu.Unlock()
 			for _, it := range page.Items {
-				p, err := decodeDoc[sla.Pending](it)
+				p, err := dynamo.DecodeDoc[sla.Pending](it)
 				if err != nil {
 					return nil, fmt.Errorf("decode SLA item: %w", err)
 				}
@@ -131,38 +142,29 @@ func (x *DueIndex) Due(ctx context.Context, now time.Time, limit int) ([]sla.Pen
 	return out, nil
 }
 
+// Leads is the scanner's lead storage.
+type Leads struct{ *dynamo.Leads }
+
+func NewLeads(db *dynamodb.Client, table string) *Leads { return &Leads{dynamo.NewLeads(db, table)} }
+
 // MarkStale writes the stale mark: the lead's new version (guarded by the
 // version read), its history entry and its feed entry, in one transaction.
-func (st *LeadStore) MarkStale(ctx context.Context, before, after lead.Lead, e lead.Entry) error {
-	upd, err := leadUpdate(st.table, after, e, "", nil)
-	if err != nil {
-		return err
-	}
-	hist, err := historyPut(st.table, e)
-	if err != nil {
-		return err
-	}
-	feed, err := feedPut(st.table, after, e)
-	if err != nil {
-		return err
-	}
-	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
-		TransactItems: []types.TransactWriteItem{{Update: upd}, {Put: hist}, feed},
-	})
-	var tce *types.TransactionCanceledException
-	if errors.As(err, &tce) && len(tce.CancellationReasons) > 0 && aws.ToString(tce.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
+func (st *Leads) MarkStale(ctx context.Context, before, after lead.Lead, e lead.Entry) error {
+	if failed, err := st.Write(ctx, dynamo.LeadWrite{Next: after, Entry: e}); failed == 0 {
 		return lead.ErrVersionConflict
-	}
-	if err != nil {
-		return fmt.Errorf("transact stale mark of %s: %w", before.ID, err)
+	} else if err != nil {
+		return fmt.Errorf("stale mark of %s: %w", before.ID, err)
 	}
 	return nil
 }
 
 // Policies are SLA#<program> documents; a partner's program is an attribute
 // of its PARTNER item.
+type Policies struct{ *dynamo.Directory }
 
-func (st *DirectoryStore) Program(ctx context.Context, partnerID string) (string, error) {
+func NewPolicies(d *dynamo.Directory) *Policies { return &Policies{d} }
+
+func (st *Policies) Program(ctx context.Context, partnerID string) (string, error) {
 	p, err := st.GetPartner(ctx, partnerID)
 	if errors.Is(err, admin.ErrPartnerNotFound) {
 		return "", nil
@@ -170,67 +172,44 @@ func (st *DirectoryStore) Program(ctx context.Context, partnerID string) (string
 	return p.Program, err
 }
 
-func (st *DirectoryStore) SetProgram(ctx context.Context, partnerID, program string) error {
+func (st *Policies) SetProgram(ctx context.Context, partnerID, program string) error {
 	var v types.AttributeValue
 	if program != "" {
-		v = s(program)
+		v = dynamo.S(program)
 	}
-	return st.setPartnerAttr(ctx, partnerID, "program", v)
+	return st.SetPartnerAttr(ctx, partnerID, "program", v)
 }
 
-// setPartnerAttr sets one attribute of an existing partner, or removes it
-// when v is nil: admin.ErrPartnerNotFound if there is no such partner.
-func (st *DirectoryStore) setPartnerAttr(ctx context.Context, partnerID, attr string, v types.AttributeValue) error {
-	expr, vals := "SET #a = :v", map[string]types.AttributeValue{":v": v}
-	if v == nil {
-		expr, vals = "REMOVE #a", nil
-	}
-	_, err := st.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &st.table, Key: key("PARTNER#"+partnerID, "PARTNER"),
-		UpdateExpression: &expr, ExpressionAttributeNames: map[string]string{"#a": attr}, ExpressionAttributeValues: vals,
-		ConditionExpression: aws.String("attribute_exists(PK)"),
-	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
-		return admin.ErrPartnerNotFound
-	}
-	if err != nil {
-		return fmt.Errorf("set %s of partner %s: %w", attr, partnerID, err)
-	}
-	return nil
-}
-
-func (st *DirectoryStore) Policy(ctx context.Context, program string) (sla.Policy, bool, error) {
-	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: key("SLA#"+program, "SLA"), ConsistentRead: aws.Bool(true)})
+func (st *Policies) Policy(ctx context.Context, program string) (sla.Policy, bool, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.Table, Key: dynamo.Key("SLA#"+program, "SLA"), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return sla.Policy{}, false, fmt.Errorf("get policy %s: %w", program, err)
 	}
 	if out.Item == nil {
 		return sla.Policy{}, false, nil
 	}
-	p, err := decodeDoc[sla.Policy](out.Item)
+	p, err := dynamo.DecodeDoc[sla.Policy](out.Item)
 	return p, err == nil, err
 }
 
-func (st *DirectoryStore) Policies(ctx context.Context) ([]sla.Policy, error) {
-	return listType(ctx, st, "SLA", decodeDoc[sla.Policy])
+func (st *Policies) Policies(ctx context.Context) ([]sla.Policy, error) {
+	return dynamo.ListDocs[sla.Policy](ctx, st.Directory, "SLA")
 }
 
 // PutPolicy saves the next version: the stored one must be p.Version-1.
-func (st *DirectoryStore) PutPolicy(ctx context.Context, p sla.Policy) error {
-	body, err := jsonBody(p)
+func (st *Policies) PutPolicy(ctx context.Context, p sla.Policy) error {
+	body, err := dynamo.JSONBody(p)
 	if err != nil {
 		return err
 	}
-	item := key("SLA#"+p.Program, "SLA")
-	item["GSI1PK"], item["GSI1SK"], item["body"], item["version"] = s("SLA"), s(p.Program), s(body), num(int64(p.Version))
-	_, err = st.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: &st.table, Item: item,
+	item := dynamo.Key("SLA#"+p.Program, "SLA")
+	item["GSI1PK"], item["GSI1SK"], item["body"], item["version"] = dynamo.S("SLA"), dynamo.S(p.Program), dynamo.S(body), dynamo.N(int64(p.Version))
+	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &st.Table, Item: item,
 		ConditionExpression:       aws.String("attribute_not_exists(PK) OR version = :prev"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":prev": num(int64(p.Version - 1))},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":prev": dynamo.N(int64(p.Version - 1))},
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if dynamo.ConditionFailed(err) {
 		return sla.ErrPolicyConflict
 	}
 	if err != nil {
@@ -240,7 +219,7 @@ func (st *DirectoryStore) PutPolicy(ctx context.Context, p sla.Policy) error {
 }
 
 // Escalation is where the partner's SLA policy sends escalations.
-func (st *DirectoryStore) Escalation(ctx context.Context, partnerID string) ([]string, error) {
+func (st *Policies) Escalation(ctx context.Context, partnerID string) ([]string, error) {
 	r := sla.Resolver{Store: st, Now: time.Now}
 	p, err := r.For(ctx, partnerID)
 	return p.EscalateTo, err
