@@ -74,7 +74,7 @@ func metricsReadCost(ctx context.Context) ([]row, error) {
 	}
 	m := metricsdb.New(dynamodb.NewFromConfig(st.Cfg), table)
 	partner := fmt.Sprintf("bench-metrics-%d", time.Now().UnixNano())
-	end := time.Now().In(metrics.Zone)
+	end := time.Now().In(lead.BusinessZone())
 	from, to := end.AddDate(0, 0, -29).Format(time.DateOnly), end.Format(time.DateOnly)
 	var rows []row
 	applied := 0

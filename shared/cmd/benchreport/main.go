@@ -23,14 +23,18 @@ func main() {
 	readme := flag.String("readme", "", "README to update between the bench markers")
 	samples := flag.Int("n", 60, "requests per endpoint for the emulator latency")
 	cold := flag.Int("cold", 30, "process starts per binary for cold init")
+	only := flag.String("only", "", "run only the steps whose name contains this (the report file is then left alone)")
 	flag.Parse()
-	if err := run(context.Background(), *build, *readme, *samples, *cold); err != nil {
+	if *only != "" {
+		*readme = ""
+	}
+	if err := run(context.Background(), *build, *readme, *samples, *cold, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, build, readme string, samples, cold int) error {
+func run(ctx context.Context, build, readme string, samples, cold int, only string) error {
 	var rows []row
 	for _, step := range []struct {
 		name string
@@ -47,6 +51,9 @@ func run(ctx context.Context, build, readme string, samples, cold int) error {
 		{"metrics read cost at 1k, 10k and 100k leads", func() ([]row, error) { return metricsReadCost(ctx) }},
 		{"cost model: 200 leads through the whole lifecycle", func() ([]row, error) { return costModel(ctx, build) }},
 	} {
+		if !strings.Contains(step.name, only) {
+			continue
+		}
 		fmt.Fprintf(os.Stderr, "==> %s\n", step.name)
 		r, err := step.f()
 		if err != nil {

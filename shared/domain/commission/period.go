@@ -8,29 +8,18 @@ import (
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 )
 
-// Zone is where periods and dates are counted: calendar months in São Paulo.
-var Zone = mustZone("America/Sao_Paulo")
-
-func mustZone(name string) *time.Location {
-	z, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return z
-}
-
 // PeriodLayout is a ledger period: a calendar month, YYYY-MM.
 const PeriodLayout = "2006-01"
 
 // PeriodOf is the period an instant falls in.
-func PeriodOf(t time.Time) string { return t.In(Zone).Format(PeriodLayout) }
+func PeriodOf(t time.Time) string { return t.In(lead.BusinessZone()).Format(PeriodLayout) }
 
 // DateOf is the calendar date of an instant, YYYY-MM-DD.
-func DateOf(t time.Time) string { return t.In(Zone).Format(lead.DateLayout) }
+func DateOf(t time.Time) string { return t.In(lead.BusinessZone()).Format(lead.DateLayout) }
 
 // ParsePeriod checks a YYYY-MM period.
 func ParsePeriod(s string) (time.Time, error) {
-	t, err := time.ParseInLocation(PeriodLayout, s, Zone)
+	t, err := time.ParseInLocation(PeriodLayout, s, lead.BusinessZone())
 	if err != nil || t.Year() < 2000 || t.Year() > 2200 {
 		return time.Time{}, fmt.Errorf("period %q: want YYYY-MM", s)
 	}
@@ -39,8 +28,8 @@ func ParsePeriod(s string) (time.Time, error) {
 
 // PreviousPeriod is the month before the one t falls in.
 func PreviousPeriod(t time.Time) string {
-	y, m, _ := t.In(Zone).Date()
-	return time.Date(y, m-1, 1, 12, 0, 0, 0, Zone).Format(PeriodLayout)
+	y, m, _ := t.In(lead.BusinessZone()).Date()
+	return time.Date(y, m-1, 1, 12, 0, 0, 0, lead.BusinessZone()).Format(PeriodLayout)
 }
 
 // monthsBetween counts calendar months from a to b (dates or periods).

@@ -13,7 +13,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/testkit/memstore"
 )
 
-var sp = metrics.Zone
+var sp = lead.BusinessZone()
 
 func at(d, h, m int) time.Time { return time.Date(2026, 3, d, h, m, 0, 0, sp) }
 

@@ -10,19 +10,8 @@ import (
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 )
 
-// Zone is where days begin and end: the business runs on São Paulo time.
-var Zone = mustZone("America/Sao_Paulo")
-
-func mustZone(name string) *time.Location {
-	z, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // functions embed time/tzdata
-	}
-	return z
-}
-
-// Date is t's date in Zone.
-func Date(t time.Time) string { return t.In(Zone).Format(time.DateOnly) }
+// Date is t's date in the business zone.
+func Date(t time.Time) string { return t.In(lead.BusinessZone()).Format(time.DateOnly) }
 
 // Counter names. A day's counters are a flat map, one attribute each.
 const (

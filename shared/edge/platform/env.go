@@ -11,8 +11,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/smithy-go/logging"
 )
 
@@ -70,15 +71,29 @@ func (e *Env) Millis(name string, def, min, max int) time.Duration {
 	return e.intUnit(name, def, min, max, time.Millisecond)
 }
 
-// awsConfig loads the SDK configuration once per cold start. AWS_ENDPOINT_URL
-// (set for the local emulator) is honoured by the SDK itself. An attempt
-// whose answer has not begun within responseTimeout is abandoned and retried
-// by the SDK: without it, a stalled connection would hold the invocation
-// until the function's own timeout.
-func awsConfig(ctx context.Context, responseTimeout time.Duration) (aws.Config, error) {
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(HTTPClient(responseTimeout)))
-	if err != nil {
-		return aws.Config{}, fmt.Errorf("load AWS config: %w", err)
+// awsConfig is the SDK configuration of a function, built once per cold
+// start from what Lambda puts in the environment: the region, the execution
+// role's credentials and, for the local emulator, AWS_ENDPOINT_URL. The
+// SDK's full resolver (config.LoadDefaultConfig: profiles, SSO, STS, IMDS)
+// finds the same values here, but links about 3 MiB more into every function
+// and runs its init at every cold start. An attempt whose answer has not
+// begun within responseTimeout is abandoned and retried by the SDK: without
+// it, a stalled connection would hold the invocation until the function's
+// own timeout.
+func awsConfig(responseTimeout time.Duration) (aws.Config, error) {
+	region := os.Getenv("AWS_REGION")
+	id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+	if region == "" || id == "" || secret == "" {
+		return aws.Config{}, errors.New("AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required (Lambda sets them)")
+	}
+	cfg := aws.Config{
+		Region:      region,
+		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, os.Getenv("AWS_SESSION_TOKEN"))),
+		HTTPClient:  HTTPClient(responseTimeout),
+		Retryer:     func() aws.Retryer { return retry.NewStandard() },
+	}
+	if ep := os.Getenv("AWS_ENDPOINT_URL"); ep != "" {
+		cfg.BaseEndpoint = &ep
 	}
 	return cfg, nil
 }
@@ -99,7 +114,7 @@ func MustStart(log *slog.Logger, env *Env) aws.Config {
 		log.Error("bad configuration", "error", err.Error())
 		os.Exit(1)
 	}
-	cfg, err := awsConfig(context.Background(), responseTimeout)
+	cfg, err := awsConfig(responseTimeout)
 	if err != nil {
 		log.Error("aws config", "error", err.Error())
 		os.Exit(1)

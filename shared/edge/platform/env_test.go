@@ -35,7 +35,11 @@ func TestEnvCollectsEveryProblem(t *testing.T) {
 }
 
 func TestAWSConfigBoundsTheWaitForAnAnswer(t *testing.T) {
-	cfg, err := awsConfig(context.Background(), 250*time.Millisecond)
+	t.Setenv("AWS_REGION", "sa-east-1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "id")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
+	cfg, err := awsConfig(250 * time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,5 +49,16 @@ func TestAWSConfigBoundsTheWaitForAnAnswer(t *testing.T) {
 	}
 	if got := client.GetTransport().ResponseHeaderTimeout; got != 250*time.Millisecond {
 		t.Fatalf("response header timeout %v", got)
+	}
+	creds, err := cfg.Credentials.Retrieve(context.Background())
+	if cfg.Region != "sa-east-1" || err != nil || creds.AccessKeyID != "id" || cfg.BaseEndpoint == nil || *cfg.BaseEndpoint != "http://127.0.0.1:4566" {
+		t.Fatalf("region %q, credentials %v %v, endpoint %v: not the environment's", cfg.Region, creds.AccessKeyID, err, cfg.BaseEndpoint)
+	}
+}
+
+func TestAWSConfigNeedsLambdasEnvironment(t *testing.T) {
+	t.Setenv("AWS_REGION", "")
+	if _, err := awsConfig(time.Second); err == nil || !strings.Contains(err.Error(), "AWS_REGION") {
+		t.Fatalf("no region: %v", err)
 	}
 }
