@@ -73,7 +73,7 @@ func TestE2EFollowUp(t *testing.T) {
 	}
 	move(l2, `{"status":"contacted"}`)
 	contactedAt := time.Now()
-	today := time.Now().In(metrics.Zone).Format(time.DateOnly)
+	today := metrics.Date(time.Now())
 	for _, s := range []string{`{"status":"contacted"}`, `{"status":"qualified"}`, `{"status":"proposal"}`,
 		`{"status":"won","deal":{"value":{"amount":500000,"currency":"BRL"},"contractStart":"` + today + `"}}`} {
 		move(l1, s)
