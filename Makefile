@@ -29,7 +29,7 @@ CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 CDK_DISABLE_VERSION_C
 # allowed, and a webhook retry schedule in seconds instead of hours.
 LOCAL_CONTEXT := -c arch=$(HOST_ARCH) -c local=true -c retryBaseSeconds=1 -c retryCapSeconds=3 -c retryMaxAgeSeconds=600
 
-.PHONY: help deps build synth up deploy-local run simulate test test-unit test-emulator load chaos bench lint fuzz deploy stop clean
+.PHONY: help deps build synth up deploy-local run simulate test test-fast test-adapter test-e2e load chaos bench lint fuzz deploy stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -112,53 +112,77 @@ stop: ## stop the emulator
 
 # ---- tests ------------------------------------------------------------------
 
-test: deps ## run every test: unit, CDK assertions, fuzzing (short), adapter tests and end-to-end on the emulator
-	$(MAKE) --no-print-directory test-unit
+test: deps ## every test: the fast lane, fuzzing (short), adapter and end-to-end tests, chaos and load on the emulator
+	$(MAKE) --no-print-directory test-fast
 	$(MAKE) --no-print-directory fuzz FUZZTIME=100000x
 	@started=0; \
 	if ! localstack/emulator.sh status >/dev/null 2>&1; then started=1; fi; \
 	trap '[ $$started = 1 ] && localstack/emulator.sh stop' EXIT; \
-	$(MAKE) --no-print-directory test-emulator && \
+	$(MAKE) --no-print-directory test-adapter && \
+	$(MAKE) --no-print-directory test-e2e && \
 	$(MAKE) --no-print-directory chaos && \
 	$(MAKE) --no-print-directory load
 
-test-unit: deps $(LOCAL)/bin/infra ## domain and handler table tests, fuzz seeds, CDK assertions
+test-fast: deps $(LOCAL)/bin/infra ## no emulator: domain and handler table tests, fuzz seeds, CDK assertions
 	$(CDK_ENV) go test $(GO_TEST_FLAGS) -count=1 ./...
 
-# Packages with tests behind the `emulator` build tag, but the chaos run
-# (its own target) and the load test, which runs last: the backlog it leaves
-# would starve the others.
-LOAD_PKG      = infra/e2e/load/
-CHAOS_PKG     = infra/e2e/chaos/
-EMULATOR_PKGS = $(filter-out $(LOAD_PKG) $(CHAOS_PKG),$(sort $(dir $(shell grep -rl --include='*_test.go' '^//go:build emulator' shared functions infra))))
+# Build tags: `adapter` for adapter tests against the emulator's services,
+# `e2e` for tests through the deployed stack. One package at a time (-p 1):
+# the emulator is one process, and the adapter suites' bulk writes (100,000
+# SLA items) would starve the stream poller the end-to-end tests wait on.
+ADAPTER_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' '^//go:build adapter' shared functions infra)))
+LOAD_PKG     = infra/e2e/load/
+CHAOS_PKG    = infra/e2e/chaos/
 
-# One package at a time (-p 1): the emulator is one process, and the adapter
-# suites' bulk writes (100,000 SLA items) would starve the stream poller the
-# end-to-end tests wait on. -parallel 4: the role matrix's requests.
-test-emulator: deploy-local ## adapter and end-to-end tests against the deployed stack
-	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -p 1 -parallel 4 -count=1 -tags emulator $(addprefix ./,$(EMULATOR_PKGS))
+test-adapter: deploy-local ## adapter tests on the emulator: DynamoDB stores, SQS, SES, S3, EventBridge, the fault proxy
+	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -p 1 -count=1 -tags adapter $(addprefix ./,$(ADAPTER_PKGS))
+
+# -parallel 4: the role matrix's requests.
+test-e2e: deploy-local ## end-to-end tests through the deployed stack (HTTP API, streams, bus, queues, the dashboard in Chromium)
+	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -p 1 -parallel 4 -count=1 -timeout 20m -tags e2e ./infra/e2e/
 
 # The chaos run starts the synthesized stack's function binaries itself
 # (deploy-local synthesizes them) against fresh copies of its resources.
 CHAOS_PER_PARTNER ?= 50
 chaos: deploy-local ## the pipeline twice, 1,000 leads: clean, then 10% of AWS calls failing and every event twice; prints a table
-	$(LOCAL_ENV) CHAOS_PER_PARTNER=$(CHAOS_PER_PARTNER) go test $(GO_TEST_FLAGS) -count=1 -v -timeout 30m -tags emulator ./$(CHAOS_PKG) 2>&1 | grep -v '^=== RUN'
+	$(LOCAL_ENV) CHAOS_PER_PARTNER=$(CHAOS_PER_PARTNER) go test $(GO_TEST_FLAGS) -count=1 -v -timeout 30m -tags e2e ./$(CHAOS_PKG) 2>&1 | grep -v '^=== RUN'
 
+# Last: the backlog it leaves would slow the emulator's stream poller.
 load: deploy-local ## 20 partners post 5,000 leads (10% duplicates, 5% malformed) at once through the deployed API
-	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -count=1 -v -timeout 20m -tags emulator ./$(LOAD_PKG) 2>&1 | grep -v '^=== RUN'
+	$(LOCAL_ENV) go test $(GO_TEST_FLAGS) -count=1 -v -timeout 20m -tags e2e ./$(LOAD_PKG) 2>&1 | grep -v '^=== RUN'
 
 # ---- benchmarks, lint, fuzz ----------------------------------------------------
 
-bench: deploy-local ## run every benchmark and print one markdown report (also written into README.md)
+BENCH_REPORT := shared/cmd/benchreport/RESULTS.md
+bench: deploy-local ## run every benchmark; prints one markdown report and writes it to shared/cmd/benchreport/RESULTS.md
 	@echo "==> deploying the hello-world baseline stack"
 	cd infra && $(LOCAL_ENV) $(CDK_ENV) $(NODE_BIN)/cdklocal deploy PartnerLeadsBench $(LOCAL_CONTEXT) \
 	  --require-approval never --method=direct >/dev/null 2>&1
-	$(LOCAL_ENV) go run ./shared/cmd/benchreport -build $(LOCAL)/build/$(HOST_ARCH) -readme README.md
+	$(LOCAL_ENV) go run ./shared/cmd/benchreport -build $(LOCAL)/build/$(HOST_ARCH) -report $(BENCH_REPORT)
 
-lint: deps ## gofmt, go vet (all build tags)
-	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
-	go vet ./...
-	go vet -tags emulator ./...
+STATICCHECK_VERSION := v0.8.2
+$(LOCAL)/bin/staticcheck: Makefile
+	@echo "==> installing staticcheck $(STATICCHECK_VERSION)"
+	GOBIN=$(LOCAL)/bin go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+# The layers: domain packages import no AWS SDK and no aws-lambda-go; no
+# function links the test kit.
+define forbid
+	@bad=$$(go list -f '{{.ImportPath}}{{range .Deps}} {{.}}{{end}}' $(1) | \
+	  awk '{for (i = 2; i <= NF; i++) if ($$i ~ /$(2)/) print $$1 " links " $$i}'); \
+	if [ -n "$$bad" ]; then echo "$$bad"; echo "lint: $(3)"; exit 1; fi
+endef
+
+lint: $(LOCAL)/go.installed $(LOCAL)/bin/staticcheck ## gofmt; go vet and staticcheck under every build tag; go mod tidy; the layer rules
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "lint: gofmt wants to change the files above"; exit 1; }
+	@for tags in "" adapter e2e; do \
+	  echo "==> go vet and staticcheck -tags '$$tags'"; \
+	  go vet -tags "$$tags" ./... && $(LOCAL)/bin/staticcheck -tags "$$tags" ./... || exit 1; \
+	done
+	@go mod tidy -diff >/dev/null || { go mod tidy -diff; echo "lint: go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
+	$(call forbid,./shared/domain/...,^github.com\/aws\/,a domain package links the AWS SDK or aws-lambda-go)
+	$(call forbid,./functions/...,^github.com\/partnerleads\/pipeline\/shared\/testkit,a function links the test kit)
+	@echo "==> lint clean"
 
 # Each target with its package. Seed corpora are committed under each
 # package's testdata/fuzz and run as plain tests in every `go test`.

@@ -1,4 +1,4 @@
-//go:build emulator
+//go:build e2e
 
 // Package e2e drives the stack deployed on the emulator (or AWS) through its
 // public HTTP API, and checks every exchange against the OpenAPI document.

@@ -1,4 +1,4 @@
-//go:build emulator
+//go:build e2e
 
 // Package chaos runs the whole pipeline twice on the emulator with the
 // functions' real binaries (make chaos): once clean, once with a share of

@@ -1,4 +1,4 @@
-//go:build emulator
+//go:build e2e
 
 // Package load posts 5,000 leads from 20 partners at once through the
 // deployed HTTP API. It runs last (make load): the backlog it leaves keeps

@@ -1,4 +1,4 @@
-//go:build emulator
+//go:build adapter
 
 package dynamo_test
 
