@@ -53,11 +53,11 @@ func (h handler) putRules(ctx context.Context, r httpapi.Request) (httpapi.Respo
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	ifVersion, err := ifMatch(r)
+	ifVersion, err := r.IfMatch()
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	rs, err := h.routing.SaveRuleSet(ctx, body, ifVersion)
+	rs, err := h.routing.SaveRuleSet(ctx, body, int(ifVersion))
 	if err != nil {
 		return httpapi.Response{}, err
 	}

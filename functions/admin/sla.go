@@ -24,11 +24,11 @@ func (h handler) putPolicy(ctx context.Context, r httpapi.Request) (httpapi.Resp
 	if err := r.DecodeJSON(maxBody, &p); err != nil {
 		return httpapi.Response{}, err
 	}
-	ifVersion, err := ifMatch(r)
+	ifVersion, err := r.IfMatch()
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	saved, err := h.sla.Put(ctx, r.Params["program"], p, ifVersion)
+	saved, err := h.sla.Put(ctx, r.Params["program"], p, int(ifVersion))
 	if err != nil {
 		return httpapi.Response{}, err
 	}

@@ -47,7 +47,7 @@ func (h handler) bulkStatus(ctx context.Context, r httpapi.Request) (httpapi.Res
 		return httpapi.Response{}, err
 	}
 	var in []bulkRow
-	switch ct := strings.ToLower(strings.TrimSpace(strings.Split(r.Header("Content-Type"), ";")[0])); ct {
+	switch r.MediaType() {
 	case "application/json":
 		if err := validation.Decode(body, &in); err != nil {
 			return httpapi.Response{}, err

@@ -113,7 +113,7 @@ func (h handler) get(ctx context.Context, r httpapi.Request) (httpapi.Response, 
 	}
 	lifecycle.LogAccess(ctx, h.log, r.Principal, l.ID, "lead")
 	resp := httpapi.JSON(http.StatusOK, l)
-	resp.Headers["ETag"] = etag(l.Version)
+	resp.Headers["ETag"] = httpapi.ETag(l.Version)
 	return resp, nil
 }
 

@@ -15,25 +15,9 @@ import (
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 )
 
-// etag is a lead version as an entity tag, for If-Match.
-func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
-
-// ifMatch reads If-Match ("3" or W/"3"); 0 when absent.
-func ifMatch(r httpapi.Request) (int64, error) {
-	h := strings.TrimSpace(r.Header("If-Match"))
-	if h == "" {
-		return 0, nil
-	}
-	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
-	if err != nil || v < 1 {
-		return 0, httpapi.BadRequest("invalid-if-match", "Invalid If-Match", `send the lead's version as If-Match: "3"`)
-	}
-	return v, nil
-}
-
 // changeStatus answers POST /v1/leads/{id}/status.
 func (h handler) changeStatus(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
-	version, err := ifMatch(r)
+	version, err := r.IfMatch()
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -73,7 +57,7 @@ func (h handler) changeStatus(ctx context.Context, r httpapi.Request) (httpapi.R
 		return httpapi.Response{}, err
 	}
 	resp := httpapi.JSON(http.StatusOK, map[string]any{"id": l.ID, "status": l.Status, "version": l.Version, "updatedAt": l.UpdatedAt})
-	resp.Headers["ETag"] = etag(l.Version)
+	resp.Headers["ETag"] = httpapi.ETag(l.Version)
 	return resp, nil
 }
 

@@ -40,30 +40,15 @@ func (h handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.Dy
 }
 
 func (h handler) project(ctx context.Context, r events.DynamoDBEventRecord) error {
-	if r.EventName == "REMOVE" {
-		return nil
-	}
-	l, change, ok, err := dynamo.StreamChange(r.Change.NewImage)
+	v, ok, err := dynamo.NewVersion(r)
 	if err != nil || !ok {
 		return err
 	}
-	var before *lead.Lead
-	if r.EventName == "MODIFY" {
-		old, _, found, err := dynamo.StreamChange(r.Change.OldImage)
-		if err != nil {
-			return err
-		}
-		if found {
-			if old.Version >= l.Version {
-				return nil // an index-only rewrite, not a new version
-			}
-			before = &old
-		}
-	}
+	l, change := v.Lead, v.Change
 	if err := h.sla.Track(ctx, l, change); err != nil {
 		return err
 	}
-	if err := h.metrics.Apply(ctx, l.ID, l.Version, metrics.Project(before, l, change)); err != nil {
+	if err := h.metrics.Apply(ctx, l.ID, l.Version, metrics.Project(v.Before, l, change)); err != nil {
 		return err
 	}
 	h.log.InfoContext(ctx, "projected", "leadId", l.ID, "version", l.Version, "change", change.Change)

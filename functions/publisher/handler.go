@@ -30,19 +30,11 @@ func (h handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.Dy
 		from []int // record index of each event
 	)
 	for i, r := range ev.Records {
-		if r.EventName == "REMOVE" {
-			continue
-		}
-		l, change, ok, err := dynamo.StreamChange(r.Change.NewImage)
-		if err == nil && ok && r.EventName == "MODIFY" {
-			// Only a new version is a new event; index-only rewrites are not.
-			if old, _, _, oerr := dynamo.StreamChange(r.Change.OldImage); oerr == nil && old.Version >= l.Version {
-				ok = false
-			}
-		}
+		// Only a new version is a new event; index-only rewrites are not.
+		v, ok, err := dynamo.NewVersion(r)
 		var e lead.Event
 		if err == nil && ok {
-			e, err = lead.EventFor(l, change)
+			e, err = lead.EventFor(v.Lead, v.Change)
 		}
 		if err != nil {
 			// Not skipped: the batch stops here, is retried, and after the

@@ -68,3 +68,40 @@ func fromStream(v events.DynamoDBAttributeValue) types.AttributeValue {
 		return &types.AttributeValueMemberNULL{Value: true}
 	}
 }
+
+// Version is a new lead version read from a stream record: the lead, the
+// change that made it, and the lead as it was before (nil for a new lead).
+type Version struct {
+	Lead   lead.Lead
+	Change lead.Entry
+	Before *lead.Lead
+}
+
+// NewVersion reads a stream record as a new lead version. ok is false for
+// what is not one: removals, items that are not leads, and rewrites that
+// leave the version as it was (index keys only). An image that cannot be
+// decoded is an error, the old one too: without it, whether this is a new
+// version cannot be told.
+func NewVersion(r events.DynamoDBEventRecord) (v Version, ok bool, err error) {
+	if r.EventName == "REMOVE" {
+		return Version{}, false, nil
+	}
+	l, change, ok, err := StreamChange(r.Change.NewImage)
+	if err != nil || !ok {
+		return Version{}, false, err
+	}
+	v = Version{Lead: l, Change: change}
+	if r.EventName == "MODIFY" {
+		old, _, found, err := StreamChange(r.Change.OldImage)
+		if err != nil {
+			return Version{}, false, fmt.Errorf("old image of lead %s: %w", l.ID, err)
+		}
+		if found {
+			if old.Version >= l.Version {
+				return Version{}, false, nil
+			}
+			v.Before = &old
+		}
+	}
+	return v, true, nil
+}

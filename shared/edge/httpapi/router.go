@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,10 +62,19 @@ func (r Request) Body(limit int) ([]byte, error) {
 	return b, nil
 }
 
+// MediaType is the body's declared media type, lower case and without
+// parameters ("text/csv; charset=utf-8" is "text/csv"); "" if unreadable.
+func (r Request) MediaType() string {
+	mt, _, err := mime.ParseMediaType(r.Header("Content-Type"))
+	if err != nil {
+		return ""
+	}
+	return mt
+}
+
 // RequireJSON refuses a body that is not declared as JSON.
 func (r Request) RequireJSON() error {
-	ct := strings.ToLower(strings.TrimSpace(strings.Split(r.Header("Content-Type"), ";")[0]))
-	if ct != "application/json" {
+	if r.MediaType() != "application/json" {
 		return UnsupportedMediaType("send the body as application/json")
 	}
 	return nil
@@ -265,3 +276,20 @@ func MustBind(function string, handlers map[string]HandlerFunc) []Route {
 	}
 	return routes
 }
+
+// IfMatch reads the version the caller last read, from If-Match: a bare
+// number, an entity tag ("3") or a weak one (W/"3"); 0 when absent.
+func (r Request) IfMatch() (int64, error) {
+	h := strings.TrimSpace(r.Header("If-Match"))
+	if h == "" {
+		return 0, nil
+	}
+	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
+	if err != nil || v < 1 {
+		return 0, BadRequest("invalid-if-match", "Invalid If-Match", `send the version you read as If-Match: "3"`)
+	}
+	return v, nil
+}
+
+// ETag is a version as an entity tag, for If-Match.
+func ETag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
