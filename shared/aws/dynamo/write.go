@@ -150,10 +150,24 @@ func (st *Leads) Write(ctx context.Context, w LeadWrite) (failed int, err error)
 	}
 	items := append([]types.TransactWriteItem{{Update: upd}, {Put: hist}, feed}, w.Extra...)
 	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if err != nil {
-		return CancelledAt(err), fmt.Errorf("write lead %s v%d: %w", w.Next.ID, w.Next.Version, err)
+	if err == nil {
+		return -1, nil
 	}
-	return -1, nil
+	failed = CancelledAt(err)
+	if failed == 0 && st.landed(ctx, w) {
+		return -1, nil
+	}
+	return failed, fmt.Errorf("write lead %s v%d: %w", w.Next.ID, w.Next.Version, err)
+}
+
+// landed reports whether the lead already is the version w writes. When an
+// answer is slow, the SDK gives up on it and sends the transaction again;
+// if the first attempt committed meanwhile, the second finds the version
+// taken by this very change and is cancelled. The history hash names the
+// change, so the write is known done and not a conflict.
+func (st *Leads) landed(ctx context.Context, w LeadWrite) bool {
+	cur, err := st.Get(ctx, w.Next.ID)
+	return err == nil && cur.Version == w.Next.Version && cur.HistoryHash == w.Entry.Hash
 }
 
 // ExtraAt is the index Write reports for w.Extra[i].

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -95,7 +96,19 @@ func awsConfig(responseTimeout time.Duration) (aws.Config, error) {
 	if ep := os.Getenv("AWS_ENDPOINT_URL"); ep != "" {
 		cfg.BaseEndpoint = &ep
 	}
+	cfg.ConfigSources = []any{serviceEndpoints{}}
 	return cfg, nil
+}
+
+// serviceEndpoints reads AWS_ENDPOINT_URL_<SERVICE> (AWS_ENDPOINT_URL_DYNAMODB
+// …), which each service client asks its configuration sources for, as
+// config.LoadDefaultConfig's environment source does: tests point one
+// service of a function at a fault-injecting proxy with it.
+type serviceEndpoints struct{}
+
+func (serviceEndpoints) GetServiceBaseEndpoint(_ context.Context, sdkID string) (string, bool, error) {
+	v := os.Getenv("AWS_ENDPOINT_URL_" + strings.ToUpper(strings.ReplaceAll(sdkID, " ", "_")))
+	return v, v != "", nil
 }
 
 // HTTPClient is the SDK's HTTP client with a bound on the wait for each

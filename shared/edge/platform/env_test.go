@@ -7,6 +7,8 @@ import (
 	"time"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 )
 
 func TestEnvCollectsEveryProblem(t *testing.T) {
@@ -53,6 +55,24 @@ func TestAWSConfigBoundsTheWaitForAnAnswer(t *testing.T) {
 	creds, err := cfg.Credentials.Retrieve(context.Background())
 	if cfg.Region != "sa-east-1" || err != nil || creds.AccessKeyID != "id" || cfg.BaseEndpoint == nil || *cfg.BaseEndpoint != "http://127.0.0.1:4566" {
 		t.Fatalf("region %q, credentials %v %v, endpoint %v: not the environment's", cfg.Region, creds.AccessKeyID, err, cfg.BaseEndpoint)
+	}
+}
+
+func TestAWSConfigTakesServiceEndpoints(t *testing.T) {
+	t.Setenv("AWS_REGION", "sa-east-1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "id")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
+	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9999")
+	cfg, err := awsConfig(time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := dynamodb.NewFromConfig(cfg).Options().BaseEndpoint; got == nil || *got != "http://127.0.0.1:9999" {
+		t.Fatalf("DynamoDB endpoint %v, want AWS_ENDPOINT_URL_DYNAMODB's", got)
+	}
+	if got := sqs.NewFromConfig(cfg).Options().BaseEndpoint; got == nil || *got != "http://127.0.0.1:4566" {
+		t.Fatalf("SQS endpoint %v, want AWS_ENDPOINT_URL's", got)
 	}
 }
 

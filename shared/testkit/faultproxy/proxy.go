@@ -5,7 +5,9 @@
 package faultproxy
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -30,6 +32,11 @@ const (
 	Unavailable  Fault = "unavailable"   // 503, before it reached the service
 	LostResponse Fault = "lost-response" // the service did it; the answer never came
 	Timeout      Fault = "timeout"       // the service did it; the answer is held until the client gives up
+	// Resent: the service did it, the answer was lost, and the client's
+	// retry reached the service as a new call (its ClientRequestToken
+	// removed), as when a retry overtakes a slow first attempt before the
+	// service has recorded its token. Only on request: not in Faults.
+	Resent Fault = "resent"
 )
 
 // Faults are the kinds the proxy injects, in turn.
@@ -140,6 +147,19 @@ func (p *Proxy) handler(forward http.Handler) http.Handler {
 			return
 		}
 		switch fault {
+		case Resent:
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				drop(w)
+				return
+			}
+			first := r.Clone(r.Context())
+			first.Body = io.NopCloser(bytes.NewReader(body))
+			forward.ServeHTTP(discard{}, first)
+			again := withoutToken(body)
+			second := r.Clone(r.Context())
+			second.Body, second.ContentLength = io.NopCloser(bytes.NewReader(again)), int64(len(again))
+			forward.ServeHTTP(w, second)
 		case LostResponse:
 			forward.ServeHTTP(discard{}, r)
 			drop(w)
@@ -164,6 +184,20 @@ func (p *Proxy) handler(forward http.Handler) http.Handler {
 			_, _ = io.WriteString(w, body)
 		}
 	})
+}
+
+// withoutToken is a JSON request body without its ClientRequestToken.
+func withoutToken(body []byte) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return body
+	}
+	delete(m, "ClientRequestToken")
+	b, err := json.Marshal(m)
+	if err != nil {
+		return body
+	}
+	return b
 }
 
 func (p *Proxy) decide(call string) (Fault, bool) {

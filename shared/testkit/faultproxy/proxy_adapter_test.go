@@ -55,3 +55,34 @@ func TestRouterUnderFaults(t *testing.T) {
 	}
 	t.Logf("calls %v, faults %v", p.Calls(), inj)
 }
+
+// The lifecycle suite (status changes, claims released, the feed, 16
+// concurrent updates of which exactly one wins) when a fifth of the
+// transactions are resent after they took effect, their token gone: the
+// retry finds its own write and must report it as done, not as a conflict
+// (nor, on a second read, as "lost → lost is not allowed").
+func TestLifecycleWhenWritesAreResent(t *testing.T) {
+	ctx := context.Background()
+	cfg, _, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct := dynamodb.NewFromConfig(cfg)
+	table, drop, err := dynamo.CreateScratchLeadsTable(ctx, direct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	p, err := faultproxy.Start(faultproxy.Config{Upstream: os.Getenv("AWS_ENDPOINT_URL"), Rate: 0.2, Seed: 7, Kinds: []faultproxy.Fault{faultproxy.Resent}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	url := p.URL()
+	faulty := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = &url })
+	storetest.RunLifecycle(t, dynamotest.NewLeads(faulty, table))
+	if n := p.Injected()[faultproxy.Resent]; n == 0 {
+		t.Fatalf("nothing was resent: %v", p.Calls())
+	}
+	t.Logf("calls %v, resent %d", p.Calls(), p.Injected()[faultproxy.Resent])
+}
