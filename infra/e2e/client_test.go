@@ -12,6 +12,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -61,12 +63,48 @@ func newAPI(t *testing.T) *api {
 	return &api{base: base, http: &http.Client{Timeout: 30 * time.Second}, router: router, admin: adminToken}
 }
 
-// reply is a decoded answer.
+// reply is a decoded answer and the request it answers.
 type reply struct {
-	status int
-	header http.Header
-	body   map[string]any
-	raw    []byte
+	method, path string
+	status       int
+	header       http.Header
+	body         map[string]any
+	raw          []byte
+}
+
+// String is the exchange as a failure message shows it: the request, the
+// status and the body.
+func (r reply) String() string {
+	return fmt.Sprintf("%s %s → %d %s", r.method, r.path, r.status, clip(r.raw))
+}
+
+// dump is String with the answer's headers, for answers nobody expected.
+func (r reply) dump() string {
+	names := make([]string, 0, len(r.header))
+	for k := range r.header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s → %d\n", r.method, r.path, r.status)
+	for _, k := range names {
+		fmt.Fprintf(&b, "  %s: %s\n", k, strings.Join(r.header[k], ", "))
+	}
+	b.WriteString("  body: ")
+	b.WriteString(clip(r.raw))
+	return b.String()
+}
+
+// clip is a body for a message: whole up to 4 KiB, cut beyond.
+func clip(b []byte) string {
+	const max = 4096
+	switch {
+	case len(b) == 0:
+		return "(empty body)"
+	case len(b) > max:
+		return fmt.Sprintf("%s… (%d bytes in all)", b[:max], len(b))
+	}
+	return string(b)
 }
 
 func (r reply) problemType() string {
@@ -74,9 +112,208 @@ func (r reply) problemType() string {
 	return strings.TrimPrefix(s, "urn:partnerleads:problem:")
 }
 
+// expect fails the test unless the answer has one of the statuses.
+func (r reply) expect(t *testing.T, statuses ...int) reply {
+	t.Helper()
+	if !slices.Contains(statuses, r.status) {
+		want := fmt.Sprint(statuses)
+		if len(statuses) == 1 {
+			want = fmt.Sprint(statuses[0])
+		}
+		t.Fatalf("want status %s, got %s", want, r)
+	}
+	return r
+}
+
+// The accessors below read a member of the answer's JSON body by its path
+// of keys: r.str(t, "partner", "id") is body.partner.id. They never panic:
+// a missing member, or one of another type, fails the test with the
+// exchange.
+
+func (r reply) top() object { return object{m: r.body, from: &r} }
+
+func (r reply) str(t *testing.T, keys ...string) string {
+	t.Helper()
+	return r.top().str(t, keys...)
+}
+
+func (r reply) num(t *testing.T, keys ...string) float64 {
+	t.Helper()
+	return r.top().num(t, keys...)
+}
+
+func (r reply) obj(t *testing.T, keys ...string) object {
+	t.Helper()
+	return r.top().obj(t, keys...)
+}
+
+func (r reply) list(t *testing.T, keys ...string) []any {
+	t.Helper()
+	return r.top().list(t, keys...)
+}
+
+func (r reply) items(t *testing.T, keys ...string) []object {
+	t.Helper()
+	return r.top().items(t, keys...)
+}
+
+func (r reply) strs(t *testing.T, keys ...string) []string {
+	t.Helper()
+	return r.top().strs(t, keys...)
+}
+
+// object is a JSON object inside an answer, with where it sits in the
+// body and the exchange it came from, for failure messages.
+type object struct {
+	m    map[string]any
+	at   string // "" for the body, "partners[0].lines[2]" deeper
+	from *reply
+}
+
+// get is a member for a comparison: nil when missing.
+func (o object) get(key string) any { return o.m[key] }
+
+// String is the object, where it sits and the exchange it came from.
+func (o object) String() string {
+	b, _ := json.Marshal(o.m)
+	return fmt.Sprintf("%s %s\n  in %s", o.where(""), b, o.from)
+}
+
+func (o object) where(key string) string {
+	at := o.at
+	if key != "" {
+		if at != "" {
+			at += "."
+		}
+		at += key
+	}
+	if at == "" {
+		return "the body"
+	}
+	return at
+}
+
+// member is the value at keys, and its path.
+func (o object) member(t *testing.T, keys []string) (any, string) {
+	t.Helper()
+	var v any = o.m
+	cur := o
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("%s is %s, not an object with %q, in %s", cur.where(""), kind(v), k, o.from)
+		}
+		if v, ok = m[k]; !ok {
+			t.Fatalf("no member %s in %s", cur.where(k), o.from)
+		}
+		cur.at = cur.where(k)
+	}
+	return v, cur.at
+}
+
+func (o object) str(t *testing.T, keys ...string) string {
+	t.Helper()
+	v, at := o.member(t, keys)
+	s, ok := v.(string)
+	if !ok {
+		t.Fatalf("%s is %s, not a string, in %s", at, kind(v), o.from)
+	}
+	return s
+}
+
+func (o object) num(t *testing.T, keys ...string) float64 {
+	t.Helper()
+	v, at := o.member(t, keys)
+	n, ok := v.(float64)
+	if !ok {
+		t.Fatalf("%s is %s, not a number, in %s", at, kind(v), o.from)
+	}
+	return n
+}
+
+func (o object) obj(t *testing.T, keys ...string) object {
+	t.Helper()
+	v, at := o.member(t, keys)
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("%s is %s, not an object, in %s", at, kind(v), o.from)
+	}
+	return object{m: m, at: at, from: o.from}
+}
+
+func (o object) list(t *testing.T, keys ...string) []any {
+	t.Helper()
+	v, at := o.member(t, keys)
+	l, ok := v.([]any)
+	if !ok {
+		t.Fatalf("%s is %s, not an array, in %s", at, kind(v), o.from)
+	}
+	return l
+}
+
+// items is an array of objects.
+func (o object) items(t *testing.T, keys ...string) []object {
+	t.Helper()
+	v, at := o.member(t, keys)
+	l, ok := v.([]any)
+	if !ok {
+		t.Fatalf("%s is %s, not an array, in %s", at, kind(v), o.from)
+	}
+	out := make([]object, len(l))
+	for i, e := range l {
+		m, ok := e.(map[string]any)
+		if !ok {
+			t.Fatalf("%s[%d] is %s, not an object, in %s", at, i, kind(e), o.from)
+		}
+		out[i] = object{m: m, at: fmt.Sprintf("%s[%d]", at, i), from: o.from}
+	}
+	return out
+}
+
+// strs is an array of strings.
+func (o object) strs(t *testing.T, keys ...string) []string {
+	t.Helper()
+	v, at := o.member(t, keys)
+	l, ok := v.([]any)
+	if !ok {
+		t.Fatalf("%s is %s, not an array, in %s", at, kind(v), o.from)
+	}
+	out := make([]string, len(l))
+	for i, e := range l {
+		s, ok := e.(string)
+		if !ok {
+			t.Fatalf("%s[%d] is %s, not a string, in %s", at, i, kind(e), o.from)
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// kind names a decoded JSON value's type for a message.
+func kind(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return fmt.Sprintf("the string %q", v)
+	case float64:
+		return fmt.Sprintf("the number %v", v)
+	case bool:
+		return fmt.Sprintf("the boolean %v", v)
+	case []any:
+		return fmt.Sprintf("an array of %d", len(v))
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
 // call sends one request. The response is always checked against the
 // OpenAPI document; the request too when validRequest is set (malformed
-// requests are sent on purpose and would fail that check).
+// requests are sent on purpose and would fail that check). An answer of
+// 500 or more is a finding whatever the test expects: it is reported with
+// its headers and body (the faults test, which provokes them, sends its
+// requests through retry instead).
 func (a *api) call(t *testing.T, method, path, token, body string, headers map[string]string, validRequest bool) reply {
 	t.Helper()
 	ctx := context.Background()
@@ -105,37 +342,70 @@ func (a *api) call(t *testing.T, method, path, token, body string, headers map[s
 		}
 		req.Body = io.NopCloser(strings.NewReader(body))
 	}
+	start := time.Now()
 	resp, err := a.http.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: no answer after %v: %v", method, path, time.Since(start).Round(time.Millisecond), err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	r := reply{status: resp.StatusCode, header: resp.Header, raw: raw}
+	r := reply{method: method, path: path, status: resp.StatusCode, header: resp.Header, raw: raw}
 	_ = json.Unmarshal(raw, &r.body)
+	if r.status >= 500 {
+		t.Errorf("UNEXPECTED %d from the deployed stack after %v:\n%s", r.status, time.Since(start).Round(time.Millisecond), r.dump())
+		return r
+	}
 	if routeErr == nil {
 		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header,
 			Options: &openapi3filter.Options{IncludeResponseStatus: true}}
 		out.SetBodyBytes(raw)
 		if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
-			t.Errorf("response to %s %s (%d) breaks the OpenAPI document: %v\n%s", method, path, resp.StatusCode, err, raw)
+			t.Errorf("response breaks the OpenAPI document: %v\n%s", err, r)
 		}
 	}
 	if resp.StatusCode >= 400 && resp.Header.Get("Content-Type") != "application/problem+json" {
-		t.Errorf("%s %s: %d answered as %q, want application/problem+json", method, path, resp.StatusCode, resp.Header.Get("Content-Type"))
+		t.Errorf("answered as %q, want application/problem+json: %s", resp.Header.Get("Content-Type"), r)
 	}
 	return r
+}
+
+// key mints a key of role for subject through the admin API.
+func (a *api) key(t *testing.T, role, subject string) string {
+	t.Helper()
+	body := fmt.Sprintf(`{"role":%q,"subjectId":%q,"name":"e2e %s"}`, role, subject, role)
+	return a.call(t, "POST", "/v1/admin/keys", a.admin, body, nil, true).expect(t, 201).str(t, "apiKey")
+}
+
+// createLead submits body as the partner of key and returns the lead's id.
+func (a *api) createLead(t *testing.T, key, body string) string {
+	t.Helper()
+	return a.call(t, "POST", "/v1/leads", key, body, nil, true).expect(t, 201).str(t, "id")
+}
+
+// eventually runs check every `every` until it reports done, and fails the
+// test with what and the last state check saw when within runs out. check
+// runs at least once, and once more after the deadline.
+func eventually(t *testing.T, within, every time.Duration, what string, check func() (done bool, last string)) {
+	t.Helper()
+	start := time.Now()
+	for {
+		done, last := check()
+		if done {
+			return
+		}
+		if time.Since(start) > within {
+			t.Fatalf("%s: not within %v; last seen: %s", what, within, last)
+		}
+		time.Sleep(every)
+	}
 }
 
 // partner creates a partner through the admin API and returns its id and key.
 func (a *api) partner(t *testing.T, name string) (string, string) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"name": name})
-	r := a.call(t, "POST", "/v1/admin/partners", a.admin, string(body), nil, true)
-	if r.status != 201 {
-		t.Fatalf("create partner: %d %s", r.status, r.raw)
-	}
-	return r.body["partner"].(map[string]any)["id"].(string), r.body["apiKey"].(string)
+	r := a.call(t, "POST", "/v1/admin/partners", a.admin, string(body), nil, true).expect(t, 201)
+	return r.str(t, "partner", "id"), r.str(t, "apiKey")
 }
 
 // lead returns a valid submission whose identity is unique to tag.
@@ -162,19 +432,18 @@ func (a *api) routeTo(t *testing.T, partnerID string, n int) ([]string, float64)
 		id := storetest.Unique("rep-")
 		body := fmt.Sprintf(`{"id":%q,"name":"E2E","active":true,"weight":1,"capacity":{"maxOpen":100},
 			"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1,2,3,4,5],"start":"09:00","end":"18:00"}}`, id)
-		if r := a.call(t, "PUT", "/v1/admin/reps/"+id, a.admin, body, nil, true); r.status != 200 {
-			t.Fatalf("put rep: %d %s", r.status, r.raw)
-		}
+		a.call(t, "PUT", "/v1/admin/reps/"+id, a.admin, body, nil, true).expect(t, 200)
 		reps = append(reps, id)
 	}
 	rule := map[string]any{"id": "e2e-" + partnerID, "when": map[string]any{"partners": []string{partnerID}}, "pool": reps,
 		"strategy": "weighted_round_robin", "allowAfterHours": true}
 	// Read, add the rule, save with If-Match; another test saving in between
 	// makes it a 409, and the edit starts again from what that test saved.
+	var saved reply
 	for attempt := 0; attempt < 5; attempt++ {
 		rs := map[string]any{"fallbackOwner": "mgr-e2e", "scoring": map[string]any{"gradeA": 80, "gradeB": 40, "completenessPoints": 40}}
 		var header map[string]string
-		if cur := a.call(t, "GET", "/v1/admin/routing/rules", a.admin, "", nil, true); cur.status == 200 {
+		if cur := a.call(t, "GET", "/v1/admin/routing/rules", a.admin, "", nil, true).expect(t, 200, 409); cur.status == 200 { // 409: no rule set yet
 			rs = cur.body
 			header = map[string]string{"If-Match": fmt.Sprint(rs["version"])}
 			delete(rs, "version")
@@ -182,16 +451,12 @@ func (a *api) routeTo(t *testing.T, partnerID string, n int) ([]string, float64)
 		rules, _ := rs["rules"].([]any)
 		rs["rules"] = append([]any{rule}, rules...)
 		body, _ := json.Marshal(rs)
-		saved := a.call(t, "PUT", "/v1/admin/routing/rules", a.admin, string(body), header, true)
-		switch saved.status {
-		case 201:
-			return reps, saved.body["version"].(float64)
-		case 409:
-			continue
+		saved = a.call(t, "PUT", "/v1/admin/routing/rules", a.admin, string(body), header, true).expect(t, 201, 409)
+		if saved.status == 201 {
+			return reps, saved.num(t, "version")
 		}
-		t.Fatalf("save rules: %d %s", saved.status, saved.raw)
 	}
-	t.Fatal("save rules: 5 conflicts in a row")
+	t.Fatalf("save rules: 5 conflicts in a row, the last %s", saved)
 	return nil, 0
 }
 
@@ -199,12 +464,10 @@ func (a *api) routeTo(t *testing.T, partnerID string, n int) ([]string, float64)
 func (a *api) waitAssigned(t *testing.T, id, key string) reply {
 	t.Helper()
 	var got reply
-	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
-		if got = a.call(t, "GET", "/v1/leads/"+id, key, "", nil, true); got.body["status"] == "assigned" {
-			return got
-		}
-	}
-	t.Fatalf("lead %s not assigned within 90 s: %s", id, got.raw)
+	eventually(t, 90*time.Second, 500*time.Millisecond, "lead "+id+" assigned", func() (bool, string) {
+		got = a.call(t, "GET", "/v1/leads/"+id, key, "", nil, true)
+		return got.status == 200 && got.body["status"] == "assigned", got.String()
+	})
 	return got
 }
 
@@ -222,34 +485,53 @@ func invoke(t *testing.T, output string) []byte {
 	}
 	out, err := lambdasvc.NewFromConfig(cfg).Invoke(ctx, &lambdasvc.InvokeInput{FunctionName: &fn,
 		Payload: []byte(`{"version":"0","source":"aws.events","detail-type":"Scheduled Event","detail":{}}`)})
-	if err != nil || out.FunctionError != nil {
-		t.Fatalf("invoke %s: %v %s", output, err, out.Payload)
+	if err != nil {
+		t.Fatalf("invoke %s: %v", output, err)
+	}
+	if out.FunctionError != nil {
+		t.Fatalf("invoke %s: %s %s", output, *out.FunctionError, out.Payload)
 	}
 	return out.Payload
 }
 
-// waitMail polls the emulator's SES mailbox until one read holds every
-// string of want.
+// waitMail polls the emulator's SES mailbox until one mail holds every
+// string of want (in its recipients, subject or text).
 func waitMail(t *testing.T, within time.Duration, want ...string) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
+	eventually(t, within, 2*time.Second, fmt.Sprintf("a mail with %q in the emulator's mailbox", want), func() (bool, string) {
 		resp, err := http.Get(os.Getenv("AWS_ENDPOINT_URL") + "/_ministack/ses/messages")
 		if err != nil {
-			t.Fatal(err)
+			return false, err.Error()
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		found := true
-		for _, w := range want {
-			found = found && strings.Contains(string(b), w)
+		var box struct {
+			Messages map[string][]struct {
+				To                          []string
+				Subject, BodyText, BodyHtml string
+			}
 		}
-		if found {
-			return
+		if err := json.Unmarshal(b, &box); resp.StatusCode != 200 || err != nil {
+			return false, fmt.Sprintf("mailbox: %d %v %s", resp.StatusCode, err, clip(b))
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no mail with %q in the emulator's mailbox: %.600s", want, b)
+		var near []string // mails with the first string, for the message
+		total := 0
+		for _, mails := range box.Messages {
+			for _, m := range mails {
+				total++
+				text := strings.Join(m.To, ", ") + "\n" + m.Subject + "\n" + m.BodyText + "\n" + m.BodyHtml
+				all := true
+				for _, w := range want {
+					all = all && strings.Contains(text, w)
+				}
+				if all {
+					return true, ""
+				}
+				if strings.Contains(text, want[0]) {
+					near = append(near, fmt.Sprintf("%q", text))
+				}
+			}
 		}
-		time.Sleep(2 * time.Second)
-	}
+		return false, fmt.Sprintf("%d mails, %d with %q: %.1500s", total, len(near), want[0], strings.Join(near, "; "))
+	})
 }

@@ -4,10 +4,12 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
 	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
@@ -26,7 +28,7 @@ func TestE2EFollowUp(t *testing.T) {
 	partnerID, key := a.partner(t, "E2E Follow-up")
 	_, otherKey := a.partner(t, "E2E Follow-up Other")
 	a.routeTo(t, partnerID, 1)
-	mgr := a.call(t, "POST", "/v1/admin/keys", a.admin, `{"role":"manager","subjectId":"mgr-e2e-sla","name":"m"}`, nil, true).body["apiKey"].(string)
+	mgr := a.key(t, "manager", "mgr-e2e-sla")
 
 	// The partner's program: a clock that always runs, and a reminder one
 	// minute into contacted.
@@ -34,32 +36,24 @@ func TestE2EFollowUp(t *testing.T) {
 	policy := `{"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"","weekdays":[0,1,2,3,4,5,6],"start":"00:00","end":"23:59"},
 	  "stages":[{"status":"contacted","steps":[{"action":"remind","after":"1m"},{"action":"escalate","after":"90m"}]}]}`
 	if r := a.call(t, "PUT", "/v1/admin/sla-policies/"+program, a.admin, policy, nil, true); r.status != 200 || r.body["version"] != float64(1) {
-		t.Fatalf("save policy: %d %s", r.status, r.raw)
+		t.Fatalf("save policy: %s", r)
 	}
 	if r := a.call(t, "PUT", "/v1/admin/sla-policies/"+program, mgr, policy, nil, true); r.status != 403 {
-		t.Fatalf("a manager saved a policy: %d", r.status)
+		t.Fatalf("a manager saved a policy: %s", r)
 	}
 	if r := a.call(t, "PUT", "/v1/admin/sla-policies/"+program, a.admin, `{"workingHours":{},"stages":[{"status":"new","steps":[]}]}`, nil, false); r.status != 422 {
-		t.Fatalf("an invalid policy: %d %s", r.status, r.raw)
+		t.Fatalf("an invalid policy: %s", r)
 	}
-	if r := a.call(t, "PUT", "/v1/admin/partners/"+partnerID+"/program", a.admin, `{"program":"`+program+`"}`, nil, true); r.status != 200 {
-		t.Fatalf("set program: %d %s", r.status, r.raw)
-	}
+	a.call(t, "PUT", "/v1/admin/partners/"+partnerID+"/program", a.admin, `{"program":"`+program+`"}`, nil, true).expect(t, 200)
 	email := storetest.Unique("sla") + "@partner.example"
-	if r := a.call(t, "PUT", "/v1/notification-preferences", key, `{"email":"`+email+`","language":"en","mode":"immediate"}`, nil, true); r.status != 200 {
-		t.Fatalf("preferences: %d %s", r.status, r.raw)
-	}
+	a.call(t, "PUT", "/v1/notification-preferences", key, `{"email":"`+email+`","language":"en","mode":"immediate"}`, nil, true).expect(t, 200)
 
 	post := func(source string) string {
 		body := lead(storetest.Unique("sla"))
 		if source != "" {
 			body = strings.Replace(body, `"consent"`, `"source":"`+source+`","consent"`, 1)
 		}
-		r := a.call(t, "POST", "/v1/leads", key, body, nil, true)
-		if r.status != 201 {
-			t.Fatalf("post: %d %s", r.status, r.raw)
-		}
-		return r.body["id"].(string)
+		return a.createLead(t, key, body)
 	}
 	l1, l2, l3 := post("form"), post("whatsapp"), post("")
 	for _, id := range []string{l1, l2, l3} {
@@ -67,9 +61,7 @@ func TestE2EFollowUp(t *testing.T) {
 	}
 	move := func(id, body string) {
 		t.Helper()
-		if r := a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, body, nil, true); r.status != 200 {
-			t.Fatalf("%s %s: %d %s", id, body, r.status, r.raw)
-		}
+		a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, body, nil, true).expect(t, 200)
 	}
 	move(l2, `{"status":"contacted"}`)
 	contactedAt := time.Now()
@@ -84,7 +76,10 @@ func TestE2EFollowUp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fn, _ := outs.Get("ScannerFunctionName")
+		fn, err := outs.Get("ScannerFunctionName")
+		if err != nil {
+			t.Fatal(err)
+		}
 		eb := eventbridge.NewFromConfig(cfg)
 		rules, err := eb.ListRules(context.Background(), &eventbridge.ListRulesInput{})
 		if err != nil {
@@ -99,7 +94,7 @@ func TestE2EFollowUp(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, x := range ts.Targets {
-				if strings.HasSuffix(*x.Arn, ":"+fn) {
+				if strings.HasSuffix(aws.ToString(x.Arn), ":"+fn) {
 					return
 				}
 			}
@@ -108,73 +103,74 @@ func TestE2EFollowUp(t *testing.T) {
 	})
 
 	t.Run("the scanner, invoked as EventBridge would, flags and notifies a stale lead", func(t *testing.T) {
+		// Not a wait for the stack: the reminder is due a minute of wall
+		// clock into contacted, and scanning before that has nothing to find.
 		time.Sleep(time.Until(contactedAt.Add(65 * time.Second)))
 		var hist reply
-		for deadline := time.Now().Add(120 * time.Second); time.Now().Before(deadline); time.Sleep(3 * time.Second) {
+		eventually(t, 120*time.Second, 3*time.Second, "a scan flags "+l2+" stale in its history", func() (bool, string) {
 			invoke(t, "ScannerFunctionName")
-			if hist = a.call(t, "GET", "/v1/leads/"+l2+"/history", mgr, "", nil, true); strings.Contains(string(hist.raw), `"change":"stale"`) {
-				break
-			}
-		}
+			hist = a.call(t, "GET", "/v1/leads/"+l2+"/history", mgr, "", nil, true)
+			return strings.Contains(string(hist.raw), `"change":"stale"`), hist.String()
+		})
 		if n := strings.Count(string(hist.raw), `"change":"stale"`); n != 1 {
-			t.Fatalf("%d stale entries in the history, want 1: %s", n, hist.raw)
+			t.Fatalf("%d stale entries in the history, want 1: %s", n, hist)
 		}
 		invoke(t, "ScannerFunctionName") // a repeated run takes no second step
-		if again := a.call(t, "GET", "/v1/leads/"+l2+"/history", mgr, "", nil, true); strings.Count(string(again.raw), `"change":"stale"`) != 1 {
-			t.Fatalf("a repeated scan took the step again: %s", again.raw)
+		if again := a.call(t, "GET", "/v1/leads/"+l2+"/history", mgr, "", nil, true); again.status != 200 || strings.Count(string(again.raw), `"change":"stale"`) != 1 {
+			t.Fatalf("a repeated scan took the step again: %s", again)
 		}
 		waitMail(t, 90*time.Second, email, "We are chasing lead "+l2)
 		feed := a.call(t, "GET", "/v1/events", key, "", nil, true)
 		if !strings.Contains(string(feed.raw), `"type":"lead.stale"`) {
-			t.Fatalf("no lead.stale in the partner's feed: %.800s", feed.raw)
+			t.Fatalf("no lead.stale in the partner's feed: %s", feed)
 		}
 	})
 	move(l2, `{"status":"lost","reason":"no budget"}`)
 
-	var in map[string]any
 	t.Run("indicators match the hand-computed fixture", func(t *testing.T) {
-		for deadline := time.Now().Add(120 * time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Second) {
-			r := a.call(t, "GET", "/v1/metrics", key, "", nil, true)
-			in = r.body
-			if r.status == 200 && in["received"] == float64(3) && in["won"] == float64(1) && entered(in, "lost") == 1 {
-				break
-			}
-		}
+		var in reply
+		eventually(t, 120*time.Second, 2*time.Second, "the indicators count 3 received, 1 won and 1 lost", func() (bool, string) {
+			in = a.call(t, "GET", "/v1/metrics", key, "", nil, true)
+			return in.status == 200 && in.body["received"] == float64(3) && in.body["won"] == float64(1) && entered(t, in, "lost") == 1, in.String()
+		})
 		// 3 received; l1 won, l2 lost, l3 still assigned; 2 first contacts.
+		var wrong []string
 		want := map[string]float64{"new": 3, "assigned": 3, "contacted": 2, "qualified": 1, "proposal": 1, "won": 1, "lost": 1, "junk": 0}
 		for s, n := range want {
-			if got := entered(in, s); got != n {
-				t.Errorf("entered %s = %v, want %v", s, got, n)
+			if got := entered(t, in, s); got != n {
+				wrong = append(wrong, fmt.Sprintf("entered %s = %v, want %v", s, got, n))
 			}
 		}
-		if in["received"] != float64(3) || in["conversion"] != 0.3333 || in["responseTime"].(map[string]any)["count"] != float64(2) {
-			t.Errorf("received %v conversion %v responses %v", in["received"], in["conversion"], in["responseTime"])
+		if in.body["received"] != float64(3) || in.body["conversion"] != 0.3333 || in.obj(t, "responseTime").get("count") != float64(2) {
+			wrong = append(wrong, fmt.Sprintf("received %v conversion %v responses %v", in.body["received"], in.body["conversion"], in.body["responseTime"]))
 		}
-		idle := in["noUpdate"].(map[string]any)
-		if idle["open"] != float64(1) || idle["over3Days"] != float64(0) {
-			t.Errorf("open leads: %v", idle)
+		if idle := in.obj(t, "noUpdate"); idle.get("open") != float64(1) || idle.get("over3Days") != float64(0) {
+			wrong = append(wrong, fmt.Sprintf("open leads: %v", idle.m))
 		}
-		src := map[string]map[string]any{}
-		for _, r := range in["bySource"].([]any) {
-			src[r.(map[string]any)["source"].(string)] = r.(map[string]any)
+		src := map[string]object{}
+		for _, r := range in.items(t, "bySource") {
+			src[r.str(t, "source")] = r
 		}
-		if src["form"]["won"] != float64(1) || src["form"]["conversion"] != 1.0 || src["whatsapp"]["received"] != float64(1) || src["api"]["received"] != float64(1) {
-			t.Errorf("by source: %v", in["bySource"])
+		if src["form"].get("won") != float64(1) || src["form"].get("conversion") != 1.0 || src["whatsapp"].get("received") != float64(1) || src["api"].get("received") != float64(1) {
+			wrong = append(wrong, fmt.Sprintf("by source: %v", in.body["bySource"]))
+		}
+		if len(wrong) > 0 {
+			t.Errorf("indicators: %s\n%s", strings.Join(wrong, "; "), in)
 		}
 	})
 
 	t.Run("a partner cannot see another partner's numbers", func(t *testing.T) {
 		if r := a.call(t, "GET", "/v1/metrics?partnerId="+partnerID, otherKey, "", nil, true); r.status != 403 {
-			t.Fatalf("other partner read our metrics: %d", r.status)
+			t.Fatalf("other partner read our metrics: %s", r)
 		}
 		if r := a.call(t, "GET", "/v1/metrics/stale?partnerId="+partnerID, otherKey, "", nil, true); r.status != 403 {
-			t.Fatalf("other partner read our stale list: %d", r.status)
+			t.Fatalf("other partner read our stale list: %s", r)
 		}
 		if r := a.call(t, "GET", "/v1/metrics", otherKey, "", nil, true); r.status != 200 || r.body["received"] != float64(0) {
-			t.Fatalf("other partner's own numbers: %d %s", r.status, r.raw)
+			t.Fatalf("other partner's own numbers: %s", r)
 		}
 		if r := a.call(t, "GET", "/v1/metrics?partnerId="+partnerID, mgr, "", nil, true); r.status != 200 || r.body["received"] != float64(3) {
-			t.Fatalf("a manager's view of the partner: %d %s", r.status, r.raw)
+			t.Fatalf("a manager's view of the partner: %s", r)
 		}
 	})
 
@@ -201,11 +197,12 @@ func TestE2EFollowUp(t *testing.T) {
 		b.open(a.base + "/dashboard")
 		b.typeInto("#key", "pk_wrong")
 		b.click("#load")
-		for deadline := time.Now().Add(15 * time.Second); !strings.HasPrefix(b.text("#status"), "Could not load") && time.Now().Before(deadline); {
-			time.Sleep(250 * time.Millisecond)
-		}
-		if !strings.HasPrefix(b.text("#status"), "Could not load") || b.displayed("#board") {
-			t.Errorf("a wrong key: status %q, board shown %v", b.text("#status"), b.displayed("#board"))
+		eventually(t, 15*time.Second, 250*time.Millisecond, "a wrong key: the status line says Could not load", func() (bool, string) {
+			s := b.text("#status")
+			return strings.HasPrefix(s, "Could not load"), fmt.Sprintf("status %q, board shown %v", s, b.displayed("#board"))
+		})
+		if b.displayed("#board") {
+			t.Errorf("a wrong key: status %q, and the board is shown", b.text("#status"))
 		}
 	})
 
@@ -213,19 +210,21 @@ func TestE2EFollowUp(t *testing.T) {
 		invoke(t, "WeeklyFunctionName")
 		monday := metrics.LastWeek(metrics.Date(time.Now()))
 		if r := a.call(t, "GET", "/v1/metrics/reports/"+monday, key, "", nil, true); r.status != 200 || r.body["partnerId"] != partnerID {
-			t.Fatalf("weekly report: %d %s", r.status, r.raw)
+			t.Fatalf("weekly report: %s", r)
 		}
 		if r := a.call(t, "GET", "/v1/metrics/reports/"+monday+"?partnerId="+partnerID, otherKey, "", nil, true); r.status != 403 {
-			t.Fatalf("another partner's report: %d", r.status)
+			t.Fatalf("another partner's report: %s", r)
 		}
 	})
 }
 
-func entered(in map[string]any, status string) float64 {
-	f, _ := in["funnel"].([]any)
-	for _, x := range f {
-		if m := x.(map[string]any); m["status"] == status {
-			return m["entered"].(float64)
+// entered is how many leads entered status in an indicators answer, or -1
+// if its funnel has no such stage.
+func entered(t *testing.T, in reply, status string) float64 {
+	t.Helper()
+	for _, stage := range in.items(t, "funnel") {
+		if stage.get("status") == status {
+			return stage.num(t, "entered")
 		}
 	}
 	return -1

@@ -22,15 +22,15 @@ func TestE2EIntake(t *testing.T) {
 		tag := storetest.Unique("cg")
 		r := a.call(t, "POST", "/v1/leads", keyA, lead(tag), nil, true)
 		if r.status != 201 || r.body["status"] != "new" {
-			t.Fatalf("create: %d %s", r.status, r.raw)
+			t.Fatalf("create: %s", r)
 		}
-		id := r.body["id"].(string)
+		id := r.str(t, "id")
 		g := a.call(t, "GET", "/v1/leads/"+id, keyA, "", nil, true)
 		if g.status != 200 || g.body["id"] != id || g.body["partnerId"] != pa || g.body["externalRef"] != "ext-"+tag {
-			t.Fatalf("get: %d %s", g.status, g.raw)
+			t.Fatalf("get: %s", g)
 		}
 		if x := a.call(t, "GET", "/v1/leads/"+id, keyB, "", nil, true); x.status != 404 || x.problemType() != "not-found" {
-			t.Fatalf("cross-partner get: %d %s", x.status, x.raw)
+			t.Fatalf("cross-partner get: %s", x)
 		}
 	})
 
@@ -38,11 +38,7 @@ func TestE2EIntake(t *testing.T) {
 		_, key := a.partner(t, "E2E Lister")
 		want := map[string]bool{}
 		for range 5 {
-			r := a.call(t, "POST", "/v1/leads", key, lead(storetest.Unique("ls")), nil, true)
-			if r.status != 201 {
-				t.Fatalf("create: %d %s", r.status, r.raw)
-			}
-			want[r.body["id"].(string)] = true
+			want[a.createLead(t, key, lead(storetest.Unique("ls")))] = true
 		}
 		got, pages, cursor := map[string]bool{}, 0, ""
 		for {
@@ -50,12 +46,9 @@ func TestE2EIntake(t *testing.T) {
 			if cursor != "" {
 				path += "&cursor=" + url.QueryEscape(cursor)
 			}
-			r := a.call(t, "GET", path, key, "", nil, true)
-			if r.status != 200 {
-				t.Fatalf("list: %d %s", r.status, r.raw)
-			}
-			for _, it := range r.body["items"].([]any) {
-				got[it.(map[string]any)["id"].(string)] = true
+			r := a.call(t, "GET", path, key, "", nil, true).expect(t, 200)
+			for _, it := range r.items(t, "items") {
+				got[it.str(t, "id")] = true
 			}
 			pages++
 			c, _ := r.body["nextCursor"].(string)
@@ -65,11 +58,11 @@ func TestE2EIntake(t *testing.T) {
 			cursor = c
 		}
 		if len(got) != len(want) || pages < 3 {
-			t.Fatalf("listed %d leads in %d pages, want %d in at least 3", len(got), pages, len(want))
+			t.Fatalf("listed %d leads in %d pages, want %d in at least 3: listed %v, created %v", len(got), pages, len(want), got, want)
 		}
 		for id := range want {
 			if !got[id] {
-				t.Fatalf("lead %s missing from the listing", id)
+				t.Fatalf("lead %s missing from the listing: listed %v", id, got)
 			}
 		}
 	})
@@ -80,11 +73,11 @@ func TestE2EIntake(t *testing.T) {
 		first := a.call(t, "POST", "/v1/leads", keyA, lead(tag), h, true)
 		again := a.call(t, "POST", "/v1/leads", keyA, lead(tag), h, true)
 		if first.status != 201 || again.status != 201 || again.body["id"] != first.body["id"] || again.header.Get("Idempotency-Replayed") != "true" {
-			t.Fatalf("retry: %d %s / %d %s", first.status, first.raw, again.status, again.raw)
+			t.Fatalf("retry: %s / %s", first, again.dump())
 		}
 		other := a.call(t, "POST", "/v1/leads", keyA, lead(tag+"x"), h, true)
 		if other.status != 422 || other.problemType() != "idempotency-key-reused" {
-			t.Fatalf("conflicting retry: %d %s", other.status, other.raw)
+			t.Fatalf("conflicting retry: %s", other)
 		}
 	})
 
@@ -93,18 +86,16 @@ func TestE2EIntake(t *testing.T) {
 		first := a.call(t, "POST", "/v1/leads", keyA, lead(tag), nil, true)
 		dup := a.call(t, "POST", "/v1/leads", keyA, lead(tag), nil, true)
 		if dup.status != 409 || dup.problemType() != "duplicate-lead" || dup.body["existingLeadId"] != first.body["id"] {
-			t.Fatalf("duplicate: %d %s", dup.status, dup.raw)
+			t.Fatalf("duplicate: %s / %s", first, dup)
 		}
 	})
 
 	t.Run("channel conflict hides the other partner", func(t *testing.T) {
 		tag := storetest.Unique("cc")
-		if r := a.call(t, "POST", "/v1/leads", keyA, lead(tag), nil, true); r.status != 201 {
-			t.Fatalf("first: %d", r.status)
-		}
+		a.createLead(t, keyA, lead(tag))
 		r := a.call(t, "POST", "/v1/leads", keyB, lead(tag), nil, true)
 		if r.status != 409 || r.problemType() != "already-registered" || strings.Contains(string(r.raw), pa) {
-			t.Fatalf("channel conflict: %d %s", r.status, r.raw)
+			t.Fatalf("channel conflict: %s", r)
 		}
 	})
 
@@ -112,9 +103,10 @@ func TestE2EIntake(t *testing.T) {
 		tag := storetest.Unique("cx")
 		keys := []string{keyA, keyB}
 		var (
-			wg    sync.WaitGroup
-			mu    sync.Mutex
-			codes = map[int]int{}
+			wg      sync.WaitGroup
+			mu      sync.Mutex
+			codes   = map[int]int{}
+			answers []reply
 		)
 		for i := range 20 {
 			wg.Add(1)
@@ -123,24 +115,31 @@ func TestE2EIntake(t *testing.T) {
 				r := a.call(t, "POST", "/v1/leads", keys[i%2], lead(tag), nil, true)
 				mu.Lock()
 				codes[r.status]++
+				answers = append(answers, r)
 				mu.Unlock()
 			}()
 		}
 		wg.Wait()
 		if codes[201] != 1 || codes[409] != 19 {
-			t.Fatalf("status counts %v, want one 201 and nineteen 409", codes)
+			var odd []string // every answer but the 409s, which are alike
+			for _, r := range answers {
+				if r.status != 409 {
+					odd = append(odd, r.String())
+				}
+			}
+			t.Fatalf("status counts %v, want one 201 and nineteen 409; the others:\n%s", codes, strings.Join(odd, "\n"))
 		}
-		stored := 0
+		var stored []string
 		for _, k := range keys {
-			r := a.call(t, "GET", "/v1/leads?limit=100", k, "", nil, true)
-			for _, it := range r.body["items"].([]any) {
-				if it.(map[string]any)["externalRef"] == "ext-"+tag {
-					stored++
+			r := a.call(t, "GET", "/v1/leads?limit=100", k, "", nil, true).expect(t, 200)
+			for _, it := range r.items(t, "items") {
+				if it.get("externalRef") == "ext-"+tag {
+					stored = append(stored, it.String())
 				}
 			}
 		}
-		if stored != 1 {
-			t.Fatalf("%d leads stored for one identity", stored)
+		if len(stored) != 1 {
+			t.Fatalf("%d leads stored for one identity:\n%s", len(stored), strings.Join(stored, "\n"))
 		}
 	})
 }
@@ -149,14 +148,10 @@ func TestE2EIntake(t *testing.T) {
 func TestE2EMalformedRequestsStoreNothing(t *testing.T) {
 	a := newAPI(t)
 	_, key := a.partner(t, "E2E Malformed")
-	revoke := a.call(t, "POST", "/v1/admin/keys", a.admin, `{"role":"partner","partnerId":"`+partnerOf(t, a, key)+`","name":"to revoke"}`, nil, true)
-	revokedToken, revokedID := revoke.body["apiKey"].(string), revoke.body["key"].(map[string]any)["id"].(string)
-	if r := a.call(t, "GET", "/v1/leads", revokedToken, "", nil, true); r.status != 200 {
-		t.Fatalf("fresh key: %d", r.status)
-	}
-	if r := a.call(t, "POST", "/v1/admin/keys/"+revokedID+"/revoke", a.admin, "", nil, true); r.status != 200 {
-		t.Fatalf("revoke: %d %s", r.status, r.raw)
-	}
+	revoke := a.call(t, "POST", "/v1/admin/keys", a.admin, `{"role":"partner","partnerId":"`+partnerOf(t, a, key)+`","name":"to revoke"}`, nil, true).expect(t, 201)
+	revokedToken, revokedID := revoke.str(t, "apiKey"), revoke.str(t, "key", "id")
+	a.call(t, "GET", "/v1/leads", revokedToken, "", nil, true).expect(t, 200)
+	a.call(t, "POST", "/v1/admin/keys/"+revokedID+"/revoke", a.admin, "", nil, true).expect(t, 200)
 
 	type tc struct {
 		name, token, body string
@@ -190,12 +185,12 @@ func TestE2EMalformedRequestsStoreNothing(t *testing.T) {
 	for _, c := range cases {
 		r := a.call(t, "POST", "/v1/leads", c.token, c.body, c.headers, false)
 		if r.status != c.status || r.problemType() == "" {
-			t.Errorf("%s: %d %s, want %d problem", c.name, r.status, r.raw, c.status)
+			t.Errorf("%s: want a %d problem, got %s", c.name, c.status, r)
 		}
 	}
-	r := a.call(t, "GET", "/v1/leads", key, "", nil, true)
-	if n := len(r.body["items"].([]any)); r.status != 200 || n != 0 {
-		t.Fatalf("%d leads stored by %d refused requests", n, len(cases))
+	r := a.call(t, "GET", "/v1/leads", key, "", nil, true).expect(t, 200)
+	if n := len(r.list(t, "items")); n != 0 {
+		t.Fatalf("%d leads stored by %d refused requests: %s", n, len(cases), r)
 	}
 	t.Logf("%d malformed requests refused, nothing stored", len(cases))
 }
@@ -203,14 +198,13 @@ func TestE2EMalformedRequestsStoreNothing(t *testing.T) {
 // partnerOf reads the partner id a key belongs to from a listing's view.
 func partnerOf(t *testing.T, a *api, key string) string {
 	t.Helper()
-	r := a.call(t, "GET", "/v1/admin/keys", a.admin, "", nil, true)
-	for _, it := range r.body["items"].([]any) {
-		k := it.(map[string]any)
-		if strings.HasPrefix(key, fmt.Sprintf("plk_%s.", k["id"])) {
-			return k["partnerId"].(string)
+	r := a.call(t, "GET", "/v1/admin/keys", a.admin, "", nil, true).expect(t, 200)
+	for _, k := range r.items(t, "items") {
+		if strings.HasPrefix(key, fmt.Sprintf("plk_%s.", k.get("id"))) {
+			return k.str(t, "partnerId")
 		}
 	}
-	t.Fatal("key not listed")
+	t.Fatalf("key not listed: %s", r)
 	return ""
 }
 
@@ -218,6 +212,6 @@ func TestE2EOpenAPIServed(t *testing.T) {
 	a := newAPI(t)
 	r := a.call(t, "GET", "/v1/openapi.json", "", "", nil, true)
 	if r.status != 200 || r.body["openapi"] != "3.1.0" {
-		t.Fatalf("openapi: %d", r.status)
+		t.Fatalf("openapi: %s", r)
 	}
 }

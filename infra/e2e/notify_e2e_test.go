@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -21,64 +22,73 @@ func newReceiver(t *testing.T) *webhooktest.Receiver {
 	return r
 }
 
+// waitDelivered waits, up to 120 s, until the receiver verified every event
+// of ids at least min times.
 func waitDelivered(t *testing.T, r *webhooktest.Receiver, ids []string, min int) {
 	t.Helper()
-	if !r.WaitFor(ids, min, 120*time.Second) {
+	eventually(t, 120*time.Second, 200*time.Millisecond, fmt.Sprintf("each of %d events delivered at least %d times", len(ids), min), func() (bool, string) {
+		var short []string
 		for _, id := range ids {
-			t.Logf("%s: %d deliveries", id, r.Delivered(id))
+			if n := r.Delivered(id); n < min {
+				short = append(short, fmt.Sprintf("%s: %d deliveries, %d refused while down", id, n, r.RefusedOf(id)))
+			}
 		}
-		t.Fatalf("webhook deliveries: want each of %v at least %d times", ids, min)
-	}
+		if len(short) > 20 {
+			short = append(short[:20], "…")
+		}
+		return len(short) == 0, fmt.Sprintf("%d events short: %s", len(short), strings.Join(short, "; "))
+	})
 }
 
 func TestE2ENotifications(t *testing.T) {
 	a := newAPI(t)
 	partnerID, key := a.partner(t, "E2E Notify")
 	a.routeTo(t, partnerID, 1)
-	mgr := a.call(t, "POST", "/v1/admin/keys", a.admin, `{"role":"manager","subjectId":"mgr-e2e-n","name":"m"}`, nil, true).body["apiKey"].(string)
+	mgr := a.key(t, "manager", "mgr-e2e-n")
 	rcv := newReceiver(t)
 
 	// Refused when registered, so nothing is ever sent there.
 	if r := a.call(t, "POST", "/v1/webhooks", key, `{"url":"https://10.1.2.3/hook"}`, nil, true); r.status != 422 {
-		t.Fatalf("webhook to a private address: %d %s", r.status, r.raw)
+		t.Fatalf("webhook to a private address: %s", r)
 	}
-	created := a.call(t, "POST", "/v1/webhooks", key, `{"url":"`+rcv.URL("e2e")+`"}`, nil, true)
-	if created.status != 201 {
-		t.Fatalf("create webhook: %d %s", created.status, created.raw)
-	}
-	secret := created.body["secret"].(string)
+	secret := a.call(t, "POST", "/v1/webhooks", key, `{"url":"`+rcv.URL("e2e")+`"}`, nil, true).expect(t, 201).str(t, "secret")
 	rcv.SetSecret("e2e", secret)
 	if l := a.call(t, "GET", "/v1/webhooks", key, "", nil, true); strings.Contains(string(l.raw), secret) {
-		t.Fatal("listing webhooks shows the secret")
+		t.Fatalf("listing webhooks shows the secret: %s", l)
 	}
 	email := storetest.Unique("notify") + "@partner.example"
-	if r := a.call(t, "PUT", "/v1/notification-preferences", key, `{"email":"`+email+`","language":"en","mode":"immediate"}`, nil, true); r.status != 200 {
-		t.Fatalf("preferences: %d %s", r.status, r.raw)
-	}
+	a.call(t, "PUT", "/v1/notification-preferences", key, `{"email":"`+email+`","language":"en","mode":"immediate"}`, nil, true).expect(t, 200)
 
-	// The receiver is down while the lead is created, routed and contacted.
-	id := a.call(t, "POST", "/v1/leads", key, lead(storetest.Unique("nt")), nil, true).body["id"].(string)
+	// The receiver is down while the lead is created, routed and contacted:
+	// every one of its events is attempted, and refused, at least once
+	// before the receiver comes up.
+	id := a.createLead(t, key, lead(storetest.Unique("nt")))
 	a.waitAssigned(t, id, key)
-	if r := a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, `{"status":"contacted"}`, nil, true); r.status != 200 {
-		t.Fatalf("status: %d %s", r.status, r.raw)
-	}
-	time.Sleep(3 * time.Second) // a few failed attempts
-	rcv.SetDown(false)
+	a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, `{"status":"contacted"}`, nil, true).expect(t, 200)
 	ids := []string{id + ".1", id + ".2", id + ".3"}
+	eventually(t, 90*time.Second, 200*time.Millisecond, "a refused delivery of each event while the receiver is down", func() (bool, string) {
+		var counts []string
+		done := true
+		for _, ev := range ids {
+			n := rcv.RefusedOf(ev)
+			done = done && n > 0
+			counts = append(counts, fmt.Sprintf("%s refused %d times", ev, n))
+		}
+		return done, fmt.Sprintf("%s (%d refused in all)", strings.Join(counts, ", "), rcv.Refused())
+	})
+	rcv.SetDown(false)
 	waitDelivered(t, rcv, ids, 1)
 
 	// The feed has every event the webhook had to wait for.
-	feed := a.call(t, "GET", "/v1/events?limit=500", key, "", nil, true)
+	feed := a.call(t, "GET", "/v1/events?limit=500", key, "", nil, true).expect(t, 200)
 	for _, want := range ids {
 		if !strings.Contains(string(feed.raw), `"id":"`+want+`"`) {
-			t.Fatalf("feed lacks %s", want)
+			t.Fatalf("feed lacks %s: %s", want, feed)
 		}
 	}
 
 	// A replay delivers duplicates with the same event ids.
-	if r := a.call(t, "POST", "/v1/webhooks/replay", key, `{}`, nil, true); r.status != 202 {
-		t.Fatalf("replay: %d %s", r.status, r.raw)
-	}
+	a.call(t, "POST", "/v1/webhooks/replay", key, `{}`, nil, true).expect(t, 202)
 	waitDelivered(t, rcv, ids, 2)
 
 	// A tampered body fails verification.
@@ -97,10 +107,8 @@ func TestE2EDigest(t *testing.T) {
 	partnerID, key := a.partner(t, "E2E Digest")
 	a.routeTo(t, partnerID, 1)
 	email := storetest.Unique("digest") + "@partner.example"
-	if r := a.call(t, "PUT", "/v1/notification-preferences", key, `{"email":"`+email+`","language":"en","mode":"digest"}`, nil, true); r.status != 200 {
-		t.Fatalf("preferences: %d %s", r.status, r.raw)
-	}
-	id := a.call(t, "POST", "/v1/leads", key, lead(storetest.Unique("dg")), nil, true).body["id"].(string)
+	a.call(t, "PUT", "/v1/notification-preferences", key, `{"email":"`+email+`","language":"en","mode":"digest"}`, nil, true).expect(t, 200)
+	id := a.createLead(t, key, lead(storetest.Unique("dg")))
 	a.waitAssigned(t, id, key)
 
 	invoke(t, "DigestFunctionName")

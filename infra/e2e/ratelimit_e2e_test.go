@@ -14,20 +14,20 @@ func TestE2ERateLimit(t *testing.T) {
 	partnerID, key := a.partner(t, "E2E Rate limit")
 	_, otherKey := a.partner(t, "E2E Rate limit other")
 	if r := a.call(t, "PUT", "/v1/admin/partners/"+partnerID+"/rate-limit", key, `{"perMinute":5}`, nil, true); r.status != 403 {
-		t.Fatalf("a partner set its own limit: %d", r.status)
+		t.Fatalf("a partner set its own limit: %s", r)
 	}
 	if r := a.call(t, "PUT", "/v1/admin/partners/"+partnerID+"/rate-limit", a.admin, `{"perMinute":-2}`, nil, false); r.status != 422 {
-		t.Fatalf("an invalid limit: %d %s", r.status, r.raw)
+		t.Fatalf("an invalid limit: %s", r)
 	}
-	if r := a.call(t, "PUT", "/v1/admin/partners/"+partnerID+"/rate-limit", a.admin, `{"perMinute":5}`, nil, true); r.status != 200 {
-		t.Fatalf("set limit: %d %s", r.status, r.raw)
-	}
+	a.call(t, "PUT", "/v1/admin/partners/"+partnerID+"/rate-limit", a.admin, `{"perMinute":5}`, nil, true).expect(t, 200)
 	// Requests in one minute: the sixth and later are refused with
 	// Retry-After, and nothing they carried is stored. (A minute boundary
 	// during the loop opens a new budget; the counts below allow for one.)
 	accepted, limited := 0, 0
+	var statuses []int
 	for range 8 {
 		r := a.call(t, "POST", "/v1/leads", key, lead(storetest.Unique("rl")), nil, true)
+		statuses = append(statuses, r.status)
 		switch r.status {
 		case 201:
 			accepted++
@@ -35,26 +35,24 @@ func TestE2ERateLimit(t *testing.T) {
 			limited++
 			s, err := strconv.Atoi(r.header.Get("Retry-After"))
 			if err != nil || s < 1 || s > 60 || r.problemType() != "rate-limited" {
-				t.Fatalf("429 without a usable Retry-After: %q %s", r.header.Get("Retry-After"), r.raw)
+				t.Fatalf("429 without a usable Retry-After: %q\n%s", r.header.Get("Retry-After"), r.dump())
 			}
 		default:
-			t.Fatalf("unexpected %d %s", r.status, r.raw)
+			t.Fatalf("unexpected answer: %s", r)
 		}
 	}
 	if limited == 0 || accepted < 5 || accepted > 8 {
-		t.Fatalf("%d accepted, %d limited with a limit of 5 per minute", accepted, limited)
+		t.Fatalf("%d accepted, %d limited with a limit of 5 per minute: statuses %v", accepted, limited, statuses)
 	}
 	if r := a.call(t, "GET", "/v1/leads", key, "", nil, true); r.status == 200 {
-		if n := len(r.body["items"].([]any)); n != accepted {
-			t.Fatalf("%d leads stored, %d accepted", n, accepted)
+		if n := len(r.list(t, "items")); n != accepted {
+			t.Fatalf("%d leads stored, %d accepted: %s", n, accepted, r)
 		}
 	}
 	// Another partner's budget is its own.
 	if r := a.call(t, "POST", "/v1/leads", otherKey, lead(storetest.Unique("rl")), nil, true); r.status != 201 {
-		t.Fatalf("another partner was limited: %d", r.status)
+		t.Fatalf("another partner was limited: %s", r)
 	}
 	// Back to the default (600 per minute).
-	if r := a.call(t, "PUT", "/v1/admin/partners/"+partnerID+"/rate-limit", a.admin, `{"perMinute":0}`, nil, true); r.status != 200 {
-		t.Fatalf("reset limit: %d %s", r.status, r.raw)
-	}
+	a.call(t, "PUT", "/v1/admin/partners/"+partnerID+"/rate-limit", a.admin, `{"perMinute":0}`, nil, true).expect(t, 200)
 }

@@ -17,34 +17,30 @@ import (
 func TestE2ERouting(t *testing.T) {
 	a := newAPI(t)
 	partnerID, key := a.partner(t, "E2E Routing")
-	mgr := a.call(t, "POST", "/v1/admin/keys", a.admin, `{"role":"manager","subjectId":"mgr-e2e","name":"e2e manager"}`, nil, true).body["apiKey"].(string)
+	mgr := a.key(t, "manager", "mgr-e2e")
 
 	reps, version := a.routeTo(t, partnerID, 2)
 
 	start := time.Now()
-	created := a.call(t, "POST", "/v1/leads", key, lead(storetest.Unique("rt")), nil, true)
-	if created.status != 201 {
-		t.Fatalf("create: %d %s", created.status, created.raw)
-	}
-	id := created.body["id"].(string)
+	id := a.createLead(t, key, lead(storetest.Unique("rt")))
 	got := a.waitAssigned(t, id, key)
 	owner, _ := got.body["ownerId"].(string)
 	if got.body["status"] != "assigned" || (owner != reps[0] && owner != reps[1]) || got.body["grade"] == nil || got.body["firstContactDueAt"] == nil {
-		t.Fatalf("lead not assigned to the pool within 90 s: %s", got.raw)
+		t.Fatalf("lead not assigned to the pool %v: %s", reps, got)
 	}
 	t.Logf("accepted → assigned in %s", time.Since(start).Round(100*time.Millisecond))
 
 	if r := a.call(t, "GET", "/v1/leads/"+id+"/routing", key, "", nil, true); r.status != 403 {
-		t.Fatalf("a partner reads the routing explanation: %d", r.status)
+		t.Fatalf("a partner reads the routing explanation: %s", r)
 	}
-	ex := a.call(t, "GET", "/v1/leads/"+id+"/routing", mgr, "", nil, true)
-	ds, _ := ex.body["decisions"].([]any)
-	if ex.status != 200 || len(ds) != 1 {
-		t.Fatalf("explanation: %d %s", ex.status, ex.raw)
+	ex := a.call(t, "GET", "/v1/leads/"+id+"/routing", mgr, "", nil, true).expect(t, 200)
+	ds := ex.items(t, "decisions")
+	if len(ds) != 1 {
+		t.Fatalf("explanation: %s", ex)
 	}
-	d := ds[0].(map[string]any)
-	if d["chosen"] != owner || d["ruleId"] != "e2e-"+partnerID || d["path"] != "rule" || d["ruleSetVersion"] != version || len(d["candidates"].([]any)) != 2 {
-		t.Fatalf("explanation does not explain: %s", ex.raw)
+	d := ds[0]
+	if d.get("chosen") != owner || d.get("ruleId") != "e2e-"+partnerID || d.get("path") != "rule" || d.get("ruleSetVersion") != version || len(d.list(t, "candidates")) != 2 {
+		t.Fatalf("explanation does not explain: %s", ex)
 	}
 
 	other := reps[0]
@@ -53,23 +49,23 @@ func TestE2ERouting(t *testing.T) {
 	}
 	moved := a.call(t, "POST", "/v1/leads/"+id+"/assign", mgr, fmt.Sprintf(`{"ownerId":%q,"reason":"e2e rebalance"}`, other), nil, true)
 	if moved.status != 200 || moved.body["ownerId"] != other {
-		t.Fatalf("reassign: %d %s", moved.status, moved.raw)
+		t.Fatalf("reassign: %s", moved)
 	}
 	if r := a.call(t, "GET", "/v1/leads/"+id, mgr, "", nil, true); r.body["ownerId"] != other || r.body["version"] != float64(3) {
-		t.Fatalf("after reassign: %s", r.raw)
+		t.Fatalf("after reassign to %s: %s", other, r)
 	}
 
 	var sim struct {
 		RuleSet json.RawMessage   `json:"ruleSet"`
 		Leads   []json.RawMessage `json:"leads"`
 	}
-	sim.RuleSet = a.call(t, "GET", "/v1/admin/routing/rules", mgr, "", nil, true).raw
+	sim.RuleSet = a.call(t, "GET", "/v1/admin/routing/rules", mgr, "", nil, true).expect(t, 200).raw
 	for range 4 {
 		sim.Leads = append(sim.Leads, json.RawMessage(intaketest.ValidBody))
 	}
 	body, _ := json.Marshal(sim)
 	rep := a.call(t, "POST", "/v1/admin/routing/simulate", mgr, string(body), nil, true)
 	if rep.status != 200 || rep.body["leads"] != float64(4) || rep.body["unassigned"] != float64(0) {
-		t.Fatalf("simulate: %d %s", rep.status, rep.raw)
+		t.Fatalf("simulate: %s", rep)
 	}
 }

@@ -1,24 +1,35 @@
 //go:build e2e
 
+// The roles matrix and tenant isolation, through the deployed API.
+//
+// No PII-in-the-logs check here: on the emulator there is nothing to scan.
+// MiniStack runs a provided.al2023 function as a child process per
+// invocation and keeps none of what it prints. On success it discards
+// stdout (where our functions log, platform.NewFunctionLogger) and logs
+// stderr only through its own Python logger at INFO, cut to 500 characters,
+// which the default LOG_LEVEL=WARNING drops; only a timed-out invocation's
+// first 500 characters of output survive, inside its error message. What
+// it writes to CloudWatch Logs, into the function's own LoggingConfig group
+// (our explicit LogGroup, infra/config.go goFunction), is only the START,
+// END and REPORT lines it makes up per invocation (lambda_svc.py
+// _execute_function_provided and _emit_lambda_logs). A scan of those lines
+// proves nothing, so it is not done.
+//
+// The check lives in the chaos run (make chaos; infra/e2e/chaos and
+// shared/testkit/chaos), which starts every function's binary itself,
+// captures all of its output, and fails if any seeded email or phone number
+// is in it, or if there was no output at all to scan.
+
 package e2e
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"math/rand/v2"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
 	"github.com/partnerleads/pipeline/shared/edge/openapi"
 	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
@@ -98,11 +109,7 @@ func TestE2ESecurity(t *testing.T) {
 	_, keyB := a.partner(t, "E2E Security B")
 	keys := map[string]string{"partner": keyA, "admin": a.admin}
 	for _, role := range []string{"rep", "manager", "finance"} {
-		r := a.call(t, "POST", "/v1/admin/keys", a.admin, fmt.Sprintf(`{"role":%q,"subjectId":"sec-%s","name":"security e2e"}`, role, role), nil, true)
-		if r.status != 201 {
-			t.Fatalf("mint %s key: %d %s", role, r.status, r.raw)
-		}
-		keys[role] = r.body["apiKey"].(string)
+		keys[role] = a.key(t, role, "sec-"+role)
 	}
 
 	t.Run("every operation has a row in the role table", func(t *testing.T) {
@@ -141,12 +148,12 @@ func TestE2ESecurity(t *testing.T) {
 				t.Parallel()
 				if allowed == nil {
 					if r := a.call(t, method, path, "", "", nil, true); r.status != 200 {
-						t.Errorf("public %s: %d", op, r.status)
+						t.Errorf("public %s: %s", op, r)
 					}
 					return
 				}
 				if r := a.call(t, method, path, "", "", nil, false); r.status != 401 || r.problemType() != "unauthenticated" {
-					t.Errorf("no key: %d %s", r.status, r.raw)
+					t.Errorf("no key: %s", r)
 				}
 				body := ""
 				if method == "POST" || method == "PUT" {
@@ -156,9 +163,9 @@ func TestE2ESecurity(t *testing.T) {
 					r := a.call(t, method, path, keys[role], body, nil, false)
 					switch {
 					case slices.Contains(allowed, role) && (r.status == 401 || r.status == 403 || r.status >= 500):
-						t.Errorf("%s may call it but got %d %s", role, r.status, r.raw)
+						t.Errorf("%s may call it but got %s", role, r)
 					case !slices.Contains(allowed, role) && (r.status != 403 || r.problemType() != "forbidden"):
-						t.Errorf("%s may not call it but got %d %s", role, r.status, r.raw)
+						t.Errorf("%s may not call it but got %s", role, r)
 					}
 				}
 			})
@@ -168,19 +175,8 @@ func TestE2ESecurity(t *testing.T) {
 	// One partner's lead, webhook and numbers, tried by another partner and
 	// by a rep who does not own the lead. The lead is routed to a new rep.
 	a.routeTo(t, partnerA, 1)
-	phone := fmt.Sprintf("(11) 9%04d-%04d", rand.IntN(10000), rand.IntN(10000))
-	tag := storetest.Unique("sec")
-	body := strings.Replace(lead(tag), `"email":`, `"phone":"`+phone+`","email":`, 1)
-	created := a.call(t, "POST", "/v1/leads", keyA, body, nil, true)
-	if created.status != 201 {
-		t.Fatalf("create: %d %s", created.status, created.raw)
-	}
-	leadA := created.body["id"].(string)
-	hook := a.call(t, "POST", "/v1/webhooks", keyA, `{"url":"https://hooks.partner-a.example/leads"}`, nil, true)
-	if hook.status != 201 {
-		t.Fatalf("webhook: %d %s", hook.status, hook.raw)
-	}
-	hookA := hook.body["webhook"].(map[string]any)["id"].(string)
+	leadA := a.createLead(t, keyA, lead(storetest.Unique("sec")))
+	hookA := a.call(t, "POST", "/v1/webhooks", keyA, `{"url":"https://hooks.partner-a.example/leads"}`, nil, true).expect(t, 201).str(t, "webhook", "id")
 
 	t.Run("partners and reps see only their own", func(t *testing.T) {
 		cases := []struct {
@@ -206,104 +202,14 @@ func TestE2ESecurity(t *testing.T) {
 		for _, c := range cases {
 			r := a.call(t, c.method, c.path, c.key, c.body, nil, false)
 			if r.status != c.status || (c.mustNotContain != "" && strings.Contains(string(r.raw), c.mustNotContain)) {
-				t.Errorf("%s: %d, want %d without %q: %s", c.name, r.status, c.status, c.mustNotContain, r.raw)
+				t.Errorf("%s: want %d without %q, got %s", c.name, c.status, c.mustNotContain, r)
 			}
 		}
 		if r := a.call(t, "GET", "/v1/webhooks", keyA, "", nil, true); !strings.Contains(string(r.raw), hookA) {
-			t.Errorf("the owner lost its webhook: %s", r.raw)
+			t.Errorf("the owner lost its webhook: %s", r)
 		}
 		if r := a.call(t, "GET", "/v1/leads/"+leadA, keyA, "", nil, true); r.status != 200 {
-			t.Errorf("the owner cannot read its lead: %d", r.status)
+			t.Errorf("the owner cannot read its lead: %s", r)
 		}
 	})
-
-	t.Run("no PII in the logs", func(t *testing.T) {
-		// Let the lead go through routing and a status change, so every
-		// function on its path has logged about it.
-		a.waitAssigned(t, leadA, keyA)
-		if r := a.call(t, "POST", "/v1/leads/"+leadA+"/status", keys["manager"], `{"status":"contacted"}`, nil, true); r.status != 200 {
-			t.Fatalf("status: %d %s", r.status, r.raw)
-		}
-		time.Sleep(5 * time.Second) // the notifier's attempt
-		digits := strings.NewReplacer("(", "", ")", "", " ", "", "-", "").Replace(phone)
-		pii := []string{tag + "@example.com.br", phone, digits, "Contato " + tag}
-		lines := capturedLogs(t)
-		if functionOutput(lines) == 0 {
-			// MiniStack records only START/END/REPORT for provided.al2023
-			// functions; the chaos run scans our handlers' own output.
-			t.Skip("the emulator captures no function output to scan")
-		}
-		var requestIDs, emf int
-		for group, msgs := range lines {
-			for _, m := range msgs {
-				for _, p := range pii {
-					if strings.Contains(strings.ToLower(m), strings.ToLower(p)) {
-						t.Errorf("%s logged PII %q: %s", group, p, m)
-					}
-				}
-				if strings.Contains(group, "Intake") && strings.HasPrefix(m, "{") {
-					var rec map[string]any
-					_ = json.Unmarshal([]byte(m), &rec)
-					if rec["requestId"] != nil && rec["msg"] == "request" {
-						requestIDs++
-					}
-					if _, ok := rec["_aws"]; ok && rec["LeadsAccepted"] != nil {
-						emf++
-					}
-				}
-			}
-		}
-		if requestIDs == 0 || emf == 0 {
-			t.Errorf("intake logs: %d request records with a requestId, %d EMF records with LeadsAccepted; want some of each", requestIDs, emf)
-		}
-	})
-}
-
-// capturedLogs reads the stack's log groups (as CloudFormation names them),
-// by group, from the last ten minutes.
-func capturedLogs(t *testing.T) map[string][]string {
-	t.Helper()
-	ctx := context.Background()
-	cfg, _, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := cloudformation.NewFromConfig(cfg).DescribeStackResources(ctx, &cloudformation.DescribeStackResourcesInput{StackName: aws.String(stackinfo.DefaultStack)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cw := cloudwatchlogs.NewFromConfig(cfg)
-	since := time.Now().Add(-10 * time.Minute).UnixMilli()
-	out := map[string][]string{}
-	for _, r := range res.StackResources {
-		if aws.ToString(r.ResourceType) != "AWS::Logs::LogGroup" {
-			continue
-		}
-		group := aws.ToString(r.PhysicalResourceId)
-		events := cloudwatchlogs.NewFilterLogEventsPaginator(cw, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: &group, StartTime: &since})
-		for events.HasMorePages() {
-			page, err := events.NextPage(ctx)
-			if err != nil {
-				t.Fatalf("%s: %v", group, err)
-			}
-			for _, e := range page.Events {
-				out[group] = append(out[group], aws.ToString(e.Message))
-			}
-		}
-	}
-	return out
-}
-
-// functionOutput counts the lines our functions wrote, as opposed to the
-// platform's START, END and REPORT lines.
-func functionOutput(lines map[string][]string) int {
-	n := 0
-	for _, msgs := range lines {
-		for _, m := range msgs {
-			if !strings.HasPrefix(m, "START ") && !strings.HasPrefix(m, "END ") && !strings.HasPrefix(m, "REPORT ") {
-				n++
-			}
-		}
-	}
-	return n
 }

@@ -39,15 +39,14 @@ func newBrowser(t *testing.T) *browser {
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	b := &browser{t: t, base: fmt.Sprintf("http://127.0.0.1:%d", port)}
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		if resp, err := http.Get(b.base + "/status"); err == nil {
-			resp.Body.Close()
-			break
+	eventually(t, 20*time.Second, 200*time.Millisecond, "chromedriver answering on "+b.base, func() (bool, string) {
+		resp, err := http.Get(b.base + "/status")
+		if err != nil {
+			return false, err.Error()
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("chromedriver did not start")
-		}
-	}
+		resp.Body.Close()
+		return true, ""
+	})
 	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{
 		"browserName":        "chrome",
 		"goog:chromeOptions": map[string]any{"args": []string{"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,1600"}},
@@ -143,11 +142,8 @@ func (b *browser) mustFind(css string) string {
 // waitText waits until the element shows want.
 func (b *browser) waitText(css, want string, within time.Duration) {
 	b.t.Helper()
-	got := ""
-	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
-		if got = b.text(css); got == want {
-			return
-		}
-	}
-	b.t.Fatalf("%s shows %q, want %q (status line: %q)", css, got, want, b.text("#status"))
+	eventually(b.t, within, 250*time.Millisecond, fmt.Sprintf("%s showing %q", css, want), func() (bool, string) {
+		got := b.text(css)
+		return got == want, fmt.Sprintf("%s shows %q (status line: %q)", css, got, b.text("#status"))
+	})
 }

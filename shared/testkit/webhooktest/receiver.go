@@ -1,6 +1,6 @@
 // Package webhooktest is a partner's webhook endpoint for tests: an HTTP
 // server on 127.0.0.1 that verifies every delivery's signature and counts
-// deliveries by event id.
+// deliveries by event id, and the deliveries it refused while down.
 package webhooktest
 
 import (
@@ -22,6 +22,7 @@ type Receiver struct {
 	down    bool
 	secrets map[string]string // name → secret
 	got     map[string]int    // event id → verified deliveries
+	refused map[string]int    // event id → deliveries answered 503 while down
 	bad     int
 	last    struct{ body, sig string }
 	srv     *http.Server
@@ -34,7 +35,7 @@ func Start() (*Receiver, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Receiver{down: true, secrets: map[string]string{}, got: map[string]int{}, base: "http://" + ln.Addr().String() + "/hook/"}
+	r := &Receiver{down: true, secrets: map[string]string{}, got: map[string]int{}, refused: map[string]int{}, base: "http://" + ln.Addr().String() + "/hook/"}
 	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = r.srv.Serve(ln) }()
 	return r, nil
@@ -47,7 +48,10 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	body, _ := io.ReadAll(req.Body)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	var ev struct{ ID string }
+	_ = json.Unmarshal(body, &ev)
 	if r.down {
+		r.refused[ev.ID]++
 		w.WriteHeader(http.StatusServiceUnavailable)
 		return
 	}
@@ -58,8 +62,6 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}
-	var ev struct{ ID string }
-	_ = json.Unmarshal(body, &ev)
 	r.got[ev.ID]++
 	r.last.body, r.last.sig = string(body), sig
 	w.WriteHeader(http.StatusNoContent)
@@ -84,6 +86,25 @@ func (r *Receiver) Delivered(id string) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.got[id]
+}
+
+// Refused counts the deliveries answered 503 while down, of every event.
+func (r *Receiver) Refused() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, c := range r.refused {
+		n += c
+	}
+	return n
+}
+
+// RefusedOf counts the deliveries of an event id answered 503 while down
+// (signed or not: a down endpoint reads no signature).
+func (r *Receiver) RefusedOf(id string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.refused[id]
 }
 
 // Bad counts deliveries refused for a missing or invalid signature.

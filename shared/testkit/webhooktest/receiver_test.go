@@ -51,6 +51,9 @@ func TestReceiver(t *testing.T) {
 	if r.Bad() != 2 {
 		t.Errorf("bad = %d, want 2", r.Bad())
 	}
+	if r.Refused() != 1 || r.RefusedOf("L1.1") != 1 || r.RefusedOf("L1.2") != 0 {
+		t.Errorf("refused = %d (L1.1: %d), want the one delivery while down", r.Refused(), r.RefusedOf("L1.1"))
+	}
 	if b, _ := r.Last(); b != body {
 		t.Errorf("last body %q", b)
 	}
