@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
+	tmtypes "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/partnerleads/pipeline/shared/domain/commission"
 )
@@ -38,12 +38,12 @@ func New(cfg aws.Config, name string, pathStyle bool) *Bucket {
 func (b *Bucket) Upload(ctx context.Context, key, contentType string, write func(io.Writer) error) error {
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(write(pw)) }()
-	up := manager.NewUploader(b.client, func(u *manager.Uploader) {
-		u.PartSize, u.Concurrency = PartSize, 2
+	up := transfermanager.New(b.client, func(o *transfermanager.Options) {
+		o.PartSizeBytes, o.MultipartUploadThreshold, o.Concurrency = PartSize, PartSize, 2
 	})
-	_, err := up.Upload(ctx, &s3.PutObjectInput{
+	_, err := up.UploadObject(ctx, &transfermanager.UploadObjectInput{
 		Bucket: &b.name, Key: &key, Body: pr, ContentType: &contentType,
-		ServerSideEncryption: types.ServerSideEncryptionAes256,
+		ServerSideEncryption: tmtypes.ServerSideEncryptionAes256,
 	})
 	pr.CloseWithError(err) // unblocks the writer if the upload stopped first
 	if err != nil {

@@ -79,14 +79,7 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, n Normalised, id
 			}
 			return r, err
 		case errors.As(err, &conflict):
-			err := s.classifyConflict(ctx, p.PartnerID, conflict.Keys, now)
-			var dup *DuplicateError
-			if errors.As(err, &dup) && dup.LeadID == c.Lead.ID {
-				// An earlier attempt of this very call was written and its
-				// answer lost (a timeout, then the SDK's retry): it is ours.
-				return Receipt{LeadID: c.Lead.ID, Status: c.Lead.Status, ReceivedAt: c.Lead.ReceivedAt}, nil
-			}
-			if err != nil {
+			if err := s.classifyConflict(ctx, p.PartnerID, conflict.Keys, now); err != nil {
 				return Receipt{}, err
 			}
 		default:

@@ -88,6 +88,13 @@ func (st *Store) Create(ctx context.Context, c intake.Creation) error {
 		}
 		return nil
 	}
+	if dynamo.CancelledAt(err) == 0 {
+		// The lead exists: a retry of this very create whose first attempt
+		// committed is done, whatever the claims then said.
+		if cur, gerr := st.Get(ctx, c.Lead.ID); gerr == nil && cur.HistoryHash == c.Entry.Hash {
+			return nil
+		}
+	}
 	var blocked []lead.IdentityKey
 	for i, r := range tce.CancellationReasons {
 		if aws.ToString(r.Code) != "ConditionalCheckFailed" {

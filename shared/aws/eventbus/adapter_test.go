@@ -1,0 +1,153 @@
+//go:build adapter
+
+package eventbus_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/partnerleads/pipeline/shared/aws/eventbus"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/testkit/awstest"
+)
+
+// world is a bus whose lead events a rule copies to a queue.
+type world struct {
+	eb    *eventbridge.Client
+	sqs   *sqs.Client
+	bus   string
+	queue string
+}
+
+func newWorld(t *testing.T) world {
+	t.Helper()
+	ctx := context.Background()
+	cfg := awstest.Config(t)
+	w := world{eb: eventbridge.NewFromConfig(cfg), sqs: sqs.NewFromConfig(cfg), bus: awstest.Name("bus")}
+	if _, err := w.eb.CreateEventBus(ctx, &eventbridge.CreateEventBusInput{Name: &w.bus}); err != nil {
+		t.Fatal(err)
+	}
+	q, err := w.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(awstest.Name("bus-q"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.queue = *q.QueueUrl
+	attrs, err := w.sqs.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := awstest.Name("rule")
+	if _, err := w.eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: &rule, EventBusName: &w.bus,
+		EventPattern: aws.String(`{"source":["` + eventbus.Source + `"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: &rule, EventBusName: &w.bus,
+		Targets: []ebtypes.Target{{Id: aws.String("q"), Arn: aws.String(attrs.Attributes["QueueArn"])}}}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		_, _ = w.eb.RemoveTargets(ctx, &eventbridge.RemoveTargetsInput{Rule: &rule, EventBusName: &w.bus, Ids: []string{"q"}})
+		_, _ = w.eb.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: &rule, EventBusName: &w.bus})
+		_, _ = w.eb.DeleteEventBus(ctx, &eventbridge.DeleteEventBusInput{Name: &w.bus})
+		_, _ = w.sqs.DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: &w.queue})
+	})
+	return w
+}
+
+// delivered is every event id the rule copied to the queue, in arrival order.
+func (w world) delivered(t *testing.T, want int) []string {
+	t.Helper()
+	var ids []string
+	for start := time.Now(); len(ids) < want && time.Since(start) < 10*time.Second; {
+		out, err := w.sqs.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: &w.queue, MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range out.Messages {
+			var env struct {
+				Detail lead.Event `json:"detail"`
+			}
+			if err := json.Unmarshal([]byte(*m.Body), &env); err != nil {
+				t.Fatalf("queued body %.200s: %v", *m.Body, err)
+			}
+			ids = append(ids, env.Detail.ID)
+			_, _ = w.sqs.DeleteMessage(context.Background(), &sqs.DeleteMessageInput{QueueUrl: &w.queue, ReceiptHandle: m.ReceiptHandle})
+		}
+	}
+	return ids
+}
+
+func events(n int) []lead.Event {
+	evs := make([]lead.Event, n)
+	for i := range evs {
+		evs[i] = lead.Event{ID: fmt.Sprintf("01LEAD.%d", i+1), Type: lead.EventLeadStatusChanged, Version: 1,
+			LeadID: "01LEAD", PartnerID: "p1", Sequence: int64(i + 1), OccurredAt: time.Now().UTC()}
+	}
+	return evs
+}
+
+// 25 events go out in batches of ten, all of them, in order.
+func TestPublishSendsEveryEventInOrder(t *testing.T) {
+	w := newWorld(t)
+	n, err := eventbus.New(w.eb, w.bus).Publish(context.Background(), events(25))
+	if err != nil || n != 25 {
+		t.Fatalf("published %d, %v; want 25", n, err)
+	}
+	got := w.delivered(t, 25)
+	if len(got) != 25 {
+		t.Fatalf("the rule delivered %d of 25: %v", len(got), got)
+	}
+	if !strings.HasSuffix(got[0], ".1") || !strings.HasSuffix(got[24], ".25") {
+		t.Errorf("not in order: %v", got)
+	}
+}
+
+// When the bus goes away after the first batch, Publish says exactly how
+// many leading events went out (the publisher fails its batch from there),
+// and those are the ones delivered.
+func TestPublishReportsHowManyWentOutBeforeAFailure(t *testing.T) {
+	w := newWorld(t)
+	cut := &afterFirst{next: http.DefaultClient, then: func() {
+		_, _ = w.eb.DeleteEventBus(context.Background(), &eventbridge.DeleteEventBusInput{Name: &w.bus})
+	}}
+	cfg := awstest.Config(t)
+	cfg.HTTPClient = cut
+	cfg.RetryMaxAttempts = 1
+	n, err := eventbus.New(eventbridge.NewFromConfig(cfg), w.bus).Publish(context.Background(), events(25))
+	if err == nil || n != 10 {
+		t.Fatalf("published %d, error %v; want 10 and the second batch's error", n, err)
+	}
+	if !strings.Contains(err.Error(), "01LEAD.11") {
+		t.Errorf("the error %q does not name the first event that did not go out", err)
+	}
+	if got := w.delivered(t, 10); len(got) != 10 {
+		t.Fatalf("the rule delivered %d events, want the 10 published: %v", len(got), got)
+	}
+}
+
+// afterFirst sends requests through next and runs then once, after the
+// first answer.
+type afterFirst struct {
+	next *http.Client
+	then func()
+	once sync.Once
+}
+
+func (a *afterFirst) Do(r *http.Request) (*http.Response, error) {
+	resp, err := a.next.Do(r)
+	a.once.Do(a.then)
+	return resp, err
+}
