@@ -224,42 +224,38 @@ func (a *applier) won(plan *Plan) error {
 	if deal.Value.Currency != plan.Currency {
 		return &CurrencyMismatchError{Plan: plan.Currency, Deal: deal.Value.Currency}
 	}
-	period := PeriodOf(a.t.At)
-	w := &WonDeal{TriggerID: a.t.ID, Period: period, Deal: deal, Plan: *plan}
+	pt, err := lookupPlanType(plan.Type)
+	if err != nil {
+		return fmt.Errorf("plan %s: %w", plan.Ref(), err)
+	}
+	w := &WonDeal{TriggerID: a.t.ID, Period: PeriodOf(a.t.At), Deal: deal, Plan: *plan}
 	a.ls.Won = w
-	v := deal.Value.Amount
-	switch plan.Type {
-	case PercentOfDeal:
-		a.add(KindAccrual, *plan, v, plan.RateBps, MulDiv(v, plan.RateBps, 10000), "", fmt.Sprintf("%s of the deal value %s %s", percent(plan.RateBps), Decimal(v, plan.Currency), plan.Currency))
-	case FlatPerWon:
-		a.add(KindAccrual, *plan, v, 0, plan.FlatAmount, "", fmt.Sprintf("flat fee per won lead: %s %s", Decimal(plan.FlatAmount, plan.Currency), plan.Currency))
-	case Tiered:
-		ps := a.periods[period]
-		before, after := ps.Volume, ps.Volume+v
-		ps.Volume, w.Volume = after, v
-		a.periods[period] = ps
-		a.add(KindAccrual, *plan, v, plan.tierRate(after), plan.tierTotal(after)-plan.tierTotal(before), "",
-			fmt.Sprintf("tiered (%s): the period's won volume went from %s to %s %s", plan.TierMode, Decimal(before, plan.Currency), Decimal(after, plan.Currency), plan.Currency))
-	default:
+	pw, ok := pt.(paysOnWon)
+	if !ok {
 		a.skipped = "plan " + string(plan.Type) + " pays nothing on won"
 		return nil
+	}
+	if err := pw.onWon(a, *plan, w); err != nil {
+		return err
 	}
 	w.OneOffs = []string{a.entries[len(a.entries)-1].ID}
 	return nil
 }
 
 func (a *applier) qualified(plan *Plan) error {
-	switch {
-	case plan == nil:
+	if plan == nil {
 		return ErrNoPlan
-	case plan.Type != FlatPerQualified:
-		a.skipped = "plan " + string(plan.Type) + " pays nothing on qualified"
-	case a.ls.Qualified:
-		a.skipped = "the qualified fee is paid once per lead"
-	default:
-		a.ls.Qualified = true
-		a.add(KindAccrual, *plan, 0, 0, plan.FlatAmount, "", fmt.Sprintf("flat fee per qualified lead: %s %s", Decimal(plan.FlatAmount, plan.Currency), plan.Currency))
 	}
+	pt, err := lookupPlanType(plan.Type)
+	if err != nil {
+		return fmt.Errorf("plan %s: %w", plan.Ref(), err)
+	}
+	pq, ok := pt.(paysOnQualified)
+	if !ok {
+		a.skipped = "plan " + string(plan.Type) + " pays nothing on qualified"
+		return nil
+	}
+	pq.onQualified(a, *plan)
 	return nil
 }
 
@@ -327,31 +323,16 @@ func (a *applier) revenue() error {
 		return ErrNotWon
 	}
 	p := w.Plan
-	if p.Type != RecurringPercent {
+	pt, err := lookupPlanType(p.Type)
+	if err != nil {
+		return fmt.Errorf("plan %s: %w", p.Ref(), err)
+	}
+	pr, ok := pt.(paysOnRevenue)
+	if !ok {
 		a.skipped = "plan " + string(p.Type) + " pays nothing on revenue"
 		return nil
 	}
-	if a.t.Revenue.Currency != p.Currency {
-		return &CurrencyMismatchError{Plan: p.Currency, Deal: a.t.Revenue.Currency}
-	}
-	start, _ := time.Parse(lead.DateLayout, w.Deal.ContractStart)
-	month, err := time.Parse(PeriodLayout, a.t.Month)
-	if err != nil {
-		return fmt.Errorf("revenue month %q: want YYYY-MM", a.t.Month)
-	}
-	k := monthsBetween(start, month)
-	if k < 0 || k >= p.Months {
-		a.skipped = fmt.Sprintf("%s is outside the %d recurring months from %s", a.t.Month, p.Months, w.Deal.ContractStart)
-		return nil
-	}
-	if a.ls.CancelledOn != "" && a.t.Month > a.ls.CancelledOn[:7] {
-		a.skipped = "the customer cancelled on " + a.ls.CancelledOn
-		return nil
-	}
-	amt := a.t.Revenue.Amount
-	a.add(KindRecurring, p, amt, p.RateBps, MulDiv(amt, p.RateBps, 10000),
-		"", fmt.Sprintf("%s of %s revenue %s %s (month %d of %d, invoice %s)", percent(p.RateBps), a.t.Month, Decimal(amt, p.Currency), p.Currency, k+1, p.Months, a.t.Reference))
-	return nil
+	return pr.onRevenue(a, p, w)
 }
 
 // add writes a line. Positive amounts are held to the plan's caps; the

@@ -1,24 +1,17 @@
 package commission
 
 import (
-	"math/big"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
 )
 
-// PlanType is how a plan pays. A plan has exactly one type.
+// PlanType is how a plan pays; plan_types.go lists the types. A plan has
+// exactly one.
 type PlanType string
-
-const (
-	PercentOfDeal    PlanType = "percent_of_deal"    // rateBps of the deal value, on won
-	FlatPerWon       PlanType = "flat_per_won"       // flatAmount per won lead
-	FlatPerQualified PlanType = "flat_per_qualified" // flatAmount per lead that reaches qualified, once
-	RecurringPercent PlanType = "recurring_percent"  // rateBps of each confirmed month's revenue, for months months
-	Tiered           PlanType = "tiered"             // rates by the partner's won volume in the period
-)
 
 // Tier is a band of a period's won volume: up to UpTo (minor units,
 // inclusive; 0 on the last tier means no limit) pays RateBps.
@@ -87,36 +80,23 @@ func (p Plan) Validate() error {
 	if len(p.Currency) != 3 || p.Currency != upper(p.Currency) {
 		ve.Add("currency", "invalid", "must be an ISO 4217 code such as BRL")
 	}
-	rate := func() {
-		if p.RateBps < 1 || p.RateBps > 10000 {
-			ve.Add("rateBps", "out_of_range", "basis points from 1 to 10000 (100%%)")
-		}
+	// Each type reads some of these fields and validates them; setting
+	// one that the type does not read is refused.
+	typeFields := []struct {
+		name string
+		set  bool
+	}{{"rateBps", p.RateBps != 0}, {"flatAmount", p.FlatAmount != 0}, {"months", p.Months != 0}, {"tiers", len(p.Tiers) > 0}, {"tierMode", p.TierMode != ""}}
+	pt, err := lookupPlanType(p.Type)
+	var reads []string
+	if err != nil {
+		ve.Add("type", "invalid_enum", "%s", planTypeChoices())
+	} else {
+		pt.Validate(p, &ve)
+		reads = pt.Fields()
 	}
-	unused := map[string]bool{"rateBps": p.RateBps != 0, "flatAmount": p.FlatAmount != 0, "months": p.Months != 0, "tiers": len(p.Tiers) > 0, "tierMode": p.TierMode != ""}
-	switch p.Type {
-	case PercentOfDeal:
-		rate()
-		unused["rateBps"] = false
-	case FlatPerWon, FlatPerQualified:
-		if p.FlatAmount < 1 {
-			ve.Add("flatAmount", "out_of_range", "a positive amount in minor units")
-		}
-		unused["flatAmount"] = false
-	case RecurringPercent:
-		rate()
-		if p.Months < 1 || p.Months > 120 {
-			ve.Add("months", "out_of_range", "from 1 to 120")
-		}
-		unused["rateBps"], unused["months"] = false, false
-	case Tiered:
-		p.validateTiers(&ve)
-		unused["tiers"], unused["tierMode"] = false, false
-	default:
-		ve.Add("type", "invalid_enum", "one of percent_of_deal, flat_per_won, flat_per_qualified, recurring_percent, tiered")
-	}
-	for _, f := range []string{"rateBps", "flatAmount", "months", "tiers", "tierMode"} {
-		if unused[f] {
-			ve.Add(f, "not_allowed", "does not apply to type %s", p.Type)
+	for _, f := range typeFields {
+		if f.set && !slices.Contains(reads, f.name) {
+			ve.Add(f.name, "not_allowed", "does not apply to type %s", p.Type)
 		}
 	}
 	if p.CapPerLead < 0 || p.CapPerPeriod < 0 || p.MinPayout < 0 {
@@ -130,72 +110,24 @@ func (p Plan) Validate() error {
 	case p.ClawbackDays == 0 && p.ClawbackMode != "":
 		ve.Add("clawbackMode", "not_allowed", "set clawbackDays too")
 	}
-	if p.ClawbackDays > 0 && (p.Type == FlatPerQualified || p.Type == RecurringPercent) {
+	if p.ClawbackDays > 0 && pt != nil && !clawsBack(pt) {
 		ve.Add("clawbackDays", "not_allowed", "only deal-based one-off plans claw back; recurring pays only confirmed revenue")
 	}
 	return ve.OrNil()
 }
 
-func (p Plan) validateTiers(ve *validation.Error) {
-	if p.TierMode != "marginal" && p.TierMode != "retroactive" {
-		ve.Add("tierMode", "invalid_enum", "marginal or retroactive")
-	}
-	if len(p.Tiers) < 1 || len(p.Tiers) > 20 {
-		ve.Add("tiers", "out_of_range", "1 to 20 tiers")
-		return
-	}
-	var prevUpTo, prevRate int64
-	for i, t := range p.Tiers {
-		last := i == len(p.Tiers)-1
-		switch {
-		case t.RateBps < 0 || t.RateBps > 10000 || t.RateBps < prevRate:
-			ve.Add("tiers", "invalid", "tier %d: rates from 0 to 10000 bps, never lower than the tier before", i+1)
-		case last && t.UpTo != 0:
-			ve.Add("tiers", "invalid", "the last tier has upTo 0 (no limit)")
-		case !last && t.UpTo <= prevUpTo:
-			ve.Add("tiers", "invalid", "tier %d: upTo must rise", i+1)
-		}
-		prevUpTo, prevRate = t.UpTo, t.RateBps
+// validateRate checks rateBps, for the types that read it.
+func validateRate(p Plan, ve *validation.Error) {
+	if p.RateBps < 1 || p.RateBps > 10000 {
+		ve.Add("rateBps", "out_of_range", "basis points from 1 to 10000 (100%%)")
 	}
 }
 
-// tierRate is the rate of the tier volume v falls in (bands are inclusive
-// at their top: v == UpTo belongs to that tier).
-func (p Plan) tierRate(v int64) int64 {
-	for _, t := range p.Tiers {
-		if t.UpTo == 0 || v <= t.UpTo {
-			return t.RateBps
-		}
+// validateFlatAmount checks flatAmount, for the types that read it.
+func validateFlatAmount(p Plan, ve *validation.Error) {
+	if p.FlatAmount < 1 {
+		ve.Add("flatAmount", "out_of_range", "a positive amount in minor units")
 	}
-	return p.Tiers[len(p.Tiers)-1].RateBps
-}
-
-// tierTotal is what a period volume v earns in all: marginal pays each band
-// at its own rate, retroactive pays all of v at the rate of v's band. A
-// deal's commission is tierTotal(after) − tierTotal(before), so the
-// period's entries always add up to tierTotal(volume).
-func (p Plan) tierTotal(v int64) int64 {
-	if v <= 0 {
-		return 0
-	}
-	if p.TierMode == "retroactive" {
-		return MulDiv(v, p.tierRate(v), 10000)
-	}
-	sum, lo := new(big.Int), int64(0)
-	for _, t := range p.Tiers {
-		hi := t.UpTo
-		if hi == 0 || hi > v {
-			hi = v
-		}
-		if hi > lo {
-			sum.Add(sum, new(big.Int).Mul(big.NewInt(hi-lo), big.NewInt(t.RateBps)))
-		}
-		if hi == v {
-			break
-		}
-		lo = hi
-	}
-	return roundDiv(sum, 10000)
 }
 
 func upper(s string) string {

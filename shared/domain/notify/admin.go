@@ -95,14 +95,14 @@ func (a Admin) PutPrefs(ctx context.Context, p Prefs) (Prefs, error) {
 	return p, a.Store.PutPrefs(ctx, p)
 }
 
-// PutChannel validates and saves a Slack or Teams channel.
+// PutChannel validates and saves a chat channel (channel_kinds.go).
 func (a Admin) PutChannel(ctx context.Context, c Channel) (Channel, error) {
 	var ve validation.Error
 	if c.ID == "" || len(c.ID) > 64 || strings.ContainsAny(c.ID, "#/ ") {
 		ve.Add("id", "invalid", "is required: up to 64 characters, no '#', '/' or spaces")
 	}
-	if c.Kind != "slack" && c.Kind != "teams" {
-		ve.Add("kind", "invalid_enum", "must be slack or teams")
+	if _, err := lookupChannelKind(c.Kind); err != nil {
+		ve.Add("kind", "invalid_enum", "%s", channelKindChoices())
 	}
 	if err := a.Targets.CheckURL(c.URL); err != nil {
 		ve.Add("url", "unsafe_url", "%s", err.Error())

@@ -12,10 +12,11 @@ import (
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 )
 
-// Channel is a Slack or Teams incoming webhook for channel managers.
+// Channel is a chat incoming webhook (Slack, Teams: channel_kinds.go) for
+// channel managers.
 type Channel struct {
 	ID     string   `json:"id"`
-	Kind   string   `json:"kind"` // slack | teams
+	Kind   string   `json:"kind"` // one of ChannelKindNames
 	URL    string   `json:"url"`
 	Events []string `json:"events,omitempty"`
 }
@@ -169,7 +170,12 @@ func (n Notifier) otherJobs(ctx context.Context, ev lead.Event) ([]otherJob, err
 	for _, c := range chans {
 		if len(c.Events) == 0 || slices.Contains(c.Events, ev.Type) {
 			target := "channel:" + c.ID
-			jobs = append(jobs, otherJob{target, func() Attempt { return n.Send.JSON(ctx, target, c.URL, ChannelMessage(c.Kind, ev)) }})
+			kind, err := lookupChannelKind(c.Kind)
+			if err != nil { // stored before its kind was unregistered: a failed attempt, not retryable
+				jobs = append(jobs, otherJob{target, func() Attempt { return Attempt{Target: target, Error: err.Error()} }})
+				continue
+			}
+			jobs = append(jobs, otherJob{target, func() Attempt { return n.Send.JSON(ctx, target, c.URL, channelMessage(kind, ev)) }})
 		}
 	}
 	return jobs, nil

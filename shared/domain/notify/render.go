@@ -122,9 +122,18 @@ func RepEmail(lang string, ev lead.Event) (subject, text string) {
 	return "Novo lead para você: " + ev.LeadID, fmt.Sprintf("O lead %s foi atribuído a você. Faça o primeiro contato dentro do SLA.\n", ev.LeadID)
 }
 
-// ChannelMessage is the JSON body for a Slack or Microsoft Teams incoming
-// webhook, for channel managers.
+// ChannelMessage is the JSON body for a channel of the given kind, for
+// channel managers; nil when no such kind is registered (PutChannel refuses
+// those).
 func ChannelMessage(kind string, ev lead.Event) []byte {
+	k, err := lookupChannelKind(kind)
+	if err != nil {
+		return nil
+	}
+	return channelMessage(k, ev)
+}
+
+func channelMessage(k channelKind, ev lead.Event) []byte {
 	d := detailOf(ev)
 	text := fmt.Sprintf("%s · lead %s (partner %s) → %s", ev.Type, ev.LeadID, ev.PartnerID, label(En, d.To))
 	if d.OwnerID != "" {
@@ -133,10 +142,6 @@ func ChannelMessage(kind string, ev lead.Event) []byte {
 	if d.Reason != "" {
 		text += " · " + d.Reason
 	}
-	var v any = map[string]string{"text": text} // Slack
-	if kind == "teams" {
-		v = map[string]any{"@type": "MessageCard", "@context": "https://schema.org/extensions", "summary": ev.Type, "text": text}
-	}
-	b, _ := json.Marshal(v)
+	b, _ := json.Marshal(k.Message(ev, text))
 	return b
 }

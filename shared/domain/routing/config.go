@@ -241,5 +241,9 @@ func (a Admin) Simulate(ctx context.Context, req SimulationRequest, recent Recen
 		}
 		leads = append(leads, SimLead{Facts: FactsOf(l), At: at})
 	}
-	return NewEngine(rs, reps, cals).Simulate(leads), nil
+	e, err := NewEngine(rs, reps, cals)
+	if err != nil {
+		return Report{}, err
+	}
+	return e.Simulate(leads), nil
 }

@@ -7,6 +7,7 @@ package routing
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -83,16 +84,24 @@ type Decision struct {
 // Engine is a compiled rule set over a set of reps.
 type Engine struct {
 	rs       RuleSet
+	rules    []compiledRule // rs.Rules, in order, each with its strategy
 	reps     map[string]Rep
-	cycles   map[string][]int // per rule: smooth weighted round-robin order over the pool
 	onCall   []string
 	slaHours WorkingHours
 }
 
-// NewEngine compiles a validated rule set. Reps must have been Prepare()d
-// with the same calendars.
-func NewEngine(rs RuleSet, reps map[string]Rep, calendars map[string]Calendar) *Engine {
-	e := &Engine{rs: rs, reps: reps, cycles: map[string][]int{}, slaHours: DefaultSLAHours}
+// compiledRule is a rule with its strategy readied for its pool.
+type compiledRule struct {
+	Rule
+	strategy strategy
+	pick     picker
+}
+
+// NewEngine compiles a rule set. Reps must have been Prepare()d with the
+// same calendars. It fails only on a rule whose strategy is not registered,
+// which a validated rule set never has.
+func NewEngine(rs RuleSet, reps map[string]Rep, calendars map[string]Calendar) (*Engine, error) {
+	e := &Engine{rs: rs, reps: reps, slaHours: DefaultSLAHours}
 	if rs.SLAHours != nil {
 		e.slaHours = *rs.SLAHours
 	}
@@ -101,9 +110,11 @@ func NewEngine(rs RuleSet, reps map[string]Rep, calendars map[string]Calendar) *
 		_ = e.slaHours.prepare(nil)
 	}
 	for _, r := range rs.Rules {
-		if r.Strategy == WeightedRoundRobin {
-			e.cycles[r.ID] = cycle(r.Pool, reps)
+		s, err := lookupStrategy(r.Strategy)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 		}
+		e.rules = append(e.rules, compiledRule{Rule: r, strategy: s, pick: s.Compile(r.Pool, reps)})
 	}
 	for id, r := range reps {
 		if r.OnCall {
@@ -111,36 +122,11 @@ func NewEngine(rs RuleSet, reps map[string]Rep, calendars map[string]Calendar) *
 		}
 	}
 	slices.Sort(e.onCall)
-	return e
+	return e, nil
 }
 
 // RuleSet returns the compiled rule set.
 func (e *Engine) RuleSet() RuleSet { return e.rs }
-
-// cycle is one period of smooth weighted round-robin over the pool: every
-// prefix gives each rep its weighted share to within one lead.
-func cycle(pool []string, reps map[string]Rep) []int {
-	w := make([]int, len(pool))
-	total := 0
-	for i, id := range pool {
-		w[i] = max(reps[id].Weight, 1)
-		total += w[i]
-	}
-	cur := make([]int, len(pool))
-	out := make([]int, 0, total)
-	for range total {
-		best := 0
-		for i := range pool {
-			cur[i] += w[i]
-			if cur[i] > cur[best] {
-				best = i
-			}
-		}
-		cur[best] -= total
-		out = append(out, best)
-	}
-	return out
-}
 
 // Scored returns the facts with score and grade set by the rule set's model.
 func (e *Engine) Scored(f Facts) Facts {
@@ -183,38 +169,12 @@ func (e *Engine) decide(f Facts, loads map[string]Load, pointers map[string]int6
 	}
 	if any {
 		d.Path, d.WithinCapacity = PathRule, true
-		switch rule.Strategy {
-		case WeightedRoundRobin:
-			cyc := e.cycles[rule.ID]
-			p := pointers[rule.ID]
-			d.PointerBefore = p
-			for k := range int64(len(cyc)) {
-				if i := cyc[(p+k)%int64(len(cyc))]; eligible[i] {
-					d.Chosen, d.PointerAfter = rule.Pool[i], p+k+1
-					break
-				}
-			}
-		case ScoreTier:
-			senior := f.Grade == "A"
-			tier := slices.Clone(eligible)
-			found := false
-			for i, id := range rule.Pool {
-				if tier[i] && (e.reps[id].Tier == "senior") != senior {
-					tier[i] = false
-				}
-				found = found || tier[i]
-			}
-			if found {
-				for i := range eligible {
-					if eligible[i] && !tier[i] {
-						eligible[i], d.Candidates[i].Excluded = false, ExTier
-					}
-				}
-			}
-			d.Chosen = leastLoaded(d.Candidates, eligible)
-		default:
-			d.Chosen = leastLoaded(d.Candidates, eligible)
+		c := choice{facts: f, reps: e.reps, candidates: d.Candidates, eligible: eligible}
+		if rule.strategy.UsesPointer() {
+			c.pointer = pointers[rule.ID]
+			d.PointerBefore = c.pointer
 		}
+		d.Chosen, d.PointerAfter = rule.pick(&c)
 		return d
 	}
 	// Nobody in the pool can take it now: the on-call rotation picks the
@@ -235,10 +195,10 @@ func (e *Engine) decide(f Facts, loads map[string]Load, pointers map[string]int6
 }
 
 // match returns the first rule whose conditions hold, or nil.
-func (e *Engine) match(f Facts) *Rule {
-	for i := range e.rs.Rules {
-		if e.rs.Rules[i].When.match(f) {
-			return &e.rs.Rules[i]
+func (e *Engine) match(f Facts) *compiledRule {
+	for i := range e.rules {
+		if e.rules[i].When.match(f) {
+			return &e.rules[i]
 		}
 	}
 	return nil

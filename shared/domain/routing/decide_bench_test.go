@@ -33,7 +33,7 @@ func benchEngine(b *testing.B) (*Engine, []Facts) {
 			When: Conditions{States: []string{states[i%len(states)]}, Sizes: []string{[]string{"1-9", "10-49", "50-99", "100-499", "500+"}[i%5]}}})
 	}
 	rules = append(rules, Rule{ID: "catch-all", Pool: []string{"rep-000", "rep-001", "rep-002"}, Strategy: LeastLoaded})
-	e := NewEngine(ruleset(rules...), reps, nil)
+	e := mustEngine(b, ruleset(rules...), reps, nil)
 	var leads []Facts
 	for i := range 64 {
 		leads = append(leads, e.Scored(Facts{LeadID: "L", Country: "BR", State: states[i%len(states)], Size: []string{"1-9", "10-49", "50-99", "100-499", "500+"}[i%5], Industry: "software", Completeness: 0.7}))

@@ -48,6 +48,8 @@ func FuzzParseRuleSet(f *testing.F) {
 		if err != nil {
 			t.Fatalf("a valid rule set names an unknown team: %v", err)
 		}
-		_ = NewEngine(expanded, reps, nil)
+		if _, err := NewEngine(expanded, reps, nil); err != nil {
+			t.Fatalf("a valid rule set does not compile: %v", err)
+		}
 	})
 }

@@ -46,6 +46,16 @@ func ruleset(rules ...Rule) RuleSet {
 			ValueBands: []ValueBand{{MinMinor: 1_000_000, Points: 10}, {MinMinor: 10_000_000, Points: 25}}}}
 }
 
+// mustEngine compiles a rule set the test knows to be valid.
+func mustEngine(tb testing.TB, rs RuleSet, reps map[string]Rep, calendars map[string]Calendar) *Engine {
+	tb.Helper()
+	e, err := NewEngine(rs, reps, calendars)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
+}
+
 var spLead = Facts{LeadID: "L1", PartnerID: "p1", Country: "BR", State: "SP", Industry: "software", Size: "10-49", Grade: "B"}
 
 func TestFilters(t *testing.T) {
@@ -82,7 +92,7 @@ func TestFilters(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := NewEngine(ruleset(), team(tt.rep), nil)
+			e := mustEngine(t, ruleset(), team(tt.rep), nil)
 			c := e.candidate("r", tt.facts, map[string]Load{"r": tt.load}, tt.now, true, true)
 			if c.Excluded != tt.want {
 				t.Fatalf("excluded = %q, want %q", c.Excluded, tt.want)
@@ -125,7 +135,7 @@ func TestStrategiesAndPaths(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := NewEngine(ruleset(tt.rule), reps, nil).Decide(tt.facts, tt.loads, nil, tt.now)
+			d := mustEngine(t, ruleset(tt.rule), reps, nil).Decide(tt.facts, tt.loads, nil, tt.now)
 			if d.Path != tt.path || d.Chosen != tt.want {
 				t.Fatalf("path %s chose %s; want %s %s (%+v)", d.Path, d.Chosen, tt.path, tt.want, d)
 			}
@@ -140,7 +150,7 @@ func TestNobodyOnCallUsesRuleFallback(t *testing.T) {
 	t.Parallel()
 	reps := team(rep("ana"), rep("oncall", func(r *Rep) { r.OnCall = true; r.Active = false }))
 	rs := ruleset(Rule{ID: "r1", Pool: []string{"ana"}, Strategy: LeastLoaded, FallbackOwner: "mgr-sp"})
-	d := NewEngine(rs, reps, nil).Decide(spLead, nil, nil, time.Date(2026, 3, 15, 3, 0, 0, 0, sp))
+	d := mustEngine(t, rs, reps, nil).Decide(spLead, nil, nil, time.Date(2026, 3, 15, 3, 0, 0, 0, sp))
 	if d.Path != PathFallback || d.Chosen != "mgr-sp" || d.OnCall[0].Excluded != ExInactive {
 		t.Fatalf("decision %+v", d)
 	}
@@ -149,7 +159,7 @@ func TestNobodyOnCallUsesRuleFallback(t *testing.T) {
 func TestRoundRobinSkipsUnavailableWithoutLosingOrder(t *testing.T) {
 	t.Parallel()
 	reps := team(rep("a"), rep("b", func(r *Rep) { r.Active = false }), rep("c"))
-	e := NewEngine(ruleset(Rule{ID: "rr", Pool: []string{"a", "b", "c"}, Strategy: WeightedRoundRobin}), reps, nil)
+	e := mustEngine(t, ruleset(Rule{ID: "rr", Pool: []string{"a", "b", "c"}, Strategy: WeightedRoundRobin}), reps, nil)
 	var got []string
 	p := int64(0)
 	for range 4 {
@@ -180,7 +190,7 @@ func TestWeightedRoundRobinIsFair(t *testing.T) {
 	for _, r := range rs {
 		ids = append(ids, r.ID)
 	}
-	e := NewEngine(ruleset(Rule{ID: "rr", Pool: ids, Strategy: WeightedRoundRobin}), team(rs...), nil)
+	e := mustEngine(t, ruleset(Rule{ID: "rr", Pool: ids, Strategy: WeightedRoundRobin}), team(rs...), nil)
 	counts := map[string]int{}
 	p := int64(0)
 	for n := 1; n <= 10_000; n++ {
@@ -282,7 +292,7 @@ func TestSimulate(t *testing.T) {
 	t.Parallel()
 	roomy := func(r *Rep) { r.Capacity.MaxOpen = 100 }
 	reps := team(rep("a", roomy, func(r *Rep) { r.Weight = 3 }), rep("b", roomy), rep("oc", roomy, func(r *Rep) { r.OnCall = true }))
-	e := NewEngine(ruleset(Rule{ID: "rr", Pool: []string{"a", "b"}, Strategy: WeightedRoundRobin}), reps, nil)
+	e := mustEngine(t, ruleset(Rule{ID: "rr", Pool: []string{"a", "b"}, Strategy: WeightedRoundRobin}), reps, nil)
 	var leads []SimLead
 	for i := range 40 {
 		leads = append(leads, SimLead{Facts: spLead, At: tuesday10.Add(time.Duration(i) * time.Minute)})
@@ -361,18 +371,18 @@ func TestFirstContactDueFollowsTheOwnersClock(t *testing.T) {
 	friday := time.Date(2026, 3, 13, 17, 58, 0, 0, sp)
 	reps := team(rep("ana"), rep("oc", func(r *Rep) { r.OnCall = true }))
 	rs := ruleset(Rule{ID: "r", Pool: []string{"ana"}, Strategy: LeastLoaded, AllowAfterHours: true})
-	d := NewEngine(rs, reps, nil).Decide(spLead, nil, nil, friday)
+	d := mustEngine(t, rs, reps, nil).Decide(spLead, nil, nil, friday)
 	if want := time.Date(2026, 3, 16, 9, 3, 0, 0, sp); d.Path != PathRule || !d.FirstContactDueAt.Equal(want) {
 		t.Errorf("rule: %s, want %s", d.FirstContactDueAt.In(sp), want)
 	}
 	night := time.Date(2026, 3, 13, 23, 0, 0, 0, sp)
 	rs.Rules[0].AllowAfterHours, rs.FirstContactMinutes = false, 15
-	d = NewEngine(rs, reps, nil).Decide(spLead, nil, nil, night)
+	d = mustEngine(t, rs, reps, nil).Decide(spLead, nil, nil, night)
 	if d.Path != PathOnCall || !d.FirstContactDueAt.Equal(night.Add(15*time.Minute)) {
 		t.Errorf("on call: %s %s", d.Path, d.FirstContactDueAt.In(sp))
 	}
 	rs.Rules[0].When.Countries = []string{"AR"}
-	d = NewEngine(rs, reps, nil).Decide(spLead, nil, nil, night)
+	d = mustEngine(t, rs, reps, nil).Decide(spLead, nil, nil, night)
 	if want := time.Date(2026, 3, 16, 9, 15, 0, 0, sp); d.Path != PathFallback || !d.FirstContactDueAt.Equal(want) {
 		t.Errorf("fallback: %s %s, want %s", d.Path, d.FirstContactDueAt.In(sp), want)
 	}

@@ -3,18 +3,10 @@ package routing
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/partnerleads/pipeline/shared/domain/validation"
-)
-
-// Strategies a rule can pick a rep with.
-const (
-	WeightedRoundRobin = "weighted_round_robin"
-	LeastLoaded        = "least_loaded"
-	ScoreTier          = "score_tier"
 )
 
 // RuleSet is the ordered, versioned routing configuration. The first rule
@@ -105,8 +97,8 @@ func (rs RuleSet) Validate(reps map[string]Rep, teams map[string]Team, calendars
 			ve.Add(field+".id", "invalid", "is required and unique")
 		}
 		seen[r.ID] = true
-		if !slices.Contains([]string{WeightedRoundRobin, LeastLoaded, ScoreTier}, r.Strategy) {
-			ve.Add(field+".strategy", "invalid_enum", "must be weighted_round_robin, least_loaded or score_tier")
+		if _, err := lookupStrategy(r.Strategy); err != nil {
+			ve.Add(field+".strategy", "invalid_enum", "%s", strategyChoices())
 		}
 		if len(r.Pool) == 0 {
 			ve.Add(field+".pool", "required", "names at least one rep")

@@ -84,7 +84,11 @@ func LoadEngine(ctx context.Context, c Config) (*Engine, error) {
 		}
 		reps[r.ID] = r
 	}
-	return NewEngine(rs, reps, cals), nil
+	e, err := NewEngine(rs, reps, cals)
+	if err != nil {
+		return nil, fmt.Errorf("compile rule set v%d: %w", rs.Version, err)
+	}
+	return e, nil
 }
 
 // maxRouteAttempts bounds retries when concurrent routers contend for the
@@ -146,7 +150,7 @@ func (s *Service) plan(ctx context.Context, e *Engine, l lead.Lead, excludeOwner
 	pointers := map[string]int64{}
 	if r := e.match(f); r != nil {
 		ids = append(ids, r.Pool...)
-		if r.Strategy == WeightedRoundRobin {
+		if r.strategy.UsesPointer() {
 			p, err := s.store.Pointer(ctx, r.ID)
 			if err != nil {
 				return Decision{}, Assignment{}, fmt.Errorf("read pointer %s: %w", r.ID, err)
