@@ -87,7 +87,9 @@ func TestChaos(t *testing.T) {
 		{"nothing dead-lettered", clean.DeadLetters+bad.DeadLetters == 0},
 		{"no seeded email or phone in any function's output (and there is output)", clean.PIILeaks+bad.PIILeaks == 0 && clean.LogBytes > 0 && bad.LogBytes > 0},
 		{"every line the functions print is JSON, and every record of ours carries the request id", len(clean.Logs.Unstructured)+len(bad.Logs.Unstructured)+len(clean.Logs.Unattributed)+len(bad.Logs.Unattributed) == 0 && clean.Logs.WithRequestID > 0 && bad.Logs.WithRequestID > 0},
-		{"faults were injected", sum(bad.Injected) > 0 && bad.Redeliveries > 0},
+		{"faults were injected into the faulty run only", sum(bad.Injected) > 0 && sum(clean.Injected) == 0},
+		{"failed deliveries were retried", bad.Redeliveries > 0},
+		{"every batch and event of the faulty run was delivered twice, none of the clean run's", bad.Deliveries > 0 && bad.Duplicated == bad.Deliveries && clean.Duplicated == 0},
 		{"the functions gave up on every held answer (their response timeout)", bad.Injected[faultproxy.Timeout] > 0 && bad.GaveUp == bad.Injected[faultproxy.Timeout]},
 	}
 	for _, o := range []*chaos.Outcome{clean, bad} {
@@ -142,6 +144,7 @@ func table(clean, bad *chaos.Outcome) string {
 	row("AWS calls / faults injected", func(o *chaos.Outcome) any { return fmt.Sprintf("%d / %d", sum(o.Calls), sum(o.Injected)) })
 	row("held answers given up on / held", func(o *chaos.Outcome) any { return fmt.Sprintf("%d / %d", o.GaveUp, o.Injected[faultproxy.Timeout]) })
 	row("failed deliveries retried", func(o *chaos.Outcome) any { return o.Redeliveries })
+	row("deliveries / of them duplicated", func(o *chaos.Outcome) any { return fmt.Sprintf("%d / %d", o.Deliveries, o.Duplicated) })
 	row("invocations", func(o *chaos.Outcome) any {
 		var n int64
 		for _, v := range o.Invocations {

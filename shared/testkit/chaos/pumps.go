@@ -21,8 +21,10 @@ import (
 
 // activity tells Settle whether a pump did anything lately.
 type activity struct {
-	last     atomic.Int64 // unix nanoseconds of the last delivery
-	failures atomic.Int64 // deliveries that failed and will be retried
+	last       atomic.Int64 // unix nanoseconds of the last delivery
+	failures   atomic.Int64 // deliveries that failed and will be retried
+	deliveries atomic.Int64 // batches and events a function took (first delivery answered)
+	duplicates atomic.Int64 // of those, handed over a second time on purpose
 }
 
 func (a *activity) touch() { a.last.Store(time.Now().UnixNano()) }
@@ -30,6 +32,12 @@ func (a *activity) touch() { a.last.Store(time.Now().UnixNano()) }
 // Redeliveries is how many deliveries failed (an error answer, a timeout
 // or a reported batch item failure) and were delivered again.
 func (w *World) Redeliveries() int64 { return w.act.failures.Load() }
+
+// Deliveries is how many batches and events were handed to functions, and
+// how many of those were handed over a second time (Config.Duplicate).
+func (w *World) Deliveries() (delivered, duplicated int64) {
+	return w.act.deliveries.Load(), w.act.duplicates.Load()
+}
 
 // startPumps plays the Lambda service's part: the event source mappings
 // and the rules' asynchronous invocations, at least once, in order per
@@ -73,10 +81,16 @@ func (w *World) deliver(ctx context.Context, f *Function, payload []byte) ([][]b
 		n = 2
 	}
 	var answers [][]byte
-	for range n {
+	for i := range n {
+		if i > 0 {
+			w.act.duplicates.Add(1)
+		}
 		out, err := f.Invoke(ctx, payload)
 		if err != nil {
 			return nil, err
+		}
+		if i == 0 {
+			w.act.deliveries.Add(1)
 		}
 		answers = append(answers, out)
 	}

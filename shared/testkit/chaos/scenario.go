@@ -48,6 +48,7 @@ type Outcome struct {
 	Export                         []byte // canonical: run-specific ids and times replaced
 	DeadLetters, PIILeaks          int
 	Redeliveries                   int64
+	Deliveries, Duplicated         int64 // batches and events handed to functions; of those, handed over twice
 	Injected                       map[faultproxy.Fault]int
 	GaveUp                         int // held answers the functions stopped waiting for
 	Calls                          map[string]int
@@ -132,6 +133,7 @@ func Run(ctx context.Context, awsCfg aws.Config, endpoint string, tpl *Template,
 		out.DeadLetters += n
 	}
 	out.Redeliveries, out.Injected, out.Calls, out.GaveUp = w.Redeliveries(), proxy.Injected(), proxy.Calls(), proxy.GaveUp()
+	out.Deliveries, out.Duplicated = w.Deliveries()
 	out.Invocations, out.Busy, out.MemoryMB = map[string]int64{}, map[string]time.Duration{}, map[string]int{}
 	var logs strings.Builder
 	for id, f := range w.Functions() {
