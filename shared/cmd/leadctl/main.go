@@ -38,8 +38,16 @@ const usage = `usage:
 Finds the stack through CloudFormation (--stack, default PartnerLeads).
 API keys are printed once and never stored in clear.`
 
+// errUsage asks for the usage text, printed whole.
+var errUsage = errors.New("usage")
+
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+	err := run(context.Background(), os.Args[1:], os.Stdout)
+	switch {
+	case errors.Is(err, errUsage):
+		fmt.Fprintln(os.Stderr, usage)
+		os.Exit(2)
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "leadctl:", err)
 		os.Exit(1)
 	}
@@ -47,13 +55,13 @@ func main() {
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New(usage)
+		return errUsage
 	}
 	cmd := args[0]
 	sub, rest := "", args[1:]
 	if cmd == "partner" || cmd == "key" {
 		if len(args) < 2 {
-			return errors.New(usage)
+			return errUsage
 		}
 		sub, rest = args[1], args[2:]
 	}
@@ -133,7 +141,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		recent := routingdb.RecentLeads{Leads: st.Leads, Directory: st.Keys.Directory}
 		return simulate(ctx, routingAdmin, recent, *rulesFile, *leadsFile, *last, out)
 	default:
-		return errors.New(usage)
+		return errUsage
 	}
 	return nil
 }
