@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -25,9 +24,5 @@ func main() {
 	db := dynamodb.NewFromConfig(cfg)
 	n := notify.Notifier{Deliveries: notifydb.NewDeliveries(db, leadsTable), Mail: sesmail.New(sesv2.NewFromConfig(cfg), sender), Log: log, Now: time.Now}
 	src := notifydb.DigestSource{Config: notifydb.NewConfig(db, directoryTable), Leads: dynamo.NewLeads(db, leadsTable)}
-	lambda.Start(func(ctx context.Context) error {
-		sent, err := n.SendDigests(ctx, src, time.Now())
-		log.InfoContext(ctx, "digests sent", "count", sent)
-		return err
-	})
+	lambda.Start(handler{digests: n, source: src, now: time.Now, log: log}.Handle)
 }

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"time"
 	_ "time/tzdata" // business clocks need their time zones
@@ -35,14 +34,5 @@ func main() {
 		Log:    log,
 		Limit:  limit,
 	}
-	meter := emf.NewMeter(os.Stdout, "scanner", time.Now)
-	lambda.Start(func(ctx context.Context) (sla.Report, error) {
-		r, err := s.Run(ctx)
-		if err == nil {
-			// The backlog is every step found due, taken or not: an alarm on
-			// it catches a team that stopped working its leads.
-			meter.Put(emf.Count(emf.StaleBacklog, r.Due))
-		}
-		return r, err
-	})
+	lambda.Start(handler{scan: s, meter: emf.NewMeter(os.Stdout, "scanner", time.Now)}.Handle)
 }

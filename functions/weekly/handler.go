@@ -15,13 +15,20 @@ type directory interface {
 	Prefs(ctx context.Context, partnerID string) (notify.Prefs, bool, error)
 }
 
+// reporter builds and stores a partner's report of last week
+// (metrics.Service).
+type reporter interface {
+	Weekly(ctx context.Context, partnerID string) (metrics.Report, error)
+}
+
 type mailer interface {
 	Send(ctx context.Context, to, subject, text string) error
 }
 
-type weekly struct {
+// handler is the Monday run: every partner's weekly report.
+type handler struct {
 	partners directory
-	metrics  metrics.Service
+	metrics  reporter
 	mail     mailer
 	log      *slog.Logger
 }
@@ -32,11 +39,12 @@ type summary struct {
 	Failed   int `json:"failed"`
 }
 
-// run reports on every partner. One partner's failure does not stop the
-// others; the run fails at the end so the schedule's retry tries again
-// (reports are overwritten, emails may repeat for the partners that failed).
-func (w weekly) run(ctx context.Context) (summary, error) {
-	ps, err := w.partners.ListPartners(ctx)
+// Handle reports on every partner. One partner's failure does not stop the
+// others; the run fails at the end so the schedule's retry tries again.
+// Reports are overwritten; nothing records the emails, so a retry mails
+// again every partner this run already mailed.
+func (h handler) Handle(ctx context.Context) (summary, error) {
+	ps, err := h.partners.ListPartners(ctx)
 	if err != nil {
 		return summary{}, err
 	}
@@ -44,32 +52,32 @@ func (w weekly) run(ctx context.Context) (summary, error) {
 	var errs []error
 	for _, p := range ps {
 		out.Partners++
-		emailed, err := w.one(ctx, p.ID)
+		emailed, err := h.one(ctx, p.ID)
 		if err != nil {
 			out.Failed++
 			errs = append(errs, err)
-			w.log.ErrorContext(ctx, "weekly report failed", "partnerId", p.ID, "error", err.Error())
+			h.log.ErrorContext(ctx, "weekly report failed", "partnerId", p.ID, "error", err.Error())
 			continue
 		}
 		if emailed {
 			out.Emailed++
 		}
 	}
-	w.log.InfoContext(ctx, "weekly reports", "partners", out.Partners, "emailed", out.Emailed, "failed", out.Failed)
+	h.log.InfoContext(ctx, "weekly reports", "partners", out.Partners, "emailed", out.Emailed, "failed", out.Failed)
 	return out, errors.Join(errs...)
 }
 
 // one stores a partner's report and emails it if the partner has an
 // address and has not turned notifications off.
-func (w weekly) one(ctx context.Context, partnerID string) (emailed bool, err error) {
-	r, err := w.metrics.Weekly(ctx, partnerID)
+func (h handler) one(ctx context.Context, partnerID string) (emailed bool, err error) {
+	r, err := h.metrics.Weekly(ctx, partnerID)
 	if err != nil {
 		return false, err
 	}
-	prefs, ok, err := w.partners.Prefs(ctx, partnerID)
+	prefs, ok, err := h.partners.Prefs(ctx, partnerID)
 	if err != nil || !ok || prefs.Email == "" || prefs.Mode == "off" {
 		return false, err
 	}
 	subject, text := metrics.ReportEmail(r)
-	return true, w.mail.Send(ctx, prefs.Email, subject, text)
+	return true, h.mail.Send(ctx, prefs.Email, subject, text)
 }

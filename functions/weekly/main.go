@@ -4,7 +4,6 @@
 package main
 
 import (
-	"context"
 	"time"
 	_ "time/tzdata" // metric days are São Paulo days
 
@@ -25,11 +24,11 @@ func main() {
 	directoryTable, metricsTable, sender := env.String("DIRECTORY_TABLE"), env.String("METRICS_TABLE"), env.String("SENDER_EMAIL")
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
-	w := weekly{
+	h := handler{
 		partners: notifydb.NewConfig(db, directoryTable),
 		metrics:  metrics.Service{Store: metricsdb.New(db, metricsTable), Now: time.Now},
 		mail:     sesmail.New(sesv2.NewFromConfig(cfg), sender),
 		log:      log,
 	}
-	lambda.Start(func(ctx context.Context) (summary, error) { return w.run(ctx) })
+	lambda.Start(h.Handle)
 }
