@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/domain/intake"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
+	"github.com/partnerleads/pipeline/shared/testkit/seed"
 )
 
 // routingLatency measures accepted → assigned through the deployed stack,
@@ -130,7 +132,8 @@ func routingLatency(ctx context.Context, n int) ([]row, error) {
 }
 
 // benchPartner creates a partner whose leads a dedicated rule routes at any
-// hour to a bench rep. restore saves the previous rule set back.
+// hour to a bench rep, through the API as an admin would. restore saves
+// the previous rule set back.
 func benchPartner(ctx context.Context, st *deployed.Stack, name string) (admin.Partner, admin.Issued, func(), error) {
 	cfgAdmin := routing.Admin{Store: st.Routing}
 	previous, err := st.Routing.RuleSet(ctx)
@@ -141,18 +144,13 @@ func benchPartner(ctx context.Context, st *deployed.Stack, name string) (admin.P
 	if err != nil {
 		return admin.Partner{}, admin.Issued{}, nil, err
 	}
-	if _, err := cfgAdmin.PutRep(ctx, "rep-bench", []byte(`{"id":"rep-bench","name":"Bench","active":true,"weight":1,"capacity":{"maxOpen":1000000},
-		"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1,2,3,4,5],"start":"09:00","end":"18:00"}}`)); err != nil {
+	token, err := st.MintKey(ctx, auth.RoleAdmin, "", "bench", "bench admin")
+	if err != nil {
 		return admin.Partner{}, admin.Issued{}, nil, err
 	}
-	rules := previous
-	rules.Rules = append([]routing.Rule{{ID: "bench-" + p.ID, When: routing.Conditions{Partners: []string{p.ID}}, Pool: []string{"rep-bench"}, Strategy: routing.LeastLoaded, AllowAfterHours: true}}, rules.Rules...)
-	if rules.FallbackOwner == "" {
-		rules.FallbackOwner = "mgr-bench"
-	}
-	body, _ := json.Marshal(rules)
-	if _, err := cfgAdmin.SaveRuleSet(ctx, body, 0); err != nil {
-		return admin.Partner{}, admin.Issued{}, nil, fmt.Errorf("save bench rules: %w", err)
+	if _, err := seed.RouteTo(ctx, apiClient(st.Base), token, seed.Routing{RuleID: "bench-" + p.ID, Partners: []string{p.ID},
+		Reps: []string{"rep-bench"}, MaxOpen: 1_000_000, Strategy: routing.LeastLoaded}); err != nil {
+		return admin.Partner{}, admin.Issued{}, nil, fmt.Errorf("bench routing: %w", err)
 	}
 	restore := func() {
 		if previous.Version > 0 {
@@ -161,4 +159,29 @@ func benchPartner(ctx context.Context, st *deployed.Stack, name string) (admin.P
 		}
 	}
 	return p, iss, restore, nil
+}
+
+// apiClient calls the deployed API at base, for seed.
+func apiClient(base string) seed.API {
+	client := &http.Client{Timeout: 30 * time.Second}
+	return func(ctx context.Context, method, path, token, body string, header map[string]string) (int, map[string]any, []byte, error) {
+		req, err := http.NewRequestWithContext(ctx, method, base+path, strings.NewReader(body))
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		defer resp.Body.Close()
+		raw, err := io.ReadAll(resp.Body)
+		var doc map[string]any
+		_ = json.Unmarshal(raw, &doc)
+		return resp.StatusCode, doc, raw, err
+	}
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/domain/commission"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/testkit/faultproxy"
+	"github.com/partnerleads/pipeline/shared/testkit/seed"
 	"github.com/partnerleads/pipeline/shared/testkit/webhooktest"
 )
 
@@ -182,6 +183,16 @@ func (r *runner) call(ctx context.Context, method, path, token, body string, hea
 	}
 }
 
+// api is the runner's client as seed.API.
+func (r *runner) api(ctx context.Context, method, path, token, body string, header map[string]string) (int, map[string]any, []byte, error) {
+	h := http.Header{}
+	for k, v := range header {
+		h.Set(k, v)
+	}
+	resp, m, err := r.call(ctx, method, path, token, body, h)
+	return resp.Status, m, resp.Body, err
+}
+
 func (r *runner) must(ctx context.Context, want int, method, path, token, body string) (map[string]any, error) {
 	resp, m, err := r.call(ctx, method, path, token, body, nil)
 	if err == nil && resp.Status != want {
@@ -209,13 +220,7 @@ func (r *runner) setup(ctx context.Context, awsCfg aws.Config, rcv *webhooktest.
 	}
 	var reps, ids []string
 	for i := range 10 {
-		id := fmt.Sprintf("rep-%02d", i)
-		body := `{"id":"` + id + `","name":"Chaos","active":true,"weight":1,"capacity":{"maxOpen":1000},
-			"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1,2,3,4,5],"start":"09:00","end":"18:00"}}`
-		if _, err := r.must(ctx, 200, "PUT", "/v1/admin/reps/"+id, r.admin, body); err != nil {
-			return err
-		}
-		reps = append(reps, id)
+		reps = append(reps, fmt.Sprintf("rep-%02d", i))
 	}
 	for p := range r.sc.Partners {
 		m, err := r.must(ctx, 201, "POST", "/v1/admin/partners", r.admin, fmt.Sprintf(`{"name":"Chaos %02d"}`, p))
@@ -234,12 +239,7 @@ func (r *runner) setup(ctx context.Context, awsCfg aws.Config, rcv *webhooktest.
 			return err
 		}
 	}
-	rules, _ := json.Marshal(map[string]any{
-		"fallbackOwner": "chaos-manager", "scoring": map[string]any{"gradeA": 80, "gradeB": 40, "completenessPoints": 40},
-		"rules": []any{map[string]any{"id": "chaos", "when": map[string]any{"partners": ids}, "pool": reps,
-			"strategy": "weighted_round_robin", "allowAfterHours": true}},
-	})
-	_, err = r.must(ctx, 201, "PUT", "/v1/admin/routing/rules", r.admin, string(rules))
+	_, err = seed.RouteTo(ctx, r.api, r.admin, seed.Routing{RuleID: "chaos", Partners: ids, Reps: reps})
 	return err
 }
 
