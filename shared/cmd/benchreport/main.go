@@ -86,7 +86,6 @@ const reportHeader = "# Benchmark report\n\n" +
 	"a fresh process and one poller thread serves every stream and queue, so emulator\n" +
 	"latencies are mostly the emulator's; the rows say which part is our code.\n\n"
 
-
 func ratio(v, base float64) string {
 	if base == 0 {
 		return "n/a"
