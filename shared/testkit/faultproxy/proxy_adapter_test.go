@@ -24,36 +24,44 @@ import (
 // answer was lost or held is retried by the SDK with the same
 // ClientRequestToken, so the retry reports the first attempt's success.
 func TestRouterUnderFaults(t *testing.T) {
-	ctx := context.Background()
-	cfg, _, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	direct := dynamodb.NewFromConfig(cfg)
-	table, drop, err := dynamo.CreateScratchLeadsTable(ctx, direct)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
-	p, err := faultproxy.Start(faultproxy.Config{Upstream: os.Getenv("AWS_ENDPOINT_URL"), Rate: 0.1, Seed: 42})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	url := p.URL()
-	faulty := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
-		o.BaseEndpoint = &url
+	p := faultproxy.Config{Rate: 0.1, Seed: 42}
+	leads, proxy := leadsThroughProxy(t, p, func(o *dynamodb.Options) {
 		o.RetryMaxAttempts = 10 // the SDK's own retries ride out a run of faults
 		o.HTTPClient = platform.HTTPClient(200 * time.Millisecond)
 	})
-	storetest.RunRouter(t, dynamotest.NewLeads(faulty, table), 200)
-	inj := p.Injected()
+	storetest.RunRouter(t, leads, 200)
+	inj := proxy.Injected()
 	for _, f := range faultproxy.Faults {
 		if inj[f] == 0 {
 			t.Errorf("no %s injected: %v", f, inj)
 		}
 	}
-	t.Logf("calls %v, faults %v", p.Calls(), inj)
+	t.Logf("calls %v, faults %v", proxy.Calls(), inj)
+}
+
+// leadsThroughProxy is every store of a scratch leads table, reached
+// through a fault proxy configured by p (its upstream is the emulator).
+func leadsThroughProxy(t *testing.T, p faultproxy.Config, opts ...func(*dynamodb.Options)) (dynamotest.Leads, *faultproxy.Proxy) {
+	t.Helper()
+	ctx := context.Background()
+	cfg, _, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, drop, err := dynamo.CreateScratchLeadsTable(ctx, dynamodb.NewFromConfig(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	p.Upstream = os.Getenv("AWS_ENDPOINT_URL")
+	proxy, err := faultproxy.Start(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = proxy.Close() })
+	url := proxy.URL()
+	faulty := dynamodb.NewFromConfig(cfg, append([]func(*dynamodb.Options){func(o *dynamodb.Options) { o.BaseEndpoint = &url }}, opts...)...)
+	return dynamotest.NewLeads(faulty, table), proxy
 }
 
 // The lifecycle suite (status changes, claims released, the feed, 16
@@ -62,27 +70,10 @@ func TestRouterUnderFaults(t *testing.T) {
 // retry finds its own write and must report it as done, not as a conflict
 // (nor, on a second read, as "lost → lost is not allowed").
 func TestLifecycleWhenWritesAreResent(t *testing.T) {
-	ctx := context.Background()
-	cfg, _, err := stackinfo.Connect(ctx, stackinfo.DefaultStack)
-	if err != nil {
-		t.Fatal(err)
+	leads, proxy := leadsThroughProxy(t, faultproxy.Config{Rate: 0.2, Seed: 7, Kinds: []faultproxy.Fault{faultproxy.Resent}})
+	storetest.RunLifecycle(t, leads)
+	if n := proxy.Injected()[faultproxy.Resent]; n == 0 {
+		t.Fatalf("nothing was resent: %v", proxy.Calls())
 	}
-	direct := dynamodb.NewFromConfig(cfg)
-	table, drop, err := dynamo.CreateScratchLeadsTable(ctx, direct)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
-	p, err := faultproxy.Start(faultproxy.Config{Upstream: os.Getenv("AWS_ENDPOINT_URL"), Rate: 0.2, Seed: 7, Kinds: []faultproxy.Fault{faultproxy.Resent}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	url := p.URL()
-	faulty := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = &url })
-	storetest.RunLifecycle(t, dynamotest.NewLeads(faulty, table))
-	if n := p.Injected()[faultproxy.Resent]; n == 0 {
-		t.Fatalf("nothing was resent: %v", p.Calls())
-	}
-	t.Logf("calls %v, resent %d", p.Calls(), p.Injected()[faultproxy.Resent])
+	t.Logf("calls %v, resent %d", proxy.Calls(), proxy.Injected()[faultproxy.Resent])
 }
