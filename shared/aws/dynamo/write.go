@@ -2,6 +2,8 @@ package dynamo
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -18,7 +20,7 @@ import (
 // bumps the version and re-keys the indexes, guarded by the version that was
 // read (optimistic locking) plus any extra condition. The history entry goes
 // in the same transaction (HistoryPut).
-func leadUpdate(table string, next lead.Lead, change lead.Entry, extraCond string, extraVals map[string]types.AttributeValue) (*types.Update, error) {
+func leadUpdate(table string, next lead.Lead, change lead.Entry, token, extraCond string, extraVals map[string]types.AttributeValue) (*types.Update, error) {
 	vals := map[string]types.AttributeValue{
 		":status": S(string(next.Status)), ":version": N(next.Version), ":expected": N(next.Version - 1),
 		":updatedAt": S(next.UpdatedAt.UTC().Format("2006-01-02T15:04:05.999999999Z07:00")),
@@ -44,6 +46,7 @@ func leadUpdate(table string, next lead.Lead, change lead.Entry, extraCond strin
 	if err := putChange(change2, change); err != nil {
 		return nil, err
 	}
+	set(AttrWriteToken, S(token))
 	set("lastChange", change2["lastChange"])
 	set("historyHash", change2["historyHash"])
 	optional := func(attr string, v types.AttributeValue, present bool) {
@@ -136,7 +139,8 @@ type LeadWrite struct {
 // entry and w.Extra. When a condition cancels it, failed is the index of the
 // first refused item: 0 is the lead, and ExtraAt(i) is w.Extra[i].
 func (st *Leads) Write(ctx context.Context, w LeadWrite) (failed int, err error) {
-	upd, err := leadUpdate(st.Table, w.Next, w.Entry, w.Cond, w.Vals)
+	token := NewWriteToken()
+	upd, err := leadUpdate(st.Table, w.Next, w.Entry, token, w.Cond, w.Vals)
 	if err != nil {
 		return -1, err
 	}
@@ -149,25 +153,39 @@ func (st *Leads) Write(ctx context.Context, w LeadWrite) (failed int, err error)
 		return -1, err
 	}
 	items := append([]types.TransactWriteItem{{Update: upd}, {Put: hist}, feed}, w.Extra...)
-	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items, ClientRequestToken: &token})
 	if err == nil {
 		return -1, nil
 	}
 	failed = CancelledAt(err)
-	if failed == 0 && st.landed(ctx, w) {
+	if failed == 0 && st.Landed(ctx, w.Next.ID, token) {
 		return -1, nil
 	}
 	return failed, fmt.Errorf("write lead %s v%d: %w", w.Next.ID, w.Next.Version, err)
 }
 
-// landed reports whether the lead already is the version w writes. When an
-// answer is slow, the SDK gives up on it and sends the transaction again;
-// if the first attempt committed meanwhile, the second finds the version
-// taken by this very change and is cancelled. The history hash names the
-// change, so the write is known done and not a conflict.
-func (st *Leads) landed(ctx context.Context, w LeadWrite) bool {
-	cur, err := st.Get(ctx, w.Next.ID)
-	return err == nil && cur.Version == w.Next.Version && cur.HistoryHash == w.Entry.Hash
+// AttrWriteToken names the write that made a lead's current version.
+const AttrWriteToken = "writeToken"
+
+// NewWriteToken names one write of a lead: it is the transaction's
+// ClientRequestToken (the SDK sends it again on each retry) and it is stored
+// on the lead item with the version it writes.
+func NewWriteToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Landed reports whether the lead's current version was made by the write
+// named token. When an answer is slow, the SDK gives up on it and sends the
+// transaction again; if the first attempt committed meanwhile without the
+// service having recorded its token (the emulator, for one), the retry
+// finds the version taken by this very write and is cancelled. It is done,
+// not a conflict; a concurrent writer's version carries another token.
+func (st *Leads) Landed(ctx context.Context, leadID, token string) bool {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.Table, Key: Key(LeadPK(leadID), "LEAD"),
+		ConsistentRead: aws.Bool(true), ProjectionExpression: aws.String(AttrWriteToken)})
+	return err == nil && out.Item != nil && Str(out.Item, AttrWriteToken) == token
 }
 
 // ExtraAt is the index Write reports for w.Extra[i].
