@@ -3,9 +3,11 @@
 package eventbus_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -115,17 +117,14 @@ func TestPublishSendsEveryEventInOrder(t *testing.T) {
 	}
 }
 
-// When the bus goes away after the first batch, Publish says exactly how
-// many leading events went out (the publisher fails its batch from there),
-// and those are the ones delivered.
+// When every entry of the second batch is refused (here: it names a bus
+// that does not exist), Publish says exactly how many leading events went
+// out (the publisher fails its batch from there), and those are the ones
+// delivered.
 func TestPublishReportsHowManyWentOutBeforeAFailure(t *testing.T) {
 	w := newWorld(t)
-	cut := &afterFirst{next: http.DefaultClient, then: func() {
-		_, _ = w.eb.DeleteEventBus(context.Background(), &eventbridge.DeleteEventBusInput{Name: &w.bus})
-	}}
 	cfg := awstest.Config(t)
-	cfg.HTTPClient = cut
-	cfg.RetryMaxAttempts = 1
+	cfg.HTTPClient = &afterFirst{next: http.DefaultClient, from: `"EventBusName":"` + w.bus + `"`, to: `"EventBusName":"` + w.bus + `-gone"`}
 	n, err := eventbus.New(eventbridge.NewFromConfig(cfg), w.bus).Publish(context.Background(), events(25))
 	if err == nil || n != 10 {
 		t.Fatalf("published %d, error %v; want 10 and the second batch's error", n, err)
@@ -138,16 +137,27 @@ func TestPublishReportsHowManyWentOutBeforeAFailure(t *testing.T) {
 	}
 }
 
-// afterFirst sends requests through next and runs then once, after the
-// first answer.
+// afterFirst sends the first request as it is and rewrites from into to in
+// the body of every later one: the emulator then answers those as AWS would.
 type afterFirst struct {
-	next *http.Client
-	then func()
-	once sync.Once
+	next     *http.Client
+	from, to string
+	mu       sync.Mutex
+	sent     int
 }
 
 func (a *afterFirst) Do(r *http.Request) (*http.Response, error) {
-	resp, err := a.next.Do(r)
-	a.once.Do(a.then)
-	return resp, err
+	a.mu.Lock()
+	a.sent++
+	later := a.sent > 1
+	a.mu.Unlock()
+	if later && r.Body != nil {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		b = bytes.ReplaceAll(b, []byte(a.from), []byte(a.to))
+		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+	}
+	return a.next.Do(r)
 }

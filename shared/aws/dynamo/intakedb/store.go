@@ -31,6 +31,8 @@ func (st *Store) Create(ctx context.Context, c intake.Creation) error {
 	if err != nil {
 		return err
 	}
+	token := dynamo.NewWriteToken()
+	li[dynamo.AttrWriteToken] = dynamo.S(token)
 	hi, err := dynamo.HistoryPut(st.Table, c.Entry)
 	if err != nil {
 		return err
@@ -80,7 +82,7 @@ func (st *Store) Create(ctx context.Context, c intake.Creation) error {
 			},
 		}})
 	}
-	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items, ClientRequestToken: &token})
 	var tce *types.TransactionCanceledException
 	if !errors.As(err, &tce) {
 		if err != nil {
@@ -88,12 +90,8 @@ func (st *Store) Create(ctx context.Context, c intake.Creation) error {
 		}
 		return nil
 	}
-	if dynamo.CancelledAt(err) == 0 {
-		// The lead exists: a retry of this very create whose first attempt
-		// committed is done, whatever the claims then said.
-		if cur, gerr := st.Get(ctx, c.Lead.ID); gerr == nil && cur.HistoryHash == c.Entry.Hash {
-			return nil
-		}
+	if dynamo.CancelledAt(err) == 0 && st.Landed(ctx, c.Lead.ID, token) {
+		return nil // a retry of this very create, whose first attempt committed
 	}
 	var blocked []lead.IdentityKey
 	for i, r := range tce.CancellationReasons {
