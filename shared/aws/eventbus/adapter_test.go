@@ -117,14 +117,14 @@ func TestPublishSendsEveryEventInOrder(t *testing.T) {
 	}
 }
 
-// When every entry of the second batch is refused (here: it names a bus
-// that does not exist), Publish says exactly how many leading events went
+// When every entry of the second batch is refused (here: it names a bus in
+// an account that has none), Publish says exactly how many leading events went
 // out (the publisher fails its batch from there), and those are the ones
 // delivered.
 func TestPublishReportsHowManyWentOutBeforeAFailure(t *testing.T) {
 	w := newWorld(t)
 	cfg := awstest.Config(t)
-	cfg.HTTPClient = &afterFirst{next: http.DefaultClient, from: `"EventBusName":"` + w.bus + `"`, to: `"EventBusName":"` + w.bus + `-gone"`}
+	cfg.HTTPClient = &afterFirst{next: http.DefaultClient, from: `"EventBusName":"` + w.bus + `"`, to: `"EventBusName":"arn:aws:events:us-east-1:111111111111:event-bus/` + w.bus + `"`}
 	n, err := eventbus.New(eventbridge.NewFromConfig(cfg), w.bus).Publish(context.Background(), events(25))
 	if err == nil || n != 10 {
 		t.Fatalf("published %d, error %v; want 10 and the second batch's error", n, err)
