@@ -58,9 +58,18 @@ func (c Config) localMode() string {
 // ConfigFromContext reads and checks the context, panicking (as CDK apps
 // do) with a clear message on a bad value.
 func ConfigFromContext(scope constructs.Construct) Config {
+	// Values come as strings from -c key=value and as JSON numbers or
+	// booleans from cdk.json; all are read the same way.
 	get := func(key, def string) string {
-		if v, ok := scope.Node().TryGetContext(jsii.String(key)).(string); ok && v != "" {
-			return v
+		switch v := scope.Node().TryGetContext(jsii.String(key)).(type) {
+		case string:
+			if v != "" {
+				return v
+			}
+		case float64:
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		case bool:
+			return strconv.FormatBool(v)
 		}
 		return def
 	}
