@@ -109,7 +109,7 @@ func TestRuleSetIfMatch(t *testing.T) {
 	if code, m := do("PUT", "/v1/admin/reps/rep-1", adminToken, rep); code != 200 {
 		t.Fatalf("put rep: %d %v", code, m)
 	}
-	rules := `{"fallbackOwner":"mgr","rules":[{"id":"r","pool":["rep-1"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`
+	rules := `{"fallbackOwner":"rep-1","rules":[{"id":"r","pool":["rep-1"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`
 	steps := []struct {
 		ifMatch string
 		want    int

@@ -27,11 +27,13 @@ func (h handler) routingExplanation(ctx context.Context, r httpapi.Request) (htt
 }
 
 // assign answers POST /v1/leads/{id}/assign: a manager moves the lead to
-// ownerId, or re-routes it through the rules when ownerId is empty.
+// ownerId (an active rep with room, unless overrideCapacity), or re-routes
+// it through the rules when ownerId is empty.
 func (h handler) assign(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
 	var in struct {
-		OwnerID string `json:"ownerId"`
-		Reason  string `json:"reason"`
+		OwnerID          string `json:"ownerId"`
+		Reason           string `json:"reason"`
+		OverrideCapacity bool   `json:"overrideCapacity"`
 	}
 	if err := r.DecodeJSON(4<<10, &in); err != nil {
 		return httpapi.Response{}, err
@@ -40,7 +42,7 @@ func (h handler) assign(ctx context.Context, r httpapi.Request) (httpapi.Respons
 		return httpapi.Response{}, validation.Field("reason", "required", "say why, in at most 500 characters")
 	}
 	actor := lead.Actor{ID: r.Principal.ActorID(), Role: string(r.Principal.Role)}
-	l, d, err := h.router.Reassign(ctx, actor, r.Params["id"], strings.TrimSpace(in.OwnerID), in.Reason)
+	l, d, err := h.router.Reassign(ctx, actor, r.Params["id"], strings.TrimSpace(in.OwnerID), in.Reason, in.OverrideCapacity)
 	if err != nil {
 		return httpapi.Response{}, err
 	}

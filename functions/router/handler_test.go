@@ -25,7 +25,7 @@ func TestRoutesCreatedLeadsOnce(t *testing.T) {
 	now := func() time.Time { return time.Date(2026, 3, 10, 13, 0, 0, 0, time.UTC) }
 	_, _ = routing.Admin{Store: st}.PutRep(ctx, "rep-1", []byte(`{"id":"rep-1","name":"R","active":true,"weight":1,"capacity":{"maxOpen":5},
 		"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1,2,3,4,5],"start":"09:00","end":"18:00"}}`))
-	if _, err := (routing.Admin{Store: st}).SaveRuleSet(ctx, []byte(`{"fallbackOwner":"mgr","rules":[{"id":"all","pool":["rep-1"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`), 0); err != nil {
+	if _, err := (routing.Admin{Store: st}).SaveRuleSet(ctx, []byte(`{"fallbackOwner":"rep-1","rules":[{"id":"all","pool":["rep-1"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`), 0); err != nil {
 		t.Fatal(err)
 	}
 	n, _ := intake.Parse([]byte(intaketest.ValidBody))

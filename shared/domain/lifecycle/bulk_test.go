@@ -26,7 +26,7 @@ func assignedLead(t *testing.T, st *memstore.Store, body string) string {
 	if reps, _ := st.Reps(ctx); len(reps) == 0 {
 		_, _ = adm.PutRep(ctx, "rep-1", []byte(`{"id":"rep-1","name":"R","active":true,"weight":1,"capacity":{"maxOpen":50},
 			"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1,2,3,4,5],"start":"09:00","end":"18:00"}}`))
-		if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"m","rules":[{"id":"r","pool":["rep-1"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`), 0); err != nil {
+		if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"rep-1","rules":[{"id":"r","pool":["rep-1"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`), 0); err != nil {
 			t.Fatal(err)
 		}
 	}

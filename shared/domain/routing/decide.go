@@ -151,6 +151,12 @@ func (e *Engine) Decide(f Facts, loads map[string]Load, pointers map[string]int6
 	return d
 }
 
+// FirstContactDue is when a lead handed to repID now is due its first
+// contact, on the rep's business hours (a reassignment restarts the clock).
+func (e *Engine) FirstContactDue(repID string, now time.Time) time.Time {
+	return e.reps[repID].Hours.AddBusiness(now, e.rs.firstContact())
+}
+
 func (e *Engine) decide(f Facts, loads map[string]Load, pointers map[string]int64, now time.Time) Decision {
 	d := Decision{LeadID: f.LeadID, At: now, RuleSet: e.rs.Version, Score: f.Score, Grade: f.Grade}
 	rule := e.match(f)

@@ -254,20 +254,22 @@ func TestEasterAndHolidays(t *testing.T) {
 func TestRuleSetValidation(t *testing.T) {
 	t.Parallel()
 	reps := team(rep("ana"))
-	good := `{"version":1,"fallbackOwner":"mgr","rules":[{"id":"r1","pool":["ana"],"strategy":"least_loaded"}],"scoring":{"gradeA":50,"gradeB":20}}`
+	good := `{"version":1,"fallbackOwner":"ana","rules":[{"id":"r1","pool":["ana"],"strategy":"least_loaded"}],"scoring":{"gradeA":50,"gradeB":20}}`
 	if _, err := ParseRuleSet([]byte(good), reps, nil, nil); err != nil {
 		t.Fatalf("good rule set: %v", err)
 	}
 	bad := []string{
 		`{"rules":[],"scoring":{"gradeA":1,"gradeB":0}}`,
-		`{"fallbackOwner":"m","rules":[{"id":"r1","pool":["zé"],"strategy":"least_loaded"}]}`,
-		`{"fallbackOwner":"m","rules":[{"id":"r1","pool":["ana"],"strategy":"random"}]}`,
-		`{"fallbackOwner":"m","rules":[{"id":"r1","pool":["ana"],"strategy":"least_loaded"},{"id":"r1","pool":["ana"],"strategy":"least_loaded"}]}`,
-		`{"fallbackOwner":"m","rules":[{"id":"r1","pool":[],"strategy":"least_loaded"}]}`,
-		`{"fallbackOwner":"m","rules":[{"id":"r1","pool":["ana"],"strategy":"least_loaded","when":{"grades":["S"]}}]}`,
-		`{"fallbackOwner":"m","scoring":{"gradeA":10,"gradeB":20}}`,
-		`{"fallbackOwner":"m","scoring":{"points":[{"attribute":"email","equals":"x","points":1}]}}`,
-		`{"fallbackOwner":"m","unknown":1}`,
+		`{"fallbackOwner":"ana","rules":[{"id":"r1","pool":["zé"],"strategy":"least_loaded"}]}`,
+		`{"fallbackOwner":"ana","rules":[{"id":"r1","pool":["ana"],"strategy":"random"}]}`,
+		`{"fallbackOwner":"ana","rules":[{"id":"r1","pool":["ana"],"strategy":"least_loaded"},{"id":"r1","pool":["ana"],"strategy":"least_loaded"}]}`,
+		`{"fallbackOwner":"ana","rules":[{"id":"r1","pool":[],"strategy":"least_loaded"}]}`,
+		`{"fallbackOwner":"ana","rules":[{"id":"r1","pool":["ana"],"strategy":"least_loaded","when":{"grades":["S"]}}]}`,
+		`{"fallbackOwner":"ana","scoring":{"gradeA":10,"gradeB":20}}`,
+		`{"fallbackOwner":"ana","scoring":{"points":[{"attribute":"email","equals":"x","points":1}]}}`,
+		`{"fallbackOwner":"ana","unknown":1}`,
+		`{"fallbackOwner":"mgr-nobody","rules":[{"id":"r1","pool":["ana"],"strategy":"least_loaded"}]}`,
+		`{"fallbackOwner":"ana","rules":[{"id":"r1","pool":["ana"],"strategy":"least_loaded","fallbackOwner":"typo"}]}`,
 	}
 	for _, b := range bad {
 		if _, err := ParseRuleSet([]byte(b), reps, nil, nil); err == nil {

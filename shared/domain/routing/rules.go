@@ -86,6 +86,8 @@ func (rs RuleSet) Validate(reps map[string]Rep, teams map[string]Team, calendars
 	}
 	if rs.FallbackOwner == "" {
 		ve.Add("fallbackOwner", "required", "is required, so that no lead is ever left unowned")
+	} else if r, ok := reps[rs.FallbackOwner]; !ok || !r.Active {
+		ve.Add("fallbackOwner", "unknown_rep", "%q is not an active rep: the fallback owner takes leads like any rep", rs.FallbackOwner)
 	}
 	if len(rs.Rules) > 500 {
 		ve.Add("rules", "too_long", "at most 500 rules")
@@ -102,6 +104,9 @@ func (rs RuleSet) Validate(reps map[string]Rep, teams map[string]Team, calendars
 		}
 		if len(r.Pool) == 0 {
 			ve.Add(field+".pool", "required", "names at least one rep")
+		}
+		if fb, ok := reps[r.FallbackOwner]; r.FallbackOwner != "" && (!ok || !fb.Active) {
+			ve.Add(field+".fallbackOwner", "unknown_rep", "%q is not an active rep", r.FallbackOwner)
 		}
 		for _, id := range r.Pool {
 			if team, ok := strings.CutPrefix(id, teamRef); ok {

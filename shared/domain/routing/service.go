@@ -11,6 +11,7 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/domain/fault"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/validation"
 )
 
 // Router actors in history entries.
@@ -191,9 +192,15 @@ func (d Decision) Reason() string {
 	}
 }
 
-// Reassign moves an assigned lead to newOwner (when set) or re-routes it
-// through the rules (when empty), recording who did it and why.
-func (s *Service) Reassign(ctx context.Context, actor lead.Actor, leadID, newOwner, reason string) (lead.Lead, *Decision, error) {
+// Reassign moves an owned lead to newOwner (when set) or re-routes it
+// through the rules (when empty), recording who did it and why. newOwner
+// must be an active rep with room; override lets a manager assign past the
+// rep's capacity and daily cap, and the history says so.
+func (s *Service) Reassign(ctx context.Context, actor lead.Actor, leadID, newOwner, reason string, override bool) (lead.Lead, *Decision, error) {
+	if override {
+		reason += " (capacity overridden)"
+	}
+	m := move{actor: actor, newOwner: newOwner, reason: reason, change: lead.ChangeReassigned, override: override}
 	for attempt := range maxRouteAttempts {
 		if attempt > 0 {
 			backoff(ctx, attempt)
@@ -202,8 +209,8 @@ func (s *Service) Reassign(ctx context.Context, actor lead.Actor, leadID, newOwn
 		if err != nil {
 			return lead.Lead{}, nil, err
 		}
-		next, d, err := s.reroute(ctx, l, move{actor: actor, newOwner: newOwner, reason: reason, change: lead.ChangeReassigned})
-		if errors.Is(err, ErrLeadChanged) {
+		next, d, err := s.reroute(ctx, l, m)
+		if s.contended(err, m) {
 			continue
 		}
 		return next, d, err
@@ -211,21 +218,40 @@ func (s *Service) Reassign(ctx context.Context, actor lead.Actor, leadID, newOwn
 	return lead.Lead{}, nil, fmt.Errorf("reassign lead %s: still contended", leadID)
 }
 
+// contended reports whether a reassignment lost a race it may retry: the
+// lead moved, or a re-route's pointer or chosen rep moved. A rep a manager
+// named being full is an answer, not a race.
+func (s *Service) contended(err error, m move) bool {
+	var full *CapacityError
+	return errors.Is(err, ErrLeadChanged) || (m.newOwner == "" && (errors.Is(err, ErrPointerMoved) || errors.As(err, &full)))
+}
+
 // Recall takes a lead from its owner for the SLA ladder and re-routes it
 // through the rules, never back to that owner. It acts only on the version
 // the scanner saw, so overlapping scans recall once: ErrLeadChanged when the
 // lead moved on.
 func (s *Service) Recall(ctx context.Context, leadID string, version int64, step lead.SLAStep) (lead.Lead, *Decision, error) {
-	l, err := s.store.Get(ctx, leadID)
-	if err != nil {
-		return lead.Lead{}, nil, err
-	}
-	if l.Version != version {
-		return lead.Lead{}, nil, ErrLeadChanged
-	}
-	step.FromOwner = l.OwnerID
 	reason := fmt.Sprintf("recalled by the SLA ladder: no update since %s", step.IdleSince.UTC().Format(time.RFC3339))
-	return s.reroute(ctx, l, move{actor: lead.ScannerActor, reason: reason, change: lead.ChangeRecalled, sla: &step})
+	m := move{actor: lead.ScannerActor, reason: reason, change: lead.ChangeRecalled, sla: &step}
+	for attempt := range maxRouteAttempts {
+		if attempt > 0 {
+			backoff(ctx, attempt)
+		}
+		l, err := s.store.Get(ctx, leadID)
+		if err != nil {
+			return lead.Lead{}, nil, err
+		}
+		if l.Version != version {
+			return lead.Lead{}, nil, ErrLeadChanged
+		}
+		step.FromOwner = l.OwnerID
+		next, d, err := s.reroute(ctx, l, m)
+		if !errors.Is(err, ErrLeadChanged) && s.contended(err, m) {
+			continue // the pointer or the chosen rep moved: decide again
+		}
+		return next, d, err
+	}
+	return lead.Lead{}, nil, fmt.Errorf("recall lead %s: still contended", leadID)
 }
 
 // move is one reassignment: to newOwner, or through the rules when empty.
@@ -235,42 +261,68 @@ type move struct {
 	reason   string
 	change   string
 	sla      *lead.SLAStep
+	override bool // a manager's explicit "past capacity"
 }
 
 // reroute commits one reassignment of l as read; ErrLeadChanged if it moved.
 func (s *Service) reroute(ctx context.Context, l lead.Lead, m move) (lead.Lead, *Decision, error) {
-	if l.OwnerID == "" || !l.Status.Open() {
+	// Only a lead that holds its owner's capacity moves: a recycled lead has
+	// given it back already, and a closed one is done.
+	if l.OwnerID == "" || !l.Status.HoldsOwner() {
 		return lead.Lead{}, nil, ErrNotReassignable
 	}
-	now := s.now().UTC().Truncate(time.Microsecond)
-	owner := m.newOwner
-	var d *Decision
-	if owner == "" {
-		e, err := s.Engine(ctx)
-		if err != nil {
-			return lead.Lead{}, nil, err
-		}
-		dec, _, err := s.plan(ctx, e, l, m.sla != nil)
-		if err != nil {
-			return lead.Lead{}, nil, err
-		}
-		d, owner = &dec, dec.Chosen
+	e, err := s.Engine(ctx)
+	if err != nil {
+		return lead.Lead{}, nil, err
 	}
-	r := Reassignment{Lead: l, NewOwner: owner, Decision: d, Now: now, Entry: lead.Entry{
+	now := s.now().UTC().Truncate(time.Microsecond)
+	r := Reassignment{Lead: l, NewOwner: m.newOwner, Now: now}
+	if m.newOwner == "" {
+		dec, a, err := s.plan(ctx, e, l, m.sla != nil)
+		if err != nil {
+			return lead.Lead{}, nil, err
+		}
+		r.Decision, r.NewOwner, r.DueAt = &dec, dec.Chosen, dec.FirstContactDueAt
+		r.MaxOpen, r.DailyCap, r.Day, r.Enforce = a.MaxOpen, a.DailyCap, a.Day, dec.WithinCapacity
+	} else {
+		if m.newOwner == l.OwnerID {
+			return l, nil, nil // already there: a repeated or concurrent move changes nothing
+		}
+		rep, ok := e.reps[m.newOwner]
+		switch {
+		case !ok:
+			return lead.Lead{}, nil, validation.Field("ownerId", "unknown_rep", "rep %q does not exist", m.newOwner)
+		case !rep.Active:
+			return lead.Lead{}, nil, validation.Field("ownerId", "inactive_rep", "rep %q is not active", m.newOwner)
+		}
+		r.MaxOpen, r.DailyCap, r.Day, r.Enforce = rep.Capacity.MaxOpen, rep.Capacity.DailyCap, rep.Hours.Day(now), !m.override
+		r.DueAt = e.FirstContactDue(m.newOwner, now)
+		if r.Enforce {
+			loads, err := s.store.Loads(ctx, []string{m.newOwner}, func(string) string { return r.Day })
+			if err != nil {
+				return lead.Lead{}, nil, fmt.Errorf("read load of %s: %w", m.newOwner, err)
+			}
+			if ld := loads[m.newOwner]; ld.Open >= r.MaxOpen || (r.DailyCap > 0 && ld.DayCount >= r.DailyCap) {
+				return lead.Lead{}, nil, &CapacityError{RepID: m.newOwner}
+			}
+		}
+	}
+	r.Entry = lead.Entry{
 		LeadID: l.ID, Seq: l.Version + 1, At: now, Actor: m.actor, Change: m.change,
-		From: l.Status, To: l.Status, Owner: owner, Reason: m.reason, SLA: m.sla,
-	}.Seal(l.HistoryHash)}
+		From: l.Status, To: l.Status, Owner: r.NewOwner, Reason: m.reason, SLA: m.sla,
+	}.Seal(l.HistoryHash)
 	if err := s.store.Reassign(ctx, r); err != nil {
-		if errors.Is(err, ErrLeadChanged) {
+		var full *CapacityError
+		if errors.Is(err, ErrLeadChanged) || errors.Is(err, ErrPointerMoved) || errors.As(err, &full) {
 			return lead.Lead{}, nil, err
 		}
 		return lead.Lead{}, nil, fmt.Errorf("reassign lead %s: %w", l.ID, err)
 	}
-	return r.Next(), d, nil
+	return r.Next(), r.Decision, nil
 }
 
-// ErrNotReassignable: only an open lead that has an owner can be reassigned.
-var ErrNotReassignable = fault.New(fault.Conflict, "not-reassignable", "Not reassignable", "only an open, assigned lead can be reassigned")
+// ErrNotReassignable: only an owned lead being worked can be reassigned.
+var ErrNotReassignable = fault.New(fault.Conflict, "not-reassignable", "Not reassignable", "only an owned lead being worked (assigned to proposal, or unreachable) can be reassigned")
 
 // Decisions returns a lead's routing decisions, newest first.
 func (s *Service) Decisions(ctx context.Context, leadID string) ([]Decision, error) {

@@ -38,7 +38,7 @@ func TestReassignAndReroute(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"mgr","rules":[{"id":"r","pool":["a","b"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`), 0); err != nil {
+	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"a","rules":[{"id":"r","pool":["a","b"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`), 0); err != nil {
 		t.Fatal(err)
 	}
 	svc = routing.NewService(st, st, now, time.Minute)
@@ -47,12 +47,12 @@ func TestReassignAndReroute(t *testing.T) {
 		t.Fatalf("route: %+v %v %v", d, routed, err)
 	}
 	mgr := lead.Actor{ID: "mgr-1", Role: "manager"}
-	l, _, err := svc.Reassign(ctx, mgr, rc.LeadID, "b", "Ana is on leave")
+	l, _, err := svc.Reassign(ctx, mgr, rc.LeadID, "b", "Ana is on leave", false)
 	if err != nil || l.OwnerID != "b" || st.OpenCount("a") != 0 || st.OpenCount("b") != 1 {
 		t.Fatalf("reassign: %+v %v; open a=%d b=%d", l, err, st.OpenCount("a"), st.OpenCount("b"))
 	}
 	// Re-route: b now carries one lead, so least-loaded picks a again.
-	l, dec, err := svc.Reassign(ctx, mgr, rc.LeadID, "", "rebalance")
+	l, dec, err := svc.Reassign(ctx, mgr, rc.LeadID, "", "rebalance", false)
 	if err != nil || dec == nil || l.OwnerID != "a" || st.OpenCount("a") != 1 || st.OpenCount("b") != 0 {
 		t.Fatalf("re-route: %+v %+v %v", l, dec, err)
 	}
@@ -63,7 +63,7 @@ func TestReassignAndReroute(t *testing.T) {
 	}
 	other, _ := intake.Parse([]byte(`{"contact":{"name":"N","email":"n@x.com.br"},"company":{"name":"C"},"location":{"country":"BR"},"consent":{"lgpd":true}}`))
 	rc2, _ := intake.NewService(st, intake.DefaultConfig, now).Submit(ctx, auth.Principal{Role: auth.RolePartner, PartnerID: "p1"}, other, "")
-	if _, _, err := svc.Reassign(ctx, mgr, rc2.LeadID, "b", "x"); !errors.Is(err, routing.ErrNotReassignable) {
+	if _, _, err := svc.Reassign(ctx, mgr, rc2.LeadID, "b", "x", false); !errors.Is(err, routing.ErrNotReassignable) {
 		t.Fatalf("reassigning an unrouted lead: %v", err)
 	}
 }
@@ -89,7 +89,7 @@ func TestTeamsInPools(t *testing.T) {
 	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"m","rules":[{"id":"r","pool":["team:nope"],"strategy":"least_loaded"}]}`), 0); err == nil {
 		t.Fatal("a pool naming an unknown team was accepted")
 	}
-	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"m","rules":[{"id":"r","pool":["a","team:sp","b"],"strategy":"weighted_round_robin"}],"scoring":{"gradeA":80,"gradeB":40}}`), 0); err != nil {
+	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"a","rules":[{"id":"r","pool":["a","team:sp","b"],"strategy":"weighted_round_robin"}],"scoring":{"gradeA":80,"gradeB":40}}`), 0); err != nil {
 		t.Fatal(err)
 	}
 	e, err := routing.LoadEngine(ctx, st)

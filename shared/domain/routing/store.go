@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 )
 
@@ -41,14 +42,23 @@ type Assignment struct {
 	Day               string // the rep's local day, for the daily cap
 }
 
-// Reassignment moves an owned lead to another owner (manager action or
-// re-route). Capacity is not enforced: it is a deliberate override.
+// Reassignment moves an owned lead to another owner (a manager's move, a
+// re-route, or a recall). It commits like an assignment: the new owner's
+// capacity and daily cap hold unless a manager overrode them (Enforce
+// false), and a re-route's round-robin pointer must not have moved.
 type Reassignment struct {
 	Lead     lead.Lead // as read
 	NewOwner string
 	Decision *Decision // set for a re-route
 	Entry    lead.Entry
 	Now      time.Time
+	// Capacity of the new owner, enforced when Enforce is set.
+	MaxOpen, DailyCap int
+	Day               string // the new owner's local day, for the daily cap
+	Enforce           bool
+	// DueAt restarts the first-contact clock on the new owner's hours when
+	// the lead is still waiting for its first contact.
+	DueAt time.Time
 }
 
 var (
@@ -58,10 +68,15 @@ var (
 	ErrPointerMoved = errors.New("round-robin pointer moved")
 )
 
-// CapacityError: the rep filled up between read and commit.
+// CapacityError: the rep has no room (or filled up between read and commit).
 type CapacityError struct{ RepID string }
 
 func (e *CapacityError) Error() string { return fmt.Sprintf("rep %s is at capacity", e.RepID) }
+
+func (e *CapacityError) Fault() *fault.Error {
+	return fault.New(fault.Conflict, "at-capacity", "The rep is at capacity",
+		e.Error()+" (open leads or today's cap): choose another rep, or send overrideCapacity to assign anyway")
+}
 
 // Next is the lead as the assignment leaves it.
 func (a Assignment) Next() lead.Lead {
@@ -71,13 +86,13 @@ func (a Assignment) Next() lead.Lead {
 	return next
 }
 
-// Next is the lead as the reassignment leaves it. A re-route of an assigned
-// lead restarts the first-contact clock on the new owner's hours.
+// Next is the lead as the reassignment leaves it. A lead still waiting for
+// its first contact gets a fresh clock on the new owner's hours.
 func (r Reassignment) Next() lead.Lead {
 	next := r.Lead
 	next.OwnerID, next.Version, next.UpdatedAt, next.HistoryHash = r.NewOwner, r.Lead.Version+1, r.Now, r.Entry.Hash
-	if r.Decision != nil && next.Status == lead.StatusAssigned {
-		due := r.Decision.FirstContactDueAt
+	if next.Status == lead.StatusAssigned && !r.DueAt.IsZero() {
+		due := r.DueAt
 		next.FirstContactDueAt = &due
 	}
 	return next

@@ -9,7 +9,7 @@ import (
 
 func TestAnUnknownStrategyIsRefusedByTheRegistry(t *testing.T) {
 	t.Parallel()
-	_, err := ParseRuleSet([]byte(`{"fallbackOwner":"m","rules":[{"id":"r1","pool":["ana"],"strategy":"random"}]}`), team(rep("ana")), nil, nil)
+	_, err := ParseRuleSet([]byte(`{"fallbackOwner":"ana","rules":[{"id":"r1","pool":["ana"],"strategy":"random"}]}`), team(rep("ana")), nil, nil)
 	var ve *validation.Error
 	if !errors.As(err, &ve) || len(ve.Fields) != 1 {
 		t.Fatalf("want one field error, got %v", err)

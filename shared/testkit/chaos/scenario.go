@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/directorydb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
 	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
@@ -41,6 +42,8 @@ type Scenario struct {
 // Outcome is what a run measured.
 type Outcome struct {
 	Accepted, Lost, Extra          int
+	Unowned                        int // leads without an owner at the end
+	CounterDrift                   int // Σ |a rep's open-lead counter − the open leads it owns|
 	DoubleAssigned, Unassigned     int
 	BrokenHistories                int
 	Events, Notified, BadSignature int
@@ -156,6 +159,8 @@ type runner struct {
 	manager  string
 	finance  string
 	partners []partner
+	reps     []string
+	db       *dynamodb.Client // the world's tables, read directly for the counters
 	mu       sync.Mutex
 	leads    map[string]string // lead id → tag "p-i"
 }
@@ -202,7 +207,8 @@ func (r *runner) must(ctx context.Context, want int, method, path, token, body s
 }
 
 func (r *runner) setup(ctx context.Context, awsCfg aws.Config, rcv *webhooktest.Receiver) error {
-	dir := directorydb.New(dynamodb.NewFromConfig(awsCfg), r.w.Ref(tableID(r.w, "Directory")))
+	r.db = dynamodb.NewFromConfig(awsCfg)
+	dir := directorydb.New(r.db, r.w.Ref(tableID(r.w, "Directory")))
 	iss, err := admin.Service{Partners: dir, Keys: dir, Now: time.Now}.CreateKey(ctx, auth.RoleAdmin, "", "chaos", "chaos admin")
 	if err != nil {
 		return err
@@ -218,9 +224,9 @@ func (r *runner) setup(ctx context.Context, awsCfg aws.Config, rcv *webhooktest.
 		}
 		*k.to = m["apiKey"].(string)
 	}
-	var reps, ids []string
+	var ids []string
 	for i := range 10 {
-		reps = append(reps, fmt.Sprintf("rep-%02d", i))
+		r.reps = append(r.reps, fmt.Sprintf("rep-%02d", i))
 	}
 	for p := range r.sc.Partners {
 		m, err := r.must(ctx, 201, "POST", "/v1/admin/partners", r.admin, fmt.Sprintf(`{"name":"Chaos %02d"}`, p))
@@ -239,7 +245,7 @@ func (r *runner) setup(ctx context.Context, awsCfg aws.Config, rcv *webhooktest.
 			return err
 		}
 	}
-	_, err = seed.RouteTo(ctx, r.api, r.admin, seed.Routing{RuleID: "chaos", Partners: ids, Reps: reps})
+	_, err = seed.RouteTo(ctx, r.api, r.admin, seed.Routing{RuleID: "chaos", Partners: ids, Reps: r.reps})
 	return err
 }
 
@@ -403,7 +409,11 @@ func (r *runner) check(ctx context.Context, out *Outcome, rcv *webhooktest.Recei
 			out.Extra++
 		}
 	}
-	type verdict struct{ lost, double, unassigned, broken, events, notified int }
+	type verdict struct {
+		lost, double, unassigned, broken, events, notified int
+		owner                                              string // "" if none
+		holds                                              bool   // the lead counts against its owner's capacity
+	}
 	ids := make(chan string)
 	verdicts := make(chan verdict)
 	var wg sync.WaitGroup
@@ -420,6 +430,11 @@ func (r *runner) check(ctx context.Context, out *Outcome, rcv *webhooktest.Recei
 					v.lost++
 					verdicts <- v
 					continue
+				}
+				if _, l, err := r.call(ctx, "GET", "/v1/leads/"+id, r.manager, "", nil); err == nil {
+					v.owner, _ = l["ownerId"].(string)
+					status, _ := l["status"].(string)
+					v.holds = lead.Status(status).HoldsOwner()
 				}
 				assigned := 0
 				for _, e := range entries {
@@ -454,7 +469,13 @@ func (r *runner) check(ctx context.Context, out *Outcome, rcv *webhooktest.Recei
 		wg.Wait()
 		close(verdicts)
 	}()
+	owned := map[string]int{}
 	for v := range verdicts {
+		if v.owner == "" {
+			out.Unowned++
+		} else if v.holds {
+			owned[v.owner]++
+		}
 		out.Lost += min(v.lost, 1)
 		out.DoubleAssigned += v.double
 		out.Unassigned += v.unassigned
@@ -463,8 +484,22 @@ func (r *runner) check(ctx context.Context, out *Outcome, rcv *webhooktest.Recei
 		out.Notified += v.notified
 	}
 	out.BadSignature = rcv.Bad()
+	// Every rep's open-lead counter is the number of leads it owns that hold
+	// capacity: nothing the faults did left one behind.
+	reps := append(slices.Clone(r.reps), seed.FallbackRep)
+	loads, err := routingdb.New(r.db, r.w.Ref(tableID(r.w, "Leads"))).Loads(ctx, reps, func(string) string { return "" })
+	if err != nil {
+		return err
+	}
+	for _, rep := range reps {
+		if loads[rep].Open != owned[rep] {
+			out.CounterDrift += abs(loads[rep].Open - owned[rep])
+		}
+	}
 	return nil
 }
+
+func abs(n int) int { return max(n, -n) }
 
 // canonical rewrites the export with every id this run generated (partner
 // and lead ids, which the entry and event ids embed) replaced by the name

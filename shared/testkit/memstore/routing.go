@@ -61,16 +61,28 @@ func (s *Store) Reassign(_ context.Context, r routing.Reassignment) error {
 	if !ok || l.Version != r.Lead.Version || l.OwnerID != r.Lead.OwnerID {
 		return routing.ErrLeadChanged
 	}
-	if r.NewOwner != l.OwnerID {
+	moves := r.NewOwner != l.OwnerID
+	if moves && r.Enforce && (s.open[r.NewOwner] >= r.MaxOpen ||
+		(r.DailyCap > 0 && s.days[[2]string{r.NewOwner, r.Day}] >= r.DailyCap)) {
+		return &routing.CapacityError{RepID: r.NewOwner}
+	}
+	if d := r.Decision; d != nil && d.PointerAfter > 0 && s.pointers[d.RuleID] != d.PointerBefore {
+		return routing.ErrPointerMoved
+	}
+	if moves {
 		s.open[l.OwnerID]--
 		s.open[r.NewOwner]++
+		s.days[[2]string{r.NewOwner, r.Day}]++
 	}
 	l = r.Next()
 	s.leads[l.ID] = l
 	s.history[l.ID] = append(s.history[l.ID], r.Entry)
 	s.record(l, r.Entry)
-	if r.Decision != nil {
-		s.decisions[l.ID] = append(s.decisions[l.ID], *r.Decision)
+	if d := r.Decision; d != nil {
+		s.decisions[l.ID] = append(s.decisions[l.ID], *d)
+		if d.PointerAfter > 0 {
+			s.pointers[d.RuleID] = d.PointerAfter
+		}
 	}
 	return nil
 }
@@ -146,4 +158,11 @@ func (s *Store) Teams(context.Context) ([]routing.Team, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Collect(maps.Values(s.teams)), nil
+}
+
+// AllLeads is every stored lead, for tests that check invariants.
+func (s *Store) AllLeads() []lead.Lead {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Collect(maps.Values(s.leads))
 }

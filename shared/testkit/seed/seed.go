@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // API sends one request to the HTTP API and returns the status and the
@@ -22,6 +23,9 @@ type Routing struct {
 	MaxOpen  int    // each rep's capacity; default 1,000
 	Strategy string // default weighted_round_robin
 }
+
+// FallbackRep is the rule set's fallback owner when seed makes the set.
+const FallbackRep = "mgr-seed"
 
 // RepJSON is a rep working São Paulo business hours (the rule's
 // allowAfterHours makes the hour of the run irrelevant).
@@ -41,7 +45,8 @@ func RouteTo(ctx context.Context, api API, admin string, r Routing) (int, error)
 	if strategy == "" {
 		strategy = "weighted_round_robin"
 	}
-	for _, id := range r.Reps {
+	// The fallback owner takes leads like any rep, so it is one.
+	for _, id := range append(slices.Clone(r.Reps), FallbackRep) {
 		if status, _, raw, err := api(ctx, "PUT", "/v1/admin/reps/"+id, admin, RepJSON(id, maxOpen), nil); err != nil || status != 200 {
 			return 0, fmt.Errorf("put rep %s: %d %s %v", id, status, raw, err)
 		}
@@ -49,7 +54,7 @@ func RouteTo(ctx context.Context, api API, admin string, r Routing) (int, error)
 	rule := map[string]any{"id": r.RuleID, "when": map[string]any{"partners": r.Partners}, "pool": r.Reps,
 		"strategy": strategy, "allowAfterHours": true}
 	for range 5 {
-		rs := map[string]any{"fallbackOwner": "mgr-seed", "scoring": map[string]any{"gradeA": 80, "gradeB": 40, "completenessPoints": 40}}
+		rs := map[string]any{"fallbackOwner": FallbackRep, "scoring": map[string]any{"gradeA": 80, "gradeB": 40, "completenessPoints": 40}}
 		var header map[string]string
 		status, cur, raw, err := api(ctx, "GET", "/v1/admin/routing/rules", admin, "", nil)
 		switch {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -165,6 +166,49 @@ func RunRouter(t *testing.T, st RouterStore, leads int) {
 		}
 		if p, err := st.Pointer(ctx, rule); err != nil || p != int64(n) {
 			t.Errorf("pointer %d after %d assignments (%v)", p, n, err)
+		}
+	})
+
+	t.Run("reassignments keep counters true: capacity holds unless overridden, concurrent moves of one lead move it once", func(t *testing.T) {
+		cfg := memstore.New()
+		from, to := Unique("from-"), Unique("to-")
+		_ = cfg.PutRep(ctx, suiteRep(from, 1, 10, false))
+		_ = cfg.PutRep(ctx, suiteRep(to, 1, 2, false))
+		_ = cfg.AddRuleSet(ctx, routing.RuleSet{Version: 1, FallbackOwner: from, Scoring: routing.Scoring{GradeA: 90, GradeB: 50},
+			Rules: []routing.Rule{{ID: Unique("rule-"), Pool: []string{from}, Strategy: routing.LeastLoaded}}})
+		svc := routing.NewService(st, cfg, clock, time.Minute)
+		owners := routeAll(t, st, svc, 4)
+		var ids []string
+		for id := range owners {
+			ids = append(ids, id)
+		}
+		mgr := lead.Actor{ID: "mgr", Role: "manager"}
+		// Eight managers move the first lead to "to" at once: it moves once.
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() { _, _, _ = svc.Reassign(ctx, mgr, ids[0], to, "balance", false) })
+		}
+		wg.Wait()
+		if _, _, err := svc.Reassign(ctx, mgr, ids[1], to, "balance", false); err != nil {
+			t.Fatalf("second lead to %s: %v", to, err)
+		}
+		var full *routing.CapacityError
+		if _, _, err := svc.Reassign(ctx, mgr, ids[2], to, "balance", false); !errors.As(err, &full) {
+			t.Fatalf("a third lead to a rep with room for two: %v, want a capacity error", err)
+		}
+		if _, _, err := svc.Reassign(ctx, mgr, ids[2], to, "asked for", true); err != nil {
+			t.Fatalf("override: %v", err)
+		}
+		loads, err := st.Loads(ctx, []string{from, to}, func(string) string { return "2026-03-10" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loads[from].Open != 1 || loads[to].Open != 3 {
+			t.Fatalf("counters: %s %d (want 1), %s %d (want 3)", from, loads[from].Open, to, loads[to].Open)
+		}
+		h, err := st.History(ctx, ids[0])
+		if err != nil || len(h) != 3 || lead.VerifyChain(h) != -1 {
+			t.Fatalf("the contended lead's history: %d entries (want 3: created, assigned, reassigned once), chain %d, %v", len(h), lead.VerifyChain(h), err)
 		}
 	})
 }

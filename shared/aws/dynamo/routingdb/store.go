@@ -106,16 +106,7 @@ func (st *Store) Assign(ctx context.Context, a routing.Assignment) error {
 	}
 	extra := []types.TransactWriteItem{dec, dynamo.OpenDelta(st.Table, d.Chosen, 1, maxOpen), dynamo.DayIncrement(st.Table, d.Chosen, a.Day, cap)}
 	if d.PointerAfter > 0 {
-		cond := "n = :before"
-		if d.PointerBefore == 0 {
-			cond = "attribute_not_exists(n) OR n = :before"
-		}
-		extra = append(extra, types.TransactWriteItem{Update: &types.Update{
-			TableName: &st.Table, Key: dynamo.Key(pointerPK(d.RuleID), "POINTER"),
-			UpdateExpression:          aws.String("SET n = :after"),
-			ConditionExpression:       &cond,
-			ExpressionAttributeValues: map[string]types.AttributeValue{":before": dynamo.N(d.PointerBefore), ":after": dynamo.N(d.PointerAfter)},
-		}})
+		extra = append(extra, st.pointerMove(d))
 	}
 	failed, err := st.Write(ctx, dynamo.LeadWrite{Next: next, Entry: a.Entry,
 		Cond: "#status = :new AND attribute_not_exists(ownerId)", Vals: map[string]types.AttributeValue{":new": dynamo.S(string(lead.StatusNew))},
@@ -131,23 +122,53 @@ func (st *Store) Assign(ctx context.Context, a routing.Assignment) error {
 	return err
 }
 
+// pointerMove advances a round-robin pointer from where the decision read it.
+func (st *Store) pointerMove(d routing.Decision) types.TransactWriteItem {
+	cond := "n = :before"
+	if d.PointerBefore == 0 {
+		cond = "attribute_not_exists(n) OR n = :before"
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: &st.Table, Key: dynamo.Key(pointerPK(d.RuleID), "POINTER"),
+		UpdateExpression:          aws.String("SET n = :after"),
+		ConditionExpression:       &cond,
+		ExpressionAttributeValues: map[string]types.AttributeValue{":before": dynamo.N(d.PointerBefore), ":after": dynamo.N(d.PointerAfter)},
+	}}
+}
+
 func (st *Store) Reassign(ctx context.Context, r routing.Reassignment) error {
 	next := r.Next()
 	var extra []types.TransactWriteItem
+	capacityAt, pointerAt := -1, -1
 	if r.NewOwner != r.Lead.OwnerID {
-		extra = append(extra, dynamo.OpenDelta(st.Table, r.Lead.OwnerID, -1, 0), dynamo.OpenDelta(st.Table, r.NewOwner, 1, 0))
+		maxOpen, cap := 0, 0
+		if r.Enforce {
+			maxOpen, cap = r.MaxOpen, r.DailyCap
+		}
+		capacityAt = len(extra) + 1
+		extra = append(extra, dynamo.OpenDelta(st.Table, r.Lead.OwnerID, -1, 0),
+			dynamo.OpenDelta(st.Table, r.NewOwner, 1, maxOpen), dynamo.DayIncrement(st.Table, r.NewOwner, r.Day, cap))
 	}
-	if r.Decision != nil {
-		dec, err := st.decisionPut(next.ID, next.Version, *r.Decision)
+	if d := r.Decision; d != nil {
+		dec, err := st.decisionPut(next.ID, next.Version, *d)
 		if err != nil {
 			return err
 		}
 		extra = append(extra, dec)
+		if d.PointerAfter > 0 {
+			pointerAt = len(extra)
+			extra = append(extra, st.pointerMove(*d))
+		}
 	}
 	failed, err := st.Write(ctx, dynamo.LeadWrite{Next: next, Entry: r.Entry,
 		Cond: "ownerId = :old", Vals: map[string]types.AttributeValue{":old": dynamo.S(r.Lead.OwnerID)}, Extra: extra})
-	if failed == 0 {
+	switch {
+	case failed == 0:
 		return routing.ErrLeadChanged
+	case capacityAt >= 0 && (failed == dynamo.ExtraAt(capacityAt) || failed == dynamo.ExtraAt(capacityAt+1)):
+		return &routing.CapacityError{RepID: r.NewOwner}
+	case pointerAt >= 0 && failed == dynamo.ExtraAt(pointerAt):
+		return routing.ErrPointerMoved
 	}
 	return err
 }
