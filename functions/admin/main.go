@@ -5,7 +5,6 @@ import (
 	"time"
 	_ "time/tzdata" // validating reps needs their time zones
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
@@ -42,5 +41,5 @@ func main() {
 		sla:      sla.Admin{Store: sladb.NewPolicies(keys.Directory), Now: time.Now},
 	}
 	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: keys}, Log: log}
-	lambda.Start(router.Handle)
+	platform.Start(router.Handle)
 }

@@ -6,7 +6,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
@@ -28,5 +27,5 @@ func main() {
 	events := eventbus.NewCommissions(eventbridge.NewFromConfig(cfg), bus)
 	svc := commission.Service{Store: ledgerdb.New(dynamodb.NewFromConfig(cfg), ledger), Bus: events, Now: time.Now}
 	h := handler{svc: svc, bus: events, mail: sesmail.New(sesv2.NewFromConfig(cfg), sender), financeEmail: financeEmail, log: log, meter: emf.NewMeter(os.Stdout, "commission", time.Now)}
-	lambda.Start(h.Handle)
+	platform.StartEvent(h.Handle)
 }

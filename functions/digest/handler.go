@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/partnerleads/pipeline/shared/domain/notify"
 )
 
@@ -23,7 +25,7 @@ type handler struct {
 	log     *slog.Logger
 }
 
-func (h handler) Handle(ctx context.Context) error {
+func (h handler) Handle(ctx context.Context, _ events.EventBridgeEvent) error {
 	sent, err := h.digests.SendDigests(ctx, h.source, h.now())
 	h.log.InfoContext(ctx, "digests sent", "count", sent)
 	return err

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/intake"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
@@ -211,7 +213,7 @@ func TestDigest(t *testing.T) {
 				now:     func() time.Time { return now },
 				log:     slog.New(slog.NewJSONHandler(logs, nil)),
 			}
-			err := h.Handle(context.Background())
+			err := h.Handle(context.Background(), events.EventBridgeEvent{})
 			if (err != nil) != c.wantErr {
 				t.Fatalf("error %v, want error: %v", err, c.wantErr)
 			}
@@ -238,7 +240,7 @@ func TestDigestHoldsTheDaysEventsOfItsPartnerOnly(t *testing.T) {
 		now:     func() time.Time { return now },
 		log:     slog.New(slog.NewJSONHandler(io.Discard, nil)),
 	}
-	if err := h.Handle(context.Background()); err != nil {
+	if err := h.Handle(context.Background(), events.EventBridgeEvent{}); err != nil {
 		t.Fatalf("handle: %v", err)
 	}
 	m, ok := box.of("p1@example.com")
@@ -271,7 +273,7 @@ func TestDigestRerunSendsNothingTwice(t *testing.T) {
 		now:     func() time.Time { return now },
 		log:     slog.New(slog.NewJSONHandler(io.Discard, nil)),
 	}
-	if err := h.Handle(context.Background()); err != nil {
+	if err := h.Handle(context.Background(), events.EventBridgeEvent{}); err != nil {
 		t.Fatalf("first run: %v", err)
 	}
 	if got := box.to(); !slices.Equal(got, []string{"p2@example.com"}) {
@@ -282,7 +284,7 @@ func TestDigestRerunSendsNothingTwice(t *testing.T) {
 	box.mu.Lock()
 	box.fail = nil
 	box.mu.Unlock()
-	if err := h.Handle(context.Background()); err != nil {
+	if err := h.Handle(context.Background(), events.EventBridgeEvent{}); err != nil {
 		t.Fatalf("re-run: %v", err)
 	}
 	if got := box.to(); !slices.Equal(got, []string{"p1@example.com", "p2@example.com"}) {

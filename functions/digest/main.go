@@ -5,7 +5,6 @@ package main
 import (
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
@@ -24,5 +23,5 @@ func main() {
 	db := dynamodb.NewFromConfig(cfg)
 	n := notify.Notifier{Deliveries: notifydb.NewDeliveries(db, leadsTable), Mail: sesmail.New(sesv2.NewFromConfig(cfg), sender), Log: log, Now: time.Now}
 	src := notifydb.DigestSource{Config: notifydb.NewConfig(db, directoryTable), Leads: dynamo.NewLeads(db, leadsTable)}
-	lambda.Start(handler{digests: n, source: src, now: time.Now, log: log}.Handle)
+	platform.StartEvent(handler{digests: n, source: src, now: time.Now, log: log}.Handle)
 }

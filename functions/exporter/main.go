@@ -4,7 +4,6 @@ package main
 import (
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
@@ -25,5 +24,5 @@ func main() {
 		Bus:   eventbus.NewCommissions(eventbridge.NewFromConfig(cfg), bus),
 		Now:   time.Now,
 	}
-	lambda.Start(handler{svc: svc, up: s3store.New(cfg, bucket, platform.PathStyleS3()), log: log}.Handle)
+	platform.StartEvent(handler{svc: svc, up: s3store.New(cfg, bucket, platform.PathStyleS3()), log: log}.Handle)
 }

@@ -5,7 +5,6 @@ package main
 import (
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
@@ -35,5 +34,5 @@ func main() {
 	}
 	h := handler{svc: svc, links: s3store.New(cfg, bucket, platform.PathStyleS3())}
 	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: directorydb.New(db, directory)}, Log: log}
-	lambda.Start(router.Handle)
+	platform.Start(router.Handle)
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 	_ "time/tzdata" // re-routing reads reps' working hours
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
@@ -53,5 +52,5 @@ func main() {
 	}
 	limiter := &ratelimit.Limiter{Counter: directorydb.NewRateCounter(db, ratesTable), Limits: keys, Default: perMinute, Now: time.Now, TTL: cacheTTL}
 	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: keys}, Limiter: limiter, Log: log}
-	lambda.Start(router.Handle)
+	platform.Start(router.Handle)
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 	_ "time/tzdata" // metric days are São Paulo days
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
@@ -31,5 +30,5 @@ func main() {
 		Now:   time.Now,
 	}}
 	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: keys}, Log: log}
-	lambda.Start(router.Handle)
+	platform.Start(router.Handle)
 }

@@ -6,7 +6,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -43,5 +42,5 @@ func main() {
 		Now:        time.Now,
 	}
 	h := handler{notify: n, queue: sqsqueue.New(sqs.NewFromConfig(cfg), queueURL, dlqURL), policy: policy, log: log, meter: emf.NewMeter(os.Stdout, "notifier", time.Now), now: time.Now}
-	lambda.Start(h.Handle)
+	platform.Start(h.Handle)
 }

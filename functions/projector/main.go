@@ -6,7 +6,6 @@ import (
 	"time"
 	_ "time/tzdata" // SLA clocks and metric days need their time zones
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
@@ -31,5 +30,5 @@ func main() {
 		metrics: metricsdb.New(db, metricsTable),
 		log:     log,
 	}
-	lambda.Start(h.Handle)
+	platform.Start(h.Handle)
 }

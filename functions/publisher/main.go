@@ -3,7 +3,6 @@
 package main
 
 import (
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
 	"github.com/partnerleads/pipeline/shared/aws/eventbus"
@@ -16,5 +15,5 @@ func main() {
 	bus := env.String("EVENT_BUS_NAME")
 	awsCfg := platform.MustStart(log, &env)
 	h := handler{bus: eventbus.New(eventbridge.NewFromConfig(awsCfg), bus), log: log}
-	lambda.Start(h.Handle)
+	platform.Start(h.Handle)
 }

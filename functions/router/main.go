@@ -6,7 +6,6 @@ import (
 	"time"
 	_ "time/tzdata" // reps' working hours need time zones; Lambda images may lack them
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
@@ -22,5 +21,5 @@ func main() {
 	ttl := env.RoutingConfigTTL()
 	db := dynamodb.NewFromConfig(platform.MustStart(log, &env))
 	svc := routing.NewService(routingdb.New(db, leadsTable), routingdb.NewConfig(db, directoryTable), time.Now, ttl)
-	lambda.Start(handler{router: svc, log: log, meter: emf.NewMeter(os.Stdout, "router", time.Now)}.Handle)
+	platform.StartEvent(handler{router: svc, log: log, meter: emf.NewMeter(os.Stdout, "router", time.Now)}.Handle)
 }

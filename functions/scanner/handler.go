@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/partnerleads/pipeline/shared/domain/sla"
 	"github.com/partnerleads/pipeline/shared/edge/emf"
 )
@@ -18,7 +20,7 @@ type handler struct {
 	meter *emf.Meter
 }
 
-func (h handler) Handle(ctx context.Context) (sla.Report, error) {
+func (h handler) Handle(ctx context.Context, _ events.EventBridgeEvent) (sla.Report, error) {
 	r, err := h.scan.Run(ctx)
 	if err == nil {
 		// The backlog is every step found due, taken or not: an alarm on

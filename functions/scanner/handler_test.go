@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/partnerleads/pipeline/shared/domain/intake"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
@@ -154,7 +156,7 @@ func TestScanRuns(t *testing.T) {
 			w.track(t, "L1")
 		}
 		w.now = r.at
-		got, err := w.h.Handle(context.Background())
+		got, err := w.h.Handle(context.Background(), events.EventBridgeEvent{})
 		if err != nil {
 			t.Fatalf("%s: error %v", r.name, err)
 		}
@@ -203,7 +205,7 @@ func TestScanFailureWritesNoBacklog(t *testing.T) {
 	var metrics bytes.Buffer
 	s := sla.Scanner{Index: brokenIndex{}, Leads: memstore.New(), Now: func() time.Time { return t0 }, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Limit: 100}
 	h := handler{scan: s, meter: emf.NewMeter(&metrics, "scanner", time.Now)}
-	r, err := h.Handle(context.Background())
+	r, err := h.Handle(context.Background(), events.EventBridgeEvent{})
 	if err == nil {
 		t.Fatalf("a scan that cannot read the index succeeded: %+v", r)
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 	_ "time/tzdata" // business clocks need their time zones
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
@@ -34,5 +33,5 @@ func main() {
 		Log:    log,
 		Limit:  limit,
 	}
-	lambda.Start(handler{scan: s, meter: emf.NewMeter(os.Stdout, "scanner", time.Now)}.Handle)
+	platform.Start(handler{scan: s, meter: emf.NewMeter(os.Stdout, "scanner", time.Now)}.Handle)
 }

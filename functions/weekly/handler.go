@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/metrics"
 	"github.com/partnerleads/pipeline/shared/domain/notify"
@@ -43,7 +45,7 @@ type summary struct {
 // others; the run fails at the end so the schedule's retry tries again.
 // Reports are overwritten; nothing records the emails, so a retry mails
 // again every partner this run already mailed.
-func (h handler) Handle(ctx context.Context) (summary, error) {
+func (h handler) Handle(ctx context.Context, _ events.EventBridgeEvent) (summary, error) {
 	ps, err := h.partners.ListPartners(ctx)
 	if err != nil {
 		return summary{}, err

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/metrics"
@@ -162,7 +164,7 @@ func TestWeekly(t *testing.T) {
 			svc := metrics.Service{Store: m, Now: func() time.Time { return now }}
 			h := handler{partners: partners{Store: st, prefs: prefs, listErr: c.listErr, failPrefs: c.failPrefs}, metrics: failingReports{svc, c.failReport},
 				mail: box, log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
-			got, err := h.Handle(context.Background())
+			got, err := h.Handle(context.Background(), events.EventBridgeEvent{})
 			if (err != nil) != c.wantErr {
 				t.Fatalf("error %v, want error: %v", err, c.wantErr)
 			}
@@ -193,7 +195,7 @@ func TestWeeklyReportsHoldOnlyThePartnersOwnNumbers(t *testing.T) {
 	box := &mailbox{}
 	h := handler{partners: partners{Store: st, prefs: prefs}, metrics: metrics.Service{Store: m, Now: func() time.Time { return now }},
 		mail: box, log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
-	if _, err := h.Handle(context.Background()); err != nil {
+	if _, err := h.Handle(context.Background(), events.EventBridgeEvent{}); err != nil {
 		t.Fatalf("handle: %v", err)
 	}
 	want := map[string][2]int64{"p1": {3, 1}, "p2": {5, 0}, "p3": {0, 0}, "p4": {0, 0}, "p5": {0, 0}} // received, won

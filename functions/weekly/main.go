@@ -7,7 +7,6 @@ import (
 	"time"
 	_ "time/tzdata" // metric days are São Paulo days
 
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
@@ -30,5 +29,5 @@ func main() {
 		mail:     sesmail.New(sesv2.NewFromConfig(cfg), sender),
 		log:      log,
 	}
-	lambda.Start(h.Handle)
+	platform.Start(h.Handle)
 }

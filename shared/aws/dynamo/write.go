@@ -139,11 +139,6 @@ type LeadWrite struct {
 // entry and w.Extra. When a condition cancels it, failed is the index of the
 // first refused item: 0 is the lead, and ExtraAt(i) is w.Extra[i].
 func (st *Leads) Write(ctx context.Context, w LeadWrite) (failed int, err error) {
-	token := NewWriteToken()
-	upd, err := leadUpdate(st.Table, w.Next, w.Entry, token, w.Cond, w.Vals)
-	if err != nil {
-		return -1, err
-	}
 	hist, err := HistoryPut(st.Table, w.Entry)
 	if err != nil {
 		return -1, err
@@ -152,8 +147,13 @@ func (st *Leads) Write(ctx context.Context, w LeadWrite) (failed int, err error)
 	if err != nil {
 		return -1, err
 	}
-	items := append([]types.TransactWriteItem{{Update: upd}, {Put: hist}, feed}, w.Extra...)
-	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items, ClientRequestToken: &token})
+	token, err := Transact(ctx, st.DB, func(token string) ([]types.TransactWriteItem, error) {
+		upd, err := leadUpdate(st.Table, w.Next, w.Entry, token, w.Cond, w.Vals)
+		if err != nil {
+			return nil, err
+		}
+		return append([]types.TransactWriteItem{{Update: upd}, {Put: hist}, feed}, w.Extra...), nil
+	})
 	if err == nil {
 		return -1, nil
 	}

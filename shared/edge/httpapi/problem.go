@@ -93,6 +93,9 @@ func problemFor(err error) (p Problem, known bool) {
 	if ok {
 		status, ok = statusOf[f.Kind]
 	}
+	if !ok && busy(err) {
+		return busyProblem(), false // answered as retryable, and still logged
+	}
 	if !ok {
 		return Problem{Type: ProblemTypePrefix + "internal", Title: "Internal error", Status: http.StatusInternalServerError,
 			Detail: "the request could not be completed; it is safe to retry with the same Idempotency-Key"}, false

@@ -1,9 +1,13 @@
 package httpapi
 
 import (
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/smithy-go"
 )
 
 func TestIfMatchReadsNumbersAndEntityTags(t *testing.T) {
@@ -33,6 +37,31 @@ func TestMediaTypeIgnoresCaseAndParameters(t *testing.T) {
 		r := Request{Event: events.APIGatewayV2HTTPRequest{Headers: map[string]string{"Content-Type": header}}}
 		if got := r.MediaType(); got != want {
 			t.Errorf("Content-Type %q: %q, want %q", header, got, want)
+		}
+	}
+}
+
+// AWS saying "not now", after every retry, is a 503 the caller may retry,
+// never a 500; a cancelled transaction whose condition failed is not.
+func TestBusyAWSAnswersAre503WithRetryAfter(t *testing.T) {
+	t.Parallel()
+	conflict := &smithy.GenericAPIError{Code: "TransactionCanceledException",
+		Message: "Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None, None]"}
+	condition := &smithy.GenericAPIError{Code: "TransactionCanceledException",
+		Message: "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None]"}
+	for _, c := range []struct {
+		err    error
+		status int
+	}{
+		{fmt.Errorf("write lead x: %w", conflict), 503},
+		{fmt.Errorf("get lead: %w", &smithy.GenericAPIError{Code: "ProvisionedThroughputExceededException"}), 503},
+		{fmt.Errorf("put events: %w", &smithy.GenericAPIError{Code: "ThrottlingException"}), 503},
+		{fmt.Errorf("write lead x: %w", condition), 500},
+		{errors.New("something else"), 500},
+	} {
+		p := ProblemFor(c.err)
+		if p.Status != c.status || (c.status == 503 && (p.RetryAfter < 1 || !strings.HasSuffix(p.Type, ":busy"))) {
+			t.Errorf("%v: %d %s retry-after %d, want %d", c.err, p.Status, p.Type, p.RetryAfter, c.status)
 		}
 	}
 }

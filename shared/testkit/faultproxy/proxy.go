@@ -37,6 +37,10 @@ const (
 	// removed), as when a retry overtakes a slow first attempt before the
 	// service has recorded its token. Only on request: not in Faults.
 	Resent Fault = "resent"
+	// Conflicted: a DynamoDB transaction cancelled because another
+	// transaction touched the same items (TransactionConflict). Only
+	// TransactWriteItems calls get it. Only on request: not in Faults.
+	Conflicted Fault = "conflicted"
 )
 
 // Faults are the kinds the proxy injects, in turn.
@@ -141,7 +145,7 @@ func (p *Proxy) Injected() map[Fault]int {
 func (p *Proxy) handler(forward http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		svc, op := Operation(r)
-		fault, inject := p.decide(svc + "." + op)
+		fault, inject := p.decide(svc+"."+op, func(f Fault) bool { return f != Conflicted || op == "TransactWriteItems" })
 		if !inject {
 			forward.ServeHTTP(w, r)
 			return
@@ -200,7 +204,9 @@ func withoutToken(body []byte) []byte {
 	return b
 }
 
-func (p *Proxy) decide(call string) (Fault, bool) {
+// decide counts the call and says whether to inject a fault into it, and
+// which: the next kind in turn that applies to the call.
+func (p *Proxy) decide(call string, applies func(Fault) bool) (Fault, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.calls[call]++
@@ -208,6 +214,9 @@ func (p *Proxy) decide(call string) (Fault, bool) {
 		return "", false
 	}
 	f := p.kinds[p.next%len(p.kinds)]
+	if !applies(f) {
+		return "", false
+	}
 	p.next++
 	p.faults[f]++
 	return f, true
@@ -256,6 +265,10 @@ func errorFor(service string, f Fault) (status int, body, contentType string) {
 		return status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>injected by faultproxy</Message></Error>", "application/xml"
 	}
 	typ, status := "InternalFailure", 500
+	if f == Conflicted {
+		return 400, `{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","message":"Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]",` +
+			`"CancellationReasons":[{"Code":"TransactionConflict","Message":"Transaction is ongoing for the item"}]}`, "application/x-amz-json-1.0"
+	}
 	switch {
 	case f == Throttled && strings.HasPrefix(service, "dynamodb"):
 		typ, status = "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException", 400

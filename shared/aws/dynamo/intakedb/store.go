@@ -31,8 +31,6 @@ func (st *Store) Create(ctx context.Context, c intake.Creation) error {
 	if err != nil {
 		return err
 	}
-	token := dynamo.NewWriteToken()
-	li[dynamo.AttrWriteToken] = dynamo.S(token)
 	hi, err := dynamo.HistoryPut(st.Table, c.Entry)
 	if err != nil {
 		return err
@@ -82,7 +80,10 @@ func (st *Store) Create(ctx context.Context, c intake.Creation) error {
 			},
 		}})
 	}
-	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items, ClientRequestToken: &token})
+	token, err := dynamo.Transact(ctx, st.DB, func(token string) ([]types.TransactWriteItem, error) {
+		li[dynamo.AttrWriteToken] = dynamo.S(token)
+		return items, nil
+	})
 	var tce *types.TransactionCanceledException
 	if !errors.As(err, &tce) {
 		if err != nil {

@@ -215,7 +215,7 @@ func (st *Store) Commit(ctx context.Context, before commission.LeadState, out co
 		}
 		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)")}})
 	}
-	_, err = st.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	_, err = dynamo.Transact(ctx, st.db, func(string) ([]types.TransactWriteItem, error) { return items, nil })
 	var tce *types.TransactionCanceledException
 	if errors.As(err, &tce) {
 		for _, r := range tce.CancellationReasons {

@@ -69,7 +69,7 @@ func (m *Store) Apply(ctx context.Context, leadID string, version int64, deltas 
 	for partnerID, g := range gauges {
 		items = append(items, types.TransactWriteItem{Update: adds(m.table, dynamo.Key("GAUGE", partnerID), g)})
 	}
-	_, err := m.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	_, err := dynamo.Transact(ctx, m.db, func(string) ([]types.TransactWriteItem, error) { return items, nil })
 	if dynamo.CancelledAt(err) == 0 {
 		return nil // this version was applied already
 	}
