@@ -28,6 +28,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/edge/openapi"
+	"github.com/partnerleads/pipeline/shared/testkit/seed"
 	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
 
@@ -448,40 +449,23 @@ func lead(tag string) string {
 
 // routeTo creates n reps and puts a rule for partnerID's leads (after-hours
 // allowed, so the hour of the run does not matter) in front of the current
-// rule set. It returns the reps and the saved rule set's version.
+// rule set, through the API as an admin would (testkit/seed). It returns
+// the reps and the saved rule set's version.
 func (a *api) routeTo(t *testing.T, partnerID string, n int) ([]string, float64) {
 	t.Helper()
 	var reps []string
 	for range n {
-		id := storetest.Unique("rep-")
-		body := fmt.Sprintf(`{"id":%q,"name":"E2E","active":true,"weight":1,"capacity":{"maxOpen":100},
-			"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1,2,3,4,5],"start":"09:00","end":"18:00"}}`, id)
-		a.call(t, "PUT", "/v1/admin/reps/"+id, a.admin, body, nil, true).expect(t, 200)
-		reps = append(reps, id)
+		reps = append(reps, storetest.Unique("rep-"))
 	}
-	rule := map[string]any{"id": "e2e-" + partnerID, "when": map[string]any{"partners": []string{partnerID}}, "pool": reps,
-		"strategy": "weighted_round_robin", "allowAfterHours": true}
-	// Read, add the rule, save with If-Match; another test saving in between
-	// makes it a 409, and the edit starts again from what that test saved.
-	var saved reply
-	for attempt := 0; attempt < 5; attempt++ {
-		rs := map[string]any{"fallbackOwner": "mgr-e2e", "scoring": map[string]any{"gradeA": 80, "gradeB": 40, "completenessPoints": 40}}
-		var header map[string]string
-		if cur := a.call(t, "GET", "/v1/admin/routing/rules", a.admin, "", nil, true).expect(t, 200, 409); cur.status == 200 { // 409: no rule set yet
-			rs = cur.body
-			header = map[string]string{"If-Match": fmt.Sprint(rs["version"])}
-			delete(rs, "version")
-		}
-		rules, _ := rs["rules"].([]any)
-		rs["rules"] = append([]any{rule}, rules...)
-		body, _ := json.Marshal(rs)
-		saved = a.call(t, "PUT", "/v1/admin/routing/rules", a.admin, string(body), header, true).expect(t, 201, 409)
-		if saved.status == 201 {
-			return reps, saved.num(t, "version")
-		}
+	api := func(_ context.Context, method, path, token, body string, header map[string]string) (int, map[string]any, []byte, error) {
+		r := a.call(t, method, path, token, body, header, true)
+		return r.status, r.body, r.raw, nil
 	}
-	t.Fatalf("save rules: 5 conflicts in a row, the last %s", saved)
-	return nil, 0
+	v, err := seed.RouteTo(context.Background(), api, a.admin, seed.Routing{RuleID: "e2e-" + partnerID, Partners: []string{partnerID}, Reps: reps, MaxOpen: 100})
+	if err != nil {
+		t.Fatalf("route %s's leads: %v", partnerID, err)
+	}
+	return reps, float64(v)
 }
 
 // waitAssigned polls a lead until it has an owner, for up to 90 s.
