@@ -31,9 +31,10 @@ type Config struct {
 	SenderEmail string
 	// FinanceEmail gets commission alerts; empty turns them off.
 	FinanceEmail string
-	// PartnerHistoryShowsOwner lets partners' history views name the owner
-	// and the actors (rep ids); off, they see roles only.
-	PartnerHistoryShowsOwner string
+	// PartnerSeesOwner lets partners see who owns their leads and why (the
+	// routing explanation), in the API, history, feed, webhooks, emails and
+	// the stale list; off, they see roles only. Score and grade never.
+	PartnerSeesOwner string
 	// RateLimitPerMinute is each partner's default request budget on the
 	// lead API; -1 turns the limit off.
 	RateLimitPerMinute string
@@ -74,20 +75,20 @@ func ConfigFromContext(scope constructs.Construct) Config {
 		return def
 	}
 	c := Config{
-		Arch:                     get("arch", "arm64"),
-		BuildDir:                 get("buildDir", ""),
-		ProtectionWindowDays:     get("protectionWindowDays", "90"),
-		IdempotencyTTLHours:      get("idempotencyTtlHours", "48"),
-		LogRetentionDays:         30,
-		Local:                    get("local", "false") == "true",
-		SenderEmail:              get("senderEmail", "notifications@partner-leads.example"),
-		FinanceEmail:             get("financeEmail", "finance@partner-leads.example"),
-		PartnerHistoryShowsOwner: get("partnerHistoryShowsOwner", "false"),
-		RetryBaseSeconds:         get("retryBaseSeconds", "30"),
-		RetryCapSeconds:          get("retryCapSeconds", "21600"),
-		RetryMaxAgeSeconds:       get("retryMaxAgeSeconds", "259200"),
-		RateLimitPerMinute:       get("rateLimitPerMinute", "600"),
-		AlarmEmail:               get("alarmEmail", ""),
+		Arch:                 get("arch", "arm64"),
+		BuildDir:             get("buildDir", ""),
+		ProtectionWindowDays: get("protectionWindowDays", "90"),
+		IdempotencyTTLHours:  get("idempotencyTtlHours", "48"),
+		LogRetentionDays:     30,
+		Local:                get("local", "false") == "true",
+		SenderEmail:          get("senderEmail", "notifications@partner-leads.example"),
+		FinanceEmail:         get("financeEmail", "finance@partner-leads.example"),
+		PartnerSeesOwner:     get("partnerSeesOwner", get("partnerHistoryShowsOwner", "false")), // the old name still works
+		RetryBaseSeconds:     get("retryBaseSeconds", "30"),
+		RetryCapSeconds:      get("retryCapSeconds", "21600"),
+		RetryMaxAgeSeconds:   get("retryMaxAgeSeconds", "259200"),
+		RateLimitPerMinute:   get("rateLimitPerMinute", "600"),
+		AlarmEmail:           get("alarmEmail", ""),
 	}
 	backlog, err := strconv.Atoi(get("staleBacklogAlarm", "100"))
 	if err != nil || backlog < 1 {

@@ -55,9 +55,10 @@ func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table
 	})
 
 	metricsFn := cfg.goFunction(stack, "MetricsApi", "metrics", map[string]*string{
-		"LEADS_TABLE":     leads.TableName(),
-		"DIRECTORY_TABLE": directory.TableName(),
-		"METRICS_TABLE":   metricsTable.TableName(),
+		"LEADS_TABLE":        leads.TableName(),
+		"DIRECTORY_TABLE":    directory.TableName(),
+		"METRICS_TABLE":      metricsTable.TableName(),
+		"PARTNER_SEES_OWNER": jsii.String(cfg.PartnerSeesOwner),
 	})
 	metricsTable.GrantReadData(metricsFn)
 	leads.GrantReadData(metricsFn) // the stale list

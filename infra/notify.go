@@ -42,6 +42,7 @@ func notifications(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, lead
 		"QUEUE_URL":             queue.QueueUrl(),
 		"DLQ_URL":               dlq.QueueUrl(),
 		"SENDER_EMAIL":          jsii.String(cfg.SenderEmail),
+		"PARTNER_SEES_OWNER":    jsii.String(cfg.PartnerSeesOwner),
 		"LOCAL_MODE":            jsii.String(cfg.localMode()),
 		"RETRY_BASE_SECONDS":    jsii.String(cfg.RetryBaseSeconds),
 		"RETRY_CAP_SECONDS":     jsii.String(cfg.RetryCapSeconds),
@@ -58,9 +59,10 @@ func notifications(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, lead
 
 	// The daily digest, at 08:00 in São Paulo (UTC−3, no daylight saving).
 	digest := cfg.goFunction(stack, "Digest", "digest", map[string]*string{
-		"LEADS_TABLE":     leads.TableName(),
-		"DIRECTORY_TABLE": directory.TableName(),
-		"SENDER_EMAIL":    jsii.String(cfg.SenderEmail),
+		"LEADS_TABLE":        leads.TableName(),
+		"DIRECTORY_TABLE":    directory.TableName(),
+		"SENDER_EMAIL":       jsii.String(cfg.SenderEmail),
+		"PARTNER_SEES_OWNER": jsii.String(cfg.PartnerSeesOwner),
 	})
 	leads.GrantReadWriteData(digest) // reads feeds, records what was sent
 	directory.GrantReadData(digest)

@@ -34,13 +34,13 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	rates := table(stack, schema.RateLimits)
 
 	intakeFn := cfg.goFunction(stack, "Intake", "intake", map[string]*string{
-		"LEADS_TABLE":                 leads.TableName(),
-		"DIRECTORY_TABLE":             directory.TableName(),
-		"PROTECTION_WINDOW_DAYS":      jsii.String(cfg.ProtectionWindowDays),
-		"IDEMPOTENCY_TTL_HOURS":       jsii.String(cfg.IdempotencyTTLHours),
-		"PARTNER_HISTORY_SHOWS_OWNER": jsii.String(cfg.PartnerHistoryShowsOwner),
-		"RATE_LIMITS_TABLE":           rates.TableName(),
-		"RATE_LIMIT_PER_MINUTE":       jsii.String(cfg.RateLimitPerMinute),
+		"LEADS_TABLE":            leads.TableName(),
+		"DIRECTORY_TABLE":        directory.TableName(),
+		"PROTECTION_WINDOW_DAYS": jsii.String(cfg.ProtectionWindowDays),
+		"IDEMPOTENCY_TTL_HOURS":  jsii.String(cfg.IdempotencyTTLHours),
+		"PARTNER_SEES_OWNER":     jsii.String(cfg.PartnerSeesOwner),
+		"RATE_LIMITS_TABLE":      rates.TableName(),
+		"RATE_LIMIT_PER_MINUTE":  jsii.String(cfg.RateLimitPerMinute),
 	})
 	leads.GrantReadWriteData(intakeFn)
 	rates.GrantReadWriteData(intakeFn)

@@ -19,9 +19,10 @@ func main() {
 	log := platform.NewFunctionLogger()
 	var env platform.Env
 	leadsTable, directoryTable, sender := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("SENDER_EMAIL")
+	partnerView := env.PartnerView()
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
-	n := notify.Notifier{Deliveries: notifydb.NewDeliveries(db, leadsTable), Mail: sesmail.New(sesv2.NewFromConfig(cfg), sender), Log: log, Now: time.Now}
+	n := notify.Notifier{Partner: partnerView, Deliveries: notifydb.NewDeliveries(db, leadsTable), Mail: sesmail.New(sesv2.NewFromConfig(cfg), sender), Log: log, Now: time.Now}
 	src := notifydb.DigestSource{Config: notifydb.NewConfig(db, directoryTable), Leads: dynamo.NewLeads(db, leadsTable)}
 	platform.StartEvent(handler{digests: n, source: src, now: time.Now, log: log}.Handle)
 }

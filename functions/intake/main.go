@@ -28,7 +28,7 @@ func main() {
 	var env platform.Env
 	leadsTable, directoryTable, ratesTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("RATE_LIMITS_TABLE")
 	perMinute := env.Int("RATE_LIMIT_PER_MINUTE", 600, -1, 100_000)
-	showOwner := env.Bool("PARTNER_HISTORY_SHOWS_OWNER")
+	partnerView := env.PartnerView()
 	routingTTL, cacheTTL := env.RoutingConfigTTL(), env.ConfigCacheTTL()
 	def := intake.DefaultConfig
 	cfg := intake.Config{
@@ -39,9 +39,11 @@ func main() {
 	db := dynamodb.NewFromConfig(awsCfg)
 	keys, rules := directorydb.New(db, directoryTable), routingdb.NewConfig(db, directoryTable)
 	lc := lifecycle.NewService(lifecycledb.New(db, leadsTable), time.Now)
-	lc.ShowOwnerToPartners = showOwner
+	lc.Partner = partnerView
+	leads := intake.NewService(intakedb.New(db, leadsTable), cfg, time.Now)
+	leads.Partner = partnerView
 	h := handler{
-		leads:     intake.NewService(intakedb.New(db, leadsTable), cfg, time.Now),
+		leads:     leads,
 		router:    routing.NewService(routingdb.New(db, leadsTable), rules, time.Now, routingTTL),
 		routing:   routing.Admin{Store: rules},
 		recent:    routingdb.RecentLeads{Leads: dynamo.NewLeads(db, leadsTable), Directory: keys.Directory},

@@ -21,10 +21,11 @@ func main() {
 	log := platform.NewFunctionLogger()
 	var env platform.Env
 	leadsTable, directoryTable, metricsTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("METRICS_TABLE")
+	partnerView := env.PartnerView()
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
 	keys := directorydb.New(db, directoryTable)
-	h := handler{metrics: metrics.Service{
+	h := handler{metrics: metrics.Service{Partner: partnerView,
 		Store: metricsdb.New(db, metricsTable),
 		Stale: metricsdb.StaleLeads{Leads: dynamo.NewLeads(db, leadsTable), Directory: keys.Directory},
 		Now:   time.Now,

@@ -31,9 +31,11 @@ func main() {
 	targets := notify.Targets{LocalMode: env.LocalMode()}
 	cacheTTL := env.ConfigCacheTTL()
 	webhookTimeout := env.Millis("WEBHOOK_TIMEOUT_MS", 10_000, 100, 30_000)
+	partnerView := env.PartnerView()
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
 	n := notify.Notifier{
+		Partner:    partnerView,
 		Config:     notify.CacheChannels(notifydb.NewConfig(db, directoryTable), cacheTTL, time.Now),
 		Deliveries: notifydb.NewDeliveries(db, leadsTable),
 		Mail:       sesmail.New(sesv2.NewFromConfig(cfg), sender),

@@ -31,6 +31,8 @@ type Service struct {
 	store Store
 	cfg   Config
 	now   func() time.Time
+	// Partner is what partners see of their leads (lead.PartnerView).
+	Partner lead.PartnerView
 }
 
 // NewService builds an intake service; now is the clock (time.Now in production).
@@ -159,6 +161,9 @@ func (s *Service) Get(ctx context.Context, p auth.Principal, id string) (lead.Le
 	if !p.CanSeeLead(l.PartnerID, l.OwnerID) {
 		return lead.Lead{}, lead.ErrNotFound
 	}
+	if p.Has(auth.RolePartner) {
+		l = s.Partner.Lead(l)
+	}
 	return l, nil
 }
 
@@ -187,5 +192,11 @@ func (s *Service) List(ctx context.Context, p auth.Principal, q ListQuery) (Page
 	case q.Limit > MaxPageSize:
 		q.Limit = MaxPageSize
 	}
-	return s.store.List(ctx, q)
+	page, err := s.store.List(ctx, q)
+	if err == nil && p.Has(auth.RolePartner) {
+		for i, l := range page.Leads {
+			page.Leads[i] = s.Partner.Lead(l)
+		}
+	}
+	return page, err
 }

@@ -132,12 +132,12 @@ func TestPartnerHistoryView(t *testing.T) {
 	}
 	partner := auth.Principal{Role: auth.RolePartner, PartnerID: "p1", KeyID: "kp"}
 	h, err := svc.History(ctx, partner, id, nil)
-	if err != nil || len(h.Partner) != 3 || h.Entries != nil || h.Partner[1].Owner != "" || h.Partner[2].By != "" {
-		t.Fatalf("default partner view: %+v %v", h, err)
+	if err != nil || len(h.Partner) != 3 || h.Entries != nil || h.Partner[1].Owner != "" || h.Partner[2].By != "" || h.Partner[1].Reason != "" {
+		t.Fatalf("default partner view (no owner, no actor, no routing explanation): %+v %v", h, err)
 	}
-	svc.ShowOwnerToPartners = true
+	svc.Partner = lead.PartnerView{ShowOwner: true}
 	h, _ = svc.History(ctx, partner, id, nil)
-	if h.Partner[1].Owner != "rep-1" || h.Partner[2].By != "mgr-1" {
+	if h.Partner[1].Owner != "rep-1" || h.Partner[2].By != "mgr-1" || h.Partner[1].Reason == "" {
 		t.Fatalf("configured partner view: %+v", h.Partner)
 	}
 	if _, err := svc.History(ctx, auth.Principal{Role: auth.RolePartner, PartnerID: "p2"}, id, nil); !errors.Is(err, lead.ErrNotFound) {

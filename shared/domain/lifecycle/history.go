@@ -54,8 +54,10 @@ func (s *Service) History(ctx context.Context, p auth.Principal, leadID string, 
 		h.Partner = make([]PartnerEntry, len(entries))
 		for i, e := range entries {
 			h.Partner[i] = PartnerEntry{Seq: e.Seq, At: e.At, Change: e.Change, From: e.From, To: e.To, Reason: e.Reason, ByRole: e.Actor.Role}
-			if s.ShowOwnerToPartners {
+			if s.Partner.ShowOwner {
 				h.Partner[i].By, h.Partner[i].Owner = e.Actor.ID, e.Owner
+			} else if routingChange[e.Change] {
+				h.Partner[i].Reason = "" // the routing explanation names rules and reps
 			}
 		}
 		return h, nil
@@ -82,5 +84,12 @@ func (s *Service) Feed(ctx context.Context, p auth.Principal, after string, limi
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	return s.store.Feed(ctx, p.PartnerID, after, limit)
+	page, err := s.store.Feed(ctx, p.PartnerID, after, limit)
+	for i, ev := range page.Events {
+		page.Events[i] = s.Partner.Event(ev)
+	}
+	return page, err
 }
+
+// routingChange are the history changes whose reason explains routing.
+var routingChange = map[string]bool{lead.ChangeAssigned: true, lead.ChangeReassigned: true, lead.ChangeRecalled: true}

@@ -49,9 +49,9 @@ type FeedPage struct {
 type Service struct {
 	store Store
 	now   func() time.Time
-	// ShowOwnerToPartners, when configured, adds the owner's and actors' ids
-	// to the partner's history view. Internal notes are never shown.
-	ShowOwnerToPartners bool
+	// Partner is what partners see of the sales side in their history and
+	// feed (lead.PartnerView). Internal notes are never shown.
+	Partner lead.PartnerView
 }
 
 func NewService(store Store, now func() time.Time) *Service { return &Service{store: store, now: now} }

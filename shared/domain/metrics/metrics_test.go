@@ -3,6 +3,7 @@ package metrics_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -216,5 +217,36 @@ func TestWeeklyAlerts(t *testing.T) {
 				t.Fatalf("got %+v, want one %s alert on received for 2026-03-02", got, c.want)
 			}
 		})
+	}
+}
+
+type staleStub []metrics.StaleLead
+
+func (s staleStub) Stale(context.Context, string, time.Time, int) ([]metrics.StaleLead, error) {
+	return slices.Clone(s), nil
+}
+
+// A partner's stale list says which of its leads are idle, not who sits on
+// them (unless the deployment opts in); a manager's says who.
+func TestStaleListHidesTheOwnerFromPartners(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	stub := staleStub{{LeadID: "L1", PartnerID: "p1", Status: lead.StatusContacted, OwnerID: "rep-ana", UpdatedAt: now.AddDate(0, 0, -9)}}
+	partner := auth.Principal{Role: auth.RolePartner, PartnerID: "p1"}
+	manager := auth.Principal{Role: auth.RoleManager, SubjectID: "m"}
+	for _, c := range []struct {
+		who   auth.Principal
+		view  lead.PartnerView
+		owner string
+	}{
+		{partner, lead.PartnerView{}, ""},
+		{partner, lead.PartnerView{ShowOwner: true}, "rep-ana"},
+		{manager, lead.PartnerView{}, "rep-ana"},
+	} {
+		s := metrics.Service{Stale: stub, Now: func() time.Time { return now }, Partner: c.view}
+		got, err := s.StaleList(context.Background(), c.who, "p1", 7)
+		if err != nil || len(got) != 1 || got[0].OwnerID != c.owner || got[0].IdleDays != 9 {
+			t.Errorf("%s (show owner %v): %+v %v, want owner %q", c.who.Role, c.view.ShowOwner, got, err, c.owner)
+		}
 	}
 }

@@ -58,6 +58,8 @@ type Service struct {
 	Store Store
 	Stale StaleLeads
 	Now   func() time.Time
+	// Partner is what a partner may see of the sales side (the owner).
+	Partner lead.PartnerView
 }
 
 // Query selects a period (São Paulo dates, inclusive; default the last 30
@@ -150,6 +152,9 @@ func (s Service) StaleList(ctx context.Context, p auth.Principal, partnerID stri
 	}
 	for i := range out {
 		out[i].IdleDays = int(now.Sub(out[i].UpdatedAt).Hours() / 24)
+		if p.Has(auth.RolePartner) && !s.Partner.ShowOwner {
+			out[i].OwnerID = ""
+		}
 	}
 	return out, nil
 }

@@ -68,7 +68,7 @@ func (n Notifier) SendDigests(ctx context.Context, src DigestSource, now time.Ti
 			}
 			for _, ev := range page.Events {
 				if ev.Type != lead.EventLeadCreated && (len(p.Events) == 0 || slices.Contains(p.Events, ev.Type)) {
-					evs = append(evs, ev)
+					evs = append(evs, n.Partner.Event(ev))
 				}
 			}
 			if page.Next == "" {

@@ -60,13 +60,16 @@ type Notifier struct {
 	Send       Sender
 	Log        *slog.Logger
 	Now        func() time.Time
+	// Partner is what partners' webhooks and emails show of the sales side
+	// (lead.PartnerView); the team's own channels get events whole.
+	Partner lead.PartnerView
 }
 
 // Handle delivers ev to every target that wants it and has not had it yet.
 // With replay, webhooks get it again even if delivered (partners ask for
 // it). It reports whether a retryable failure is left for a later attempt.
 func (n Notifier) Handle(ctx context.Context, ev lead.Event, replay bool) (retry bool, err error) {
-	body, err := json.Marshal(ev)
+	body, err := json.Marshal(n.Partner.Event(ev))
 	if err != nil {
 		return false, fmt.Errorf("marshal event %s: %w", ev.ID, err)
 	}
@@ -138,7 +141,7 @@ func (n Notifier) otherJobs(ctx context.Context, ev lead.Event) ([]otherJob, err
 		return nil, fmt.Errorf("read preferences: %w", err)
 	}
 	if ok && p.Mode == "immediate" && p.Email != "" && ev.Type != lead.EventLeadCreated && (len(p.Events) == 0 || slices.Contains(p.Events, ev.Type)) {
-		subject, text := Email(p.Language, ev)
+		subject, text := Email(p.Language, n.Partner.Event(ev))
 		jobs = append(jobs, mail("email:partner", p.Email, subject, text))
 	}
 	d := detailOf(ev)

@@ -3,6 +3,8 @@ package platform
 import (
 	"os"
 	"time"
+
+	"github.com/partnerleads/pipeline/shared/domain/lead"
 )
 
 // Bool is true when the variable is "true"; anything else is false.
@@ -13,6 +15,12 @@ func (e *Env) Optional(name string) string { return os.Getenv(name) }
 
 // The settings below are read by more than one function; each default is
 // written here once. The CDK stack sets them (infra/config.go).
+
+// PartnerView is what partners see of the sales side: with
+// PARTNER_SEES_OWNER=true, who owns their leads and why (off by default).
+func (e *Env) PartnerView() lead.PartnerView {
+	return lead.PartnerView{ShowOwner: e.Bool("PARTNER_SEES_OWNER")}
+}
 
 // LocalMode allows webhook targets on 127.0.0.1 (local deploys only).
 func (e *Env) LocalMode() bool { return e.Bool("LOCAL_MODE") }
