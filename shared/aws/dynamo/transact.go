@@ -13,8 +13,8 @@ import (
 
 // transactAttempts bounds how often Transact tries a transaction that other
 // transactions keep cancelling; the waits between (full jitter, doubling
-// from 20 ms) add up to about a second at most.
-const transactAttempts = 6
+// from 20 ms up to 200 ms) add up to a second at most.
+const transactAttempts = 8
 
 // Transact runs the transaction build makes for a token. One that DynamoDB
 // cancels only because other transactions touched the same items at the
@@ -27,7 +27,7 @@ const transactAttempts = 6
 func Transact(ctx context.Context, db *dynamodb.Client, build func(token string) ([]types.TransactWriteItem, error)) (token string, err error) {
 	for attempt := range transactAttempts {
 		if attempt > 0 {
-			wait := time.Duration(rand.Int64N(int64(20*time.Millisecond) << attempt))
+			wait := time.Duration(rand.Int64N(int64(min(20*time.Millisecond<<attempt, 200*time.Millisecond))))
 			select {
 			case <-time.After(wait):
 			case <-ctx.Done():

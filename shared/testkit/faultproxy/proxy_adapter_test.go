@@ -78,11 +78,11 @@ func TestLifecycleWhenWritesAreResent(t *testing.T) {
 	t.Logf("calls %v, resent %d", proxy.Calls(), proxy.Injected()[faultproxy.Resent])
 }
 
-// A third of the transactions cancelled for contention (another transaction
+// A sixth of the transactions cancelled for contention (another transaction
 // on the same items) are tried again by the store: the lifecycle suite,
 // lead creation and the router suite all pass as if nothing happened.
 func TestTransactionConflictsAreRetried(t *testing.T) {
-	leads, proxy := leadsThroughProxy(t, faultproxy.Config{Rate: 0.33, Seed: 11, Kinds: []faultproxy.Fault{faultproxy.Conflicted}})
+	leads, proxy := leadsThroughProxy(t, faultproxy.Config{Rate: 0.16, Seed: 11, Kinds: []faultproxy.Fault{faultproxy.Conflicted}})
 	storetest.RunLifecycle(t, leads)
 	storetest.RunRouter(t, leads, 40)
 	if n := proxy.Injected()[faultproxy.Conflicted]; n == 0 {
