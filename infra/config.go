@@ -35,6 +35,9 @@ type Config struct {
 	// routing explanation), in the API, history, feed, webhooks, emails and
 	// the stale list; off, they see roles only. Score and grade never.
 	PartnerSeesOwner string
+	// FreeMailDomains are extra mailbox providers (comma-separated) whose
+	// domain never claims a lead, beside the built-in list.
+	FreeMailDomains string
 	// RateLimitPerMinute is each partner's default request budget on the
 	// lead API; -1 turns the limit off.
 	RateLimitPerMinute string
@@ -88,6 +91,7 @@ func ConfigFromContext(scope constructs.Construct) Config {
 		RetryCapSeconds:      get("retryCapSeconds", "21600"),
 		RetryMaxAgeSeconds:   get("retryMaxAgeSeconds", "259200"),
 		RateLimitPerMinute:   get("rateLimitPerMinute", "600"),
+		FreeMailDomains:      get("freeMailDomains", ""),
 		AlarmEmail:           get("alarmEmail", ""),
 	}
 	backlog, err := strconv.Atoi(get("staleBacklogAlarm", "100"))

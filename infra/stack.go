@@ -38,6 +38,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 		"DIRECTORY_TABLE":        directory.TableName(),
 		"PROTECTION_WINDOW_DAYS": jsii.String(cfg.ProtectionWindowDays),
 		"IDEMPOTENCY_TTL_HOURS":  jsii.String(cfg.IdempotencyTTLHours),
+		"FREE_MAIL_DOMAINS":      jsii.String(cfg.FreeMailDomains),
 		"PARTNER_SEES_OWNER":     jsii.String(cfg.PartnerSeesOwner),
 		"RATE_LIMITS_TABLE":      rates.TableName(),
 		"RATE_LIMIT_PER_MINUTE":  jsii.String(cfg.RateLimitPerMinute),

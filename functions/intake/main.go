@@ -3,6 +3,7 @@ package main
 
 import (
 	"os"
+	"strings"
 	"time"
 	_ "time/tzdata" // re-routing reads reps' working hours
 
@@ -34,6 +35,7 @@ func main() {
 	cfg := intake.Config{
 		ProtectionWindow: env.Days("PROTECTION_WINDOW_DAYS", int(def.ProtectionWindow.Hours()/24), 1, 3650),
 		IdempotencyTTL:   env.Hours("IDEMPOTENCY_TTL_HOURS", int(def.IdempotencyTTL.Hours()), 24, 24*30),
+		FreeMail:         intake.NewFreeMail(strings.Split(env.Optional("FREE_MAIL_DOMAINS"), ",")...),
 	}
 	awsCfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(awsCfg)

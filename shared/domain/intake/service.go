@@ -21,6 +21,9 @@ type Config struct {
 	ProtectionWindow time.Duration
 	// IdempotencyTTL is how long an Idempotency-Key is remembered.
 	IdempotencyTTL time.Duration
+	// FreeMail are domains that never claim an identity (NewFreeMail);
+	// nil is the built-in list.
+	FreeMail FreeMail
 }
 
 // DefaultConfig is what intake runs with when nothing is configured.
@@ -61,6 +64,9 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, n Normalised, id
 	// Microseconds are what storage keys keep; truncating here makes every
 	// store agree on the same instant.
 	now := s.now().UTC().Truncate(time.Microsecond)
+	if s.cfg.FreeMail != nil {
+		n.Identity = identityKeys(n, s.cfg.FreeMail)
+	}
 	fingerprint := n.Fingerprint()
 	if idemKey != "" {
 		if r, ok, err := s.replay(ctx, p.PartnerID, idemKey, fingerprint, now); ok || err != nil {

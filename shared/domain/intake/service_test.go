@@ -184,3 +184,39 @@ func TestConcurrentSubmissionsYieldOneLead(t *testing.T) {
 		t.Fatalf("accepted %d, refused %d", accepted.Load(), refused.Load())
 	}
 }
+
+// A free mailbox provider's domain claims nothing: two partners' leads at
+// gmail.com (or uol.com.br) are not one registration. A company domain, and
+// one a deployment adds to the list, behave as they should.
+func TestFreeMailDomainsNeverClaim(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, _ := setup(t)
+	cfg := intake.DefaultConfig
+	cfg.FreeMail = intake.NewFreeMail("Provedor.example")
+	custom := intake.NewService(memstore.New(), cfg, func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) })
+	sub := func(s *intake.Service, partnerID, email, domain string) error {
+		n, err := intake.Parse([]byte(`{"contact":{"name":"N","email":"` + email + `"},"company":{"name":"C","domain":"` + domain + `"},"location":{"country":"BR"},"consent":{"lgpd":true}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.Submit(ctx, partner(partnerID), n, "")
+		return err
+	}
+	for _, c := range []struct {
+		s      *intake.Service
+		domain string
+		free   bool
+	}{
+		{svc, "gmail.com", true}, {svc, "uol.com.br", true}, {svc, "www.hotmail.com", true},
+		{svc, "exemplo.com.br", false}, {custom, "provedor.example", true}, {custom, "outlook.com", true},
+	} {
+		if err := sub(c.s, "ptn_a", "ana@"+c.domain, c.domain); err != nil {
+			t.Fatalf("first lead at %s: %v", c.domain, err)
+		}
+		err := sub(c.s, "ptn_b", "bruno@"+c.domain, c.domain)
+		if blocked := errors.Is(err, intake.ErrAlreadyRegistered); blocked == c.free || (c.free && err != nil) {
+			t.Errorf("another partner's lead at %s: %v (free mail: %v)", c.domain, err, c.free)
+		}
+	}
+}

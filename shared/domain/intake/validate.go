@@ -189,7 +189,7 @@ func (s Submission) Validate() (Normalised, error) {
 	if err := ve.OrNil(); err != nil {
 		return Normalised{}, err
 	}
-	n.Identity = identityKeys(n)
+	n.Identity = identityKeys(n, defaultFreeMail)
 	return n, nil
 }
 
@@ -273,7 +273,9 @@ func normaliseDomain(raw string) (string, bool) {
 	return d, true
 }
 
-func identityKeys(n Normalised) []lead.IdentityKey {
+// identityKeys are the claims a lead makes: its email, company domain
+// (unless a free mailbox provider's), tax id and phone.
+func identityKeys(n Normalised, freeMail FreeMail) []lead.IdentityKey {
 	var keys []lead.IdentityKey
 	add := func(kind, v string) {
 		if v != "" {
@@ -281,7 +283,9 @@ func identityKeys(n Normalised) []lead.IdentityKey {
 		}
 	}
 	add(lead.IdentityEmail, n.Contact.Email)
-	add(lead.IdentityDomain, n.Company.Domain)
+	if !freeMail[n.Company.Domain] {
+		add(lead.IdentityDomain, n.Company.Domain)
+	}
 	add(lead.IdentityTaxID, n.Company.TaxID)
 	add(lead.IdentityPhone, n.Contact.Phone)
 	return keys
