@@ -111,5 +111,38 @@ func (s Service) SetKeyStatus(ctx context.Context, id, status string) (auth.Key,
 	default:
 		return auth.Key{}, validation.Field("status", "invalid", "must be active, disabled or revoked")
 	}
+	if status != auth.KeyActive {
+		if err := s.keepAnAdmin(ctx, id); err != nil {
+			return auth.Key{}, err
+		}
+	}
 	return s.Keys.SetKeyStatus(ctx, id, status, s.Now().UTC())
+}
+
+// ErrLastAdmin: disabling or revoking this key would leave no active admin
+// key, and nobody could administer the API any more.
+var ErrLastAdmin = fault.New(fault.Conflict, "last-admin-key", "The last admin key",
+	"this is the last active admin key: create another admin key first (leadctl key create --role admin is the way in when none is left)")
+
+// keepAnAdmin refuses to take away the last active admin key.
+func (s Service) keepAnAdmin(ctx context.Context, id string) error {
+	keys, err := s.Keys.ListKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("list keys: %w", err)
+	}
+	target, others := false, 0
+	for _, k := range keys {
+		if k.Role != auth.RoleAdmin || k.Status != auth.KeyActive {
+			continue
+		}
+		if k.ID == id {
+			target = true
+		} else {
+			others++
+		}
+	}
+	if target && others == 0 {
+		return ErrLastAdmin
+	}
+	return nil
 }
