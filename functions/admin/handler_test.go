@@ -135,3 +135,30 @@ func TestRuleSetIfMatch(t *testing.T) {
 		t.Fatalf("current rule set: %d %v", code, m)
 	}
 }
+
+// The API means what its document says: a replay of more than 500 events,
+// or a null for a field that cannot be null, is refused, not read as the
+// default.
+func TestReplayLimitsAndNulls(t *testing.T) {
+	t.Parallel()
+	st, adminToken, _, do := adminAPI()
+	k, tok, _ := auth.NewKey(auth.RolePartner, "p1", "", "p", time.Now())
+	_ = st.PutKey(context.Background(), k)
+	for body, want := range map[string]string{`{"limit":501}`: "limit", `{"limit":-1}`: "limit", `{"after":null}`: "after"} {
+		code, m := do("POST", "/v1/webhooks/replay", tok, body)
+		errs, _ := m["errors"].([]any)
+		first, _ := func() (map[string]any, bool) {
+			if len(errs) == 0 {
+				return nil, false
+			}
+			f, ok := errs[0].(map[string]any)
+			return f, ok
+		}()
+		if code != 422 || len(errs) != 1 || first["field"] != want {
+			t.Errorf("replay %s: %d %v, want 422 on %s", body, code, m, want)
+		}
+	}
+	if code, m := do("PUT", "/v1/admin/reps/r1", adminToken, `{"id":"r1","name":"R","active":true,"weight":1,"onCall":null,"capacity":{"maxOpen":5},"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1],"start":"09:00","end":"18:00"}}`); code != 422 {
+		t.Errorf(`a rep with "onCall":null: %d %v, want 422`, code, m)
+	}
+}

@@ -81,8 +81,11 @@ func (h handler) replay(ctx context.Context, r httpapi.Request) (httpapi.Respons
 	if err := r.DecodeJSON(16<<10, &in); err != nil {
 		return httpapi.Response{}, err
 	}
-	if in.Limit <= 0 || in.Limit > 500 {
+	switch {
+	case in.Limit == 0:
 		in.Limit = 100
+	case in.Limit < 1 || in.Limit > 500:
+		return httpapi.Response{}, validation.Field("limit", "out_of_range", "replay 1 to 500 events at a time (default 100)")
 	}
 	page, err := h.feed.Feed(ctx, r.Principal.PartnerID, in.After, in.Limit)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/partnerleads/pipeline/shared/domain/fault"
@@ -63,7 +64,8 @@ func Field(field, code, format string, args ...any) error {
 }
 
 // Decode reads exactly one JSON object into v, refusing unknown fields,
-// wrong types and trailing data with an *Error.
+// wrong types, trailing data and nulls for fields that cannot be null
+// with an *Error.
 func Decode(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -73,7 +75,9 @@ func Decode(body []byte, v any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return Field("", CodeMalformed, "unexpected data after the JSON object")
 	}
-	return nil
+	var ve Error
+	nulls(body, reflect.TypeOf(v), &ve)
+	return ve.OrNil()
 }
 
 func decodeError(err error) error {

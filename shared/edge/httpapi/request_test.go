@@ -1,8 +1,11 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -62,6 +65,22 @@ func TestBusyAWSAnswersAre503WithRetryAfter(t *testing.T) {
 		p := ProblemFor(c.err)
 		if p.Status != c.status || (c.status == 503 && (p.RetryAfter < 1 || !strings.HasSuffix(p.Type, ":busy"))) {
 			t.Errorf("%v: %d %s retry-after %d, want %d", c.err, p.Status, p.Type, p.RetryAfter, c.status)
+		}
+	}
+}
+
+// ?updatedSince= is not ?updatedSince absent: it is refused, while an empty
+// cursor (the first page) is fine.
+func TestEmptyQueryParametersAreRefused(t *testing.T) {
+	t.Parallel()
+	ok := func(context.Context, Request) (Response, error) { return JSON(200, map[string]string{}), nil }
+	rt := Router{Routes: []Route{{Method: "GET", Pattern: "/x", Handler: ok}}, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	for q, want := range map[string]int{"updatedSince": 400, "period": 400, "to": 400, "cursor": 200, "after": 200} {
+		ev := events.APIGatewayV2HTTPRequest{RawPath: "/x", QueryStringParameters: map[string]string{q: ""}}
+		ev.RequestContext.HTTP.Method = "GET"
+		r, _ := rt.Handle(context.Background(), ev)
+		if r.StatusCode != want || (want == 400 && !strings.Contains(r.Body, "invalid-parameter")) {
+			t.Errorf("?%s=: %d %s, want %d", q, r.StatusCode, r.Body, want)
 		}
 	}
 }

@@ -173,6 +173,9 @@ func (rt Router) dispatch(ctx context.Context, method, path string, req *Request
 		}
 		name := r.Method + " " + r.Pattern
 		req.Params = params
+		if err := emptyParameter(req.Event.QueryStringParameters); err != nil {
+			return Response{}, name, err
+		}
 		if len(r.Roles) > 0 {
 			p, err := rt.Auth.Authenticate(ctx, req.Header("Authorization"))
 			if err != nil {
@@ -195,6 +198,20 @@ func (rt Router) dispatch(ctx context.Context, method, path string, req *Request
 		return Response{}, "unmatched", edgeError(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", method+" is not supported on "+path)
 	}
 	return Response{}, "unmatched", edgeError(http.StatusNotFound, "not-found", "Not found", "no such route")
+}
+
+// startParameters may be sent empty: an empty cursor is the first page.
+var startParameters = map[string]bool{"cursor": true, "after": true}
+
+// emptyParameter refuses a query parameter sent with no value
+// (?updatedSince=): read as absent it would quietly widen the request.
+func emptyParameter(q map[string]string) error {
+	for k, v := range q {
+		if v == "" && !startParameters[k] {
+			return BadRequest("invalid-parameter", "Empty parameter", k+" has no value: leave it out, or give one")
+		}
+	}
+	return nil
 }
 
 // match reports whether path fits pattern, returning "{name}" segments.
