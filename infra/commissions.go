@@ -25,7 +25,7 @@ const exportObjects = commission.ExportPrefix + "*"
 // that turns deal events into ledger lines, the finance API, and the
 // exporter writing to an encrypted, versioned, private bucket.
 // commissions returns the finance API function.
-func commissions(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads, directory awsdynamodb.Table, sender awsses.EmailIdentity) awslambda.IFunction {
+func commissions(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads, directory awsdynamodb.Table, sender awsses.EmailIdentity) awslambda.Function {
 	ledger := ledgerTable(stack)
 	bucket := exportBucket(stack)
 

@@ -35,6 +35,10 @@ type Config struct {
 	// routing explanation), in the API, history, feed, webhooks, emails and
 	// the stale list; off, they see roles only. Score and grade never.
 	PartnerSeesOwner string
+	// APIRateLimit and APIBurstLimit throttle the whole API stage (requests
+	// per second, and the burst above it), in front of every partner's own
+	// budget: a flood is refused by API Gateway before it reaches a function.
+	APIRateLimit, APIBurstLimit float64
 	// FreeMailDomains are extra mailbox providers (comma-separated) whose
 	// domain never claims a lead, beside the built-in list.
 	FreeMailDomains string
@@ -104,6 +108,13 @@ func ConfigFromContext(scope constructs.Construct) Config {
 		panic(fmt.Sprintf("context scanMinutes=%q: want a whole number of minutes from 1 to 60", get("scanMinutes", "5")))
 	}
 	c.ScanMinutes = float64(scan)
+	rate, err1 := strconv.Atoi(get("apiRateLimit", "200"))
+	burst, err2 := strconv.Atoi(get("apiBurstLimit", "400"))
+	if err1 != nil || err2 != nil || rate < 1 || burst < rate {
+		panic(fmt.Sprintf("context apiRateLimit=%q apiBurstLimit=%q: want whole requests per second, the burst at least the rate",
+			get("apiRateLimit", "200"), get("apiBurstLimit", "400")))
+	}
+	c.APIRateLimit, c.APIBurstLimit = float64(rate), float64(burst)
 	if c.Arch != "arm64" && c.Arch != "amd64" {
 		panic(fmt.Sprintf("context arch=%q: want arm64 or amd64", c.Arch))
 	}

@@ -18,7 +18,7 @@ import (
 // schedule, the metrics function serves /v1/metrics and the dashboard, and
 // the weekly function mails each partner its report.
 // followUp returns the metrics API function.
-func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table, sender awsses.EmailIdentity) awslambda.IFunction {
+func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table, sender awsses.EmailIdentity) awslambda.Function {
 	metricsTable := table(stack, schema.Metrics)
 
 	projector := cfg.goFunction(stack, "Projector", "projector", map[string]*string{

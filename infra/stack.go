@@ -74,7 +74,14 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 
 	financeFn := commissions(stack, cfg, bus, leads, directory, sender)
 	metricsFn := followUp(stack, cfg, leads, directory, sender)
-	api := httpAPI(stack, map[string]awslambda.IFunction{
+	// Every function a partner can call counts the partner's requests in
+	// the one budget intake counts them in.
+	for _, fn := range []awslambda.Function{adminFn, financeFn, metricsFn} {
+		fn.AddEnvironment(jsii.String("RATE_LIMITS_TABLE"), rates.TableName(), nil)
+		fn.AddEnvironment(jsii.String("RATE_LIMIT_PER_MINUTE"), jsii.String(cfg.RateLimitPerMinute), nil)
+		rates.GrantReadWriteData(fn)
+	}
+	api := httpAPI(stack, cfg, map[string]awslambda.IFunction{
 		endpoints.Intake: intakeFn, endpoints.Admin: adminFn, endpoints.Finance: financeFn, endpoints.Metrics: metricsFn,
 	})
 	observability(stack, cfg)
@@ -139,7 +146,7 @@ func directoryTable(stack awscdk.Stack) awsdynamodb.Table { return table(stack, 
 
 // httpAPI has one route per row of the endpoint table
 // (shared/edge/endpoints), each to the function that serves it.
-func httpAPI(stack awscdk.Stack, fns map[string]awslambda.IFunction) awsapigatewayv2.HttpApi {
+func httpAPI(stack awscdk.Stack, cfg Config, fns map[string]awslambda.IFunction) awsapigatewayv2.HttpApi {
 	api := awsapigatewayv2.NewHttpApi(stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
 		Description: jsii.String("Partner lead pipeline API"),
 	})
@@ -158,6 +165,10 @@ func httpAPI(stack awscdk.Stack, fns map[string]awslambda.IFunction) awsapigatew
 		})
 	}
 	accessLogs(stack, api)
+	stage := api.DefaultStage().Node().DefaultChild().(awsapigatewayv2.CfnStage)
+	stage.SetDefaultRouteSettings(&awsapigatewayv2.CfnStage_RouteSettingsProperty{
+		ThrottlingRateLimit: jsii.Number(cfg.APIRateLimit), ThrottlingBurstLimit: jsii.Number(cfg.APIBurstLimit),
+	})
 	return api
 }
 

@@ -15,7 +15,6 @@ import (
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/sladb"
 	"github.com/partnerleads/pipeline/shared/aws/sqsqueue"
 	"github.com/partnerleads/pipeline/shared/domain/admin"
-	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/notify"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 	"github.com/partnerleads/pipeline/shared/domain/sla"
@@ -27,6 +26,7 @@ func main() {
 	log := platform.NewFunctionLogger()
 	var env platform.Env
 	directoryTable, leadsTable, queueURL := env.String("DIRECTORY_TABLE"), env.String("LEADS_TABLE"), env.String("QUEUE_URL")
+	ratesTable, perMinute, cacheTTL := env.String("RATE_LIMITS_TABLE"), env.RateLimitPerMinute(), env.ConfigCacheTTL()
 	localMode := env.LocalMode()
 	awsCfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(awsCfg)
@@ -40,6 +40,7 @@ func main() {
 		replays:  sqsqueue.New(sqs.NewFromConfig(awsCfg), queueURL, ""),
 		sla:      sla.Admin{Store: sladb.NewPolicies(keys.Directory), Now: time.Now},
 	}
-	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: keys}, Log: log}
+	gate := directorydb.NewGate(db, directoryTable, ratesTable, perMinute, cacheTTL)
+	router := httpapi.Router{Routes: routes(h), Auth: gate.Auth, Limiter: gate.Limiter, Log: log}
 	platform.Start(router.Handle)
 }

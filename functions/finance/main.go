@@ -13,7 +13,6 @@ import (
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/ledgerdb"
 	"github.com/partnerleads/pipeline/shared/aws/eventbus"
 	"github.com/partnerleads/pipeline/shared/aws/s3store"
-	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 	"github.com/partnerleads/pipeline/shared/edge/platform"
@@ -24,6 +23,7 @@ func main() {
 	var env platform.Env
 	ledger, leads, directory := env.String("LEDGER_TABLE"), env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE")
 	bus, bucket := env.String("EVENT_BUS_NAME"), env.String("EXPORT_BUCKET")
+	ratesTable, perMinute, cacheTTL := env.String("RATE_LIMITS_TABLE"), env.RateLimitPerMinute(), env.ConfigCacheTTL()
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
 	svc := commission.Service{
@@ -33,6 +33,7 @@ func main() {
 		Now:   time.Now,
 	}
 	h := handler{svc: svc, links: s3store.New(cfg, bucket, platform.PathStyleS3())}
-	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: directorydb.New(db, directory)}, Log: log}
+	gate := directorydb.NewGate(db, directory, ratesTable, perMinute, cacheTTL)
+	router := httpapi.Router{Routes: routes(h), Auth: gate.Auth, Limiter: gate.Limiter, Log: log}
 	platform.Start(router.Handle)
 }

@@ -14,10 +14,8 @@ import (
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/intakedb"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/lifecycledb"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
-	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/intake"
 	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
-	"github.com/partnerleads/pipeline/shared/domain/ratelimit"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 	"github.com/partnerleads/pipeline/shared/edge/emf"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
@@ -28,7 +26,7 @@ func main() {
 	log := platform.NewFunctionLogger()
 	var env platform.Env
 	leadsTable, directoryTable, ratesTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("RATE_LIMITS_TABLE")
-	perMinute := env.Int("RATE_LIMIT_PER_MINUTE", 600, -1, 100_000)
+	perMinute := env.RateLimitPerMinute()
 	partnerView := env.PartnerView()
 	routingTTL, cacheTTL := env.RoutingConfigTTL(), env.ConfigCacheTTL()
 	def := intake.DefaultConfig
@@ -54,7 +52,7 @@ func main() {
 		log:       log,
 		meter:     emf.NewMeter(os.Stdout, "intake", time.Now),
 	}
-	limiter := &ratelimit.Limiter{Counter: directorydb.NewRateCounter(db, ratesTable), Limits: keys, Default: perMinute, Now: time.Now, TTL: cacheTTL}
-	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: keys}, Limiter: limiter, Log: log}
+	gate := directorydb.NewGate(db, directoryTable, ratesTable, perMinute, cacheTTL)
+	router := httpapi.Router{Routes: routes(h), Auth: gate.Auth, Limiter: gate.Limiter, Log: log}
 	platform.Start(router.Handle)
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/directorydb"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/metricsdb"
-	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/metrics"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 	"github.com/partnerleads/pipeline/shared/edge/platform"
@@ -21,6 +20,7 @@ func main() {
 	log := platform.NewFunctionLogger()
 	var env platform.Env
 	leadsTable, directoryTable, metricsTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("METRICS_TABLE")
+	ratesTable, perMinute, cacheTTL := env.String("RATE_LIMITS_TABLE"), env.RateLimitPerMinute(), env.ConfigCacheTTL()
 	partnerView := env.PartnerView()
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
@@ -30,6 +30,7 @@ func main() {
 		Stale: metricsdb.StaleLeads{Leads: dynamo.NewLeads(db, leadsTable), Directory: keys.Directory},
 		Now:   time.Now,
 	}}
-	router := httpapi.Router{Routes: routes(h), Auth: auth.Authenticator{Keys: keys}, Log: log}
+	gate := directorydb.NewGate(db, directoryTable, ratesTable, perMinute, cacheTTL)
+	router := httpapi.Router{Routes: routes(h), Auth: gate.Auth, Limiter: gate.Limiter, Log: log}
 	platform.Start(router.Handle)
 }

@@ -92,3 +92,49 @@ func TestCanSeeLead(t *testing.T) {
 		}
 	}
 }
+
+type countingKeys struct {
+	auth.KeyStore
+	reads int
+}
+
+func (c *countingKeys) GetKey(ctx context.Context, id string) (auth.Key, error) {
+	c.reads++
+	return c.KeyStore.GetKey(ctx, id)
+}
+
+// Made-up keys cost one read per id and TTL; real keys are read every time,
+// so a revocation still applies at once.
+func TestUnknownKeysAreCheap(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	k, token, _ := auth.NewKey(auth.RolePartner, "p1", "", "p", now)
+	mem := memstore.New()
+	_ = mem.PutKey(ctx, k)
+	keys := &countingKeys{KeyStore: mem}
+	a := auth.Authenticator{Keys: keys, Misses: auth.NewMissCache(time.Minute, 100, clock)}
+	fake := "Bearer plk_01kzzzzzzzzzzzzzzzzzzzzzzz." + strings.Repeat("x", 43)
+	for range 50 {
+		if _, err := a.Authenticate(ctx, fake); !errors.Is(err, auth.ErrUnauthenticated) {
+			t.Fatalf("a made-up key: %v", err)
+		}
+	}
+	if keys.reads != 1 {
+		t.Fatalf("50 requests with one made-up key read the store %d times, want 1", keys.reads)
+	}
+	now = now.Add(2 * time.Minute)
+	_, _ = a.Authenticate(ctx, fake)
+	if keys.reads != 2 {
+		t.Fatalf("after the TTL: %d reads, want 2", keys.reads)
+	}
+	for range 3 {
+		if _, err := a.Authenticate(ctx, "Bearer "+token); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if keys.reads != 5 {
+		t.Fatalf("a real key is read on every request: %d reads, want 5", keys.reads)
+	}
+}

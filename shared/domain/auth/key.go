@@ -97,7 +97,11 @@ type KeyStore interface {
 }
 
 // Authenticator checks bearer tokens against the key store on every request.
-type Authenticator struct{ Keys KeyStore }
+// Misses, when set, remembers key ids that do not exist.
+type Authenticator struct {
+	Keys   KeyStore
+	Misses *MissCache
+}
 
 // Authenticate returns the principal for an Authorization header value.
 func (a Authenticator) Authenticate(ctx context.Context, header string) (Principal, error) {
@@ -109,8 +113,12 @@ func (a Authenticator) Authenticate(ctx context.Context, header string) (Princip
 	if !ok {
 		return Principal{}, ErrUnauthenticated
 	}
+	if a.Misses.missed(id) {
+		return Principal{}, ErrUnauthenticated
+	}
 	k, err := a.Keys.GetKey(ctx, id)
 	if errors.Is(err, ErrKeyNotFound) {
+		a.Misses.remember(id)
 		return Principal{}, ErrUnauthenticated
 	}
 	if err != nil {

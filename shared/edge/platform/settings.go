@@ -22,6 +22,10 @@ func (e *Env) PartnerView() lead.PartnerView {
 	return lead.PartnerView{ShowOwner: e.Bool("PARTNER_SEES_OWNER")}
 }
 
+// RateLimitPerMinute is each partner's default request budget across the
+// API; -1 turns it off.
+func (e *Env) RateLimitPerMinute() int { return e.Int("RATE_LIMIT_PER_MINUTE", 600, -1, 100_000) }
+
 // LocalMode allows webhook targets on 127.0.0.1 (local deploys only).
 func (e *Env) LocalMode() bool { return e.Bool("LOCAL_MODE") }
 
