@@ -8,6 +8,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
 	"github.com/partnerleads/pipeline/shared/domain/notify"
+	"github.com/partnerleads/pipeline/shared/domain/ratelimit"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 	"github.com/partnerleads/pipeline/shared/domain/sla"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
@@ -27,7 +28,9 @@ type handler struct {
 	notify   notify.Admin
 	feed     feed
 	replays  replayer
-	sla      sla.Admin
+	// replayOnce spaces a partner's replays.
+	replayOnce ratelimit.Once
+	sla        sla.Admin
 }
 
 func routes(h handler) []httpapi.Route {

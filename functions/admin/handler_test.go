@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/ratelimit"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 	"github.com/partnerleads/pipeline/shared/testkit/memstore"
@@ -28,7 +30,9 @@ func adminAPI() (st *memstore.Store, adminToken, mgrToken string, do func(method
 	mgrKey, mgrToken, _ := auth.NewKey(auth.RoleManager, "", "m", "m", time.Now())
 	_ = st.PutKey(ctx, adminKey)
 	_ = st.PutKey(ctx, mgrKey)
-	r := httpapi.Router{Routes: routes(handler{admin: admin.Service{Partners: st, Keys: st, Now: time.Now}, routing: routing.Admin{Store: st}, mappings: st}),
+	h := handler{admin: admin.Service{Partners: st, Keys: st, Now: time.Now}, routing: routing.Admin{Store: st}, mappings: st,
+		feed: st, replays: &sentReplays{}, replayOnce: ratelimit.Once{Counter: memstore.NewRateCounter(), Every: time.Minute, Now: time.Now}}
+	r := httpapi.Router{Routes: routes(h),
 		Auth: auth.Authenticator{Keys: st}, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	do = func(method, path, token, body string, header ...string) (int, map[string]any) {
 		ev := lambdaevents.APIGatewayV2HTTPRequest{RawPath: path, Body: body,
@@ -160,5 +164,34 @@ func TestReplayLimitsAndNulls(t *testing.T) {
 	}
 	if code, m := do("PUT", "/v1/admin/reps/r1", adminToken, `{"id":"r1","name":"R","active":true,"weight":1,"onCall":null,"capacity":{"maxOpen":5},"workingHours":{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1],"start":"09:00","end":"18:00"}}`); code != 422 {
 		t.Errorf(`a rep with "onCall":null: %d %v, want 422`, code, m)
+	}
+}
+
+type sentReplays struct{ n int }
+
+func (s *sentReplays) Replay(_ context.Context, bodies []string) error {
+	s.n += len(bodies)
+	return nil
+}
+
+// One replay per partner per minute: the second is a 429 naming the replay
+// under way, another partner's goes through.
+func TestOneReplayAtATime(t *testing.T) {
+	t.Parallel()
+	st, _, _, do := adminAPI()
+	tokens := map[string]string{}
+	for _, p := range []string{"p1", "p2"} {
+		k, tok, _ := auth.NewKey(auth.RolePartner, p, "", p, time.Now())
+		_ = st.PutKey(context.Background(), k)
+		tokens[p] = tok
+	}
+	if code, m := do("POST", "/v1/webhooks/replay", tokens["p1"], `{}`); code != 202 {
+		t.Fatalf("the first replay: %d %v, want 202", code, m)
+	}
+	if code, m := do("POST", "/v1/webhooks/replay", tokens["p1"], `{}`); code != 429 || !strings.Contains(fmt.Sprint(m["type"]), "replay-in-progress") {
+		t.Fatalf("a second replay within the minute: %d %v, want 429 replay-in-progress", code, m)
+	}
+	if code, m := do("POST", "/v1/webhooks/replay", tokens["p2"], `{}`); code != 202 {
+		t.Fatalf("another partner's replay: %d %v, want 202", code, m)
 	}
 }

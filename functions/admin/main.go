@@ -16,6 +16,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/aws/sqsqueue"
 	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/notify"
+	"github.com/partnerleads/pipeline/shared/domain/ratelimit"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 	"github.com/partnerleads/pipeline/shared/domain/sla"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
@@ -32,13 +33,14 @@ func main() {
 	db := dynamodb.NewFromConfig(awsCfg)
 	keys, rules := directorydb.New(db, directoryTable), routingdb.NewConfig(db, directoryTable)
 	h := handler{
-		admin:    admin.Service{Partners: keys, Keys: keys, Now: time.Now},
-		routing:  routing.Admin{Store: rules},
-		mappings: lifecycledb.NewMappings(db, directoryTable),
-		notify:   notify.Admin{Store: notifydb.NewConfig(db, directoryTable), Targets: notify.Targets{LocalMode: localMode}, Now: time.Now},
-		feed:     lifecycledb.New(db, leadsTable),
-		replays:  sqsqueue.New(sqs.NewFromConfig(awsCfg), queueURL, ""),
-		sla:      sla.Admin{Store: sladb.NewPolicies(keys.Directory), Now: time.Now},
+		admin:      admin.Service{Partners: keys, Keys: keys, Now: time.Now},
+		routing:    routing.Admin{Store: rules},
+		mappings:   lifecycledb.NewMappings(db, directoryTable),
+		notify:     notify.Admin{Store: notifydb.NewConfig(db, directoryTable), Targets: notify.Targets{LocalMode: localMode}, Now: time.Now},
+		feed:       lifecycledb.New(db, leadsTable),
+		replays:    sqsqueue.New(sqs.NewFromConfig(awsCfg), queueURL, ""),
+		sla:        sla.Admin{Store: sladb.NewPolicies(keys.Directory), Now: time.Now},
+		replayOnce: ratelimit.Once{Counter: directorydb.NewRateCounter(db, ratesTable), Every: time.Minute, Now: time.Now},
 	}
 	gate := directorydb.NewGate(db, directoryTable, ratesTable, perMinute, cacheTTL)
 	router := httpapi.Router{Routes: routes(h), Auth: gate.Auth, Limiter: gate.Limiter, Log: log}

@@ -73,6 +73,7 @@ func (h handler) rotateWebhook(ctx context.Context, r httpapi.Request) (httpapi.
 
 // replay re-sends the partner's events after a feed cursor to its webhooks;
 // they carry their original event ids, so receivers can drop what they have.
+// One replay per partner per minute: up to 500 deliveries each.
 func (h handler) replay(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
 	var in struct {
 		After string `json:"after"`
@@ -86,6 +87,9 @@ func (h handler) replay(ctx context.Context, r httpapi.Request) (httpapi.Respons
 		in.Limit = 100
 	case in.Limit < 1 || in.Limit > 500:
 		return httpapi.Response{}, validation.Field("limit", "out_of_range", "replay 1 to 500 events at a time (default 100)")
+	}
+	if err := h.replayOnce.Allow(ctx, "replay:"+r.Principal.PartnerID, "replay"); err != nil {
+		return httpapi.Response{}, err
 	}
 	page, err := h.feed.Feed(ctx, r.Principal.PartnerID, in.After, in.Limit)
 	if err != nil {

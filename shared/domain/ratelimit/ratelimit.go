@@ -104,3 +104,30 @@ func (l *Limiter) limit(ctx context.Context, partnerID string) (int, error) {
 	}
 	return c.n, nil
 }
+
+// Once allows one action per key in each period, across every instance:
+// the second webhook replay a partner asks for within a minute waits.
+type Once struct {
+	Counter Counter
+	Every   time.Duration
+	Now     func() time.Time
+}
+
+// Allow counts the action of key, or returns a rate-limited fault naming
+// what is already under way and when to try again.
+func (o Once) Allow(ctx context.Context, key, what string) error {
+	now := o.Now()
+	window := now.Truncate(o.Every)
+	ok, err := o.Counter.Take(ctx, key, window, 1)
+	if err != nil {
+		return fmt.Errorf("count %s: %w", what, err)
+	}
+	if ok {
+		return nil
+	}
+	wait := max(window.Add(o.Every).Sub(now).Round(time.Second), time.Second)
+	f := fault.New(fault.RateLimited, what+"-in-progress", "One "+what+" at a time",
+		fmt.Sprintf("one %s every %s; retry after %s", what, o.Every, wait))
+	f.RetryAfter = wait
+	return f
+}

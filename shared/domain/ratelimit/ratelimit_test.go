@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/partnerleads/pipeline/shared/domain/fault"
 	"github.com/partnerleads/pipeline/shared/domain/ratelimit"
 	"github.com/partnerleads/pipeline/shared/testkit/memstore"
 )
@@ -49,5 +50,27 @@ func TestLimiter(t *testing.T) {
 	now = now.Add(30 * time.Second) // the next window
 	if err := l.Allow(ctx, "p1"); err != nil {
 		t.Fatalf("a new minute is still refused: %v", err)
+	}
+}
+
+func TestOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := time.Date(2026, 3, 10, 13, 0, 45, 0, time.UTC)
+	o := ratelimit.Once{Counter: memstore.NewRateCounter(), Every: time.Minute, Now: func() time.Time { return now }}
+	if err := o.Allow(ctx, "replay:p1", "replay"); err != nil {
+		t.Fatalf("the first replay: %v", err)
+	}
+	err := o.Allow(ctx, "replay:p1", "replay")
+	var f *fault.Error
+	if !errors.As(err, &f) || f.Kind != fault.RateLimited || f.RetryAfter != 15*time.Second || f.Slug != "replay-in-progress" {
+		t.Fatalf("a second replay in the minute: %#v, want rate-limited replay-in-progress after 15s", err)
+	}
+	if err := o.Allow(ctx, "replay:p2", "replay"); err != nil {
+		t.Fatalf("another partner's replay waits for p1's: %v", err)
+	}
+	now = now.Add(15 * time.Second)
+	if err := o.Allow(ctx, "replay:p1", "replay"); err != nil {
+		t.Fatalf("the next minute is still refused: %v", err)
 	}
 }

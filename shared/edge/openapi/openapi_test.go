@@ -2,6 +2,8 @@ package openapi
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -26,8 +28,9 @@ func TestDocumentIsValidOpenAPI31(t *testing.T) {
 	}
 }
 
-// Every answer the edge can give must be documented: a key problem on every
-// secured operation, a body problem on every operation that takes one.
+// Every answer the edge can give must be documented: a key problem and
+// "busy" on every secured operation, the rate limit on every one a partner
+// can call, a body problem on every operation that takes one.
 func TestEveryOperationDocumentsTheEdgeErrors(t *testing.T) {
 	t.Parallel()
 	doc, err := openapi3.NewLoader().LoadFromData(Document)
@@ -38,7 +41,10 @@ func TestEveryOperationDocumentsTheEdgeErrors(t *testing.T) {
 		for method, op := range item.Operations() {
 			var want []int
 			if op.Security == nil || len(*op.Security) > 0 {
-				want = append(want, 401, 403, 500)
+				want = append(want, 401, 403, 500, 503)
+				if slices.Contains(roles(op), "partner") {
+					want = append(want, 429)
+				}
 			}
 			if op.RequestBody != nil {
 				want = append(want, 400, 413, 415)
@@ -50,4 +56,12 @@ func TestEveryOperationDocumentsTheEdgeErrors(t *testing.T) {
 			}
 		}
 	}
+}
+
+// roles is the operation's x-roles.
+func roles(op *openapi3.Operation) []string {
+	var out []string
+	b, _ := json.Marshal(op.Extensions["x-roles"])
+	_ = json.Unmarshal(b, &out)
+	return out
 }
