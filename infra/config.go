@@ -47,6 +47,9 @@ type Config struct {
 	RateLimitPerMinute string
 	// ScanMinutes is how often the SLA scanner runs.
 	ScanMinutes float64
+	// UnownedAfterMinutes is how long a new lead may wait for an owner
+	// before the scanner routes it again (then escalates, then retries).
+	UnownedAfterMinutes int
 	// StaleBacklogAlarm is how many due SLA steps in one scan raise the
 	// stale-backlog alarm.
 	StaleBacklogAlarm float64
@@ -108,6 +111,11 @@ func ConfigFromContext(scope constructs.Construct) Config {
 		panic(fmt.Sprintf("context scanMinutes=%q: want a whole number of minutes from 1 to 60", get("scanMinutes", "5")))
 	}
 	c.ScanMinutes = float64(scan)
+	unowned, err := strconv.Atoi(get("unownedAfterMinutes", "10"))
+	if err != nil || unowned < 1 || unowned > 1440 {
+		panic(fmt.Sprintf("context unownedAfterMinutes=%q: want whole minutes from 1 to 1440", get("unownedAfterMinutes", "10")))
+	}
+	c.UnownedAfterMinutes = unowned
 	rate, err1 := strconv.Atoi(get("apiRateLimit", "200"))
 	burst, err2 := strconv.Atoi(get("apiBurstLimit", "400"))
 	if err1 != nil || err2 != nil || rate < 1 || burst < rate {

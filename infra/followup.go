@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
 	"github.com/aws/jsii-runtime-go"
+	"strconv"
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/schema"
 )
@@ -25,6 +26,8 @@ func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table
 		"LEADS_TABLE":     leads.TableName(),
 		"DIRECTORY_TABLE": directory.TableName(),
 		"METRICS_TABLE":   metricsTable.TableName(),
+		// A new lead still without an owner this long is routed again.
+		"UNOWNED_AFTER_MINUTES": jsii.String(strconv.Itoa(cfg.UnownedAfterMinutes)),
 	}, timeout(60))
 	leads.GrantWriteData(projector) // SLA items only
 	directory.GrantReadData(projector)
@@ -47,8 +50,8 @@ func followUp(stack awscdk.Stack, cfg Config, leads, directory awsdynamodb.Table
 		"LEADS_TABLE":     leads.TableName(),
 		"DIRECTORY_TABLE": directory.TableName(),
 	}, timeout(120))
-	leads.GrantReadWriteData(scanner) // stale marks and recalls
-	directory.GrantReadData(scanner)  // routing configuration for recalls
+	leads.GrantReadWriteData(scanner) // stale marks, recalls and routing leads nobody owns
+	directory.GrantReadData(scanner)  // routing configuration
 	awsevents.NewRule(stack, jsii.String("SlaScan"), &awsevents.RuleProps{
 		Schedule: awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(cfg.ScanMinutes))),
 		Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(scanner, &awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(0)})},

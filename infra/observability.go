@@ -67,6 +67,10 @@ func observability(stack awscdk.Stack, cfg Config) {
 		depths = append(depths, m)
 	}
 	backlog := pipelineMetric("scanner", emf.StaleBacklog, "Maximum", fiveMinutes)
+	// Any lead still without an owner after routing again: the scanner
+	// retries it every hour, so an hour's maximum catches each one.
+	unowned := pipelineMetric("scanner", emf.UnownedLeads, "Maximum", awscdk.Duration_Hours(jsii.Number(1)))
+	alarm("UnownedLeadsAlarm", "leads have no owner after routing again: check the routing rules and the router's failures, or assign them", unowned, 1)
 	alarm("StaleBacklogAlarm", "the SLA scanner found too many due steps in one run: leads are not being worked", backlog, cfg.StaleBacklogAlarm)
 
 	sum := func(service string, names ...string) *[]awscloudwatch.IMetric {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -150,10 +151,14 @@ func TestStack(t *testing.T) {
 				t.Errorf("%s: %v %v", id, p["ComparisonOperator"], p["TreatMissingData"])
 			}
 		}
-		want := map[string]int{"Errors": len(fns), "ApproximateNumberOfMessagesVisible": len(dlqs), "StaleBacklog": 1}
-		if len(byMetric) != len(want) || byMetric["Errors"] != want["Errors"] || byMetric["ApproximateNumberOfMessagesVisible"] != want["ApproximateNumberOfMessagesVisible"] || byMetric["StaleBacklog"] != 1 {
+		want := map[string]int{"Errors": len(fns), "ApproximateNumberOfMessagesVisible": len(dlqs), "StaleBacklog": 1, "UnownedLeads": 1}
+		if !maps.Equal(byMetric, want) {
 			t.Errorf("alarms by metric %v, want %v", byMetric, want)
 		}
+		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
+			"MetricName": "UnownedLeads", "Namespace": "PartnerLeads", "Threshold": 1, "Period": 3600,
+			"Dimensions": []any{map[string]any{"Name": "Service", "Value": "scanner"}},
+		})
 		tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
 			"MetricName": "StaleBacklog", "Namespace": "PartnerLeads", "Threshold": 100,
 			"Dimensions": []any{map[string]any{"Name": "Service", "Value": "scanner"}},

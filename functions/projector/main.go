@@ -20,12 +20,14 @@ func main() {
 	var env platform.Env
 	leadsTable, directoryTable, metricsTable := env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE"), env.String("METRICS_TABLE")
 	cacheTTL := env.ConfigCacheTTL()
+	unownedAfter := env.Int("UNOWNED_AFTER_MINUTES", 10, 1, 1440)
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
 	h := handler{
 		sla: sla.Tracker{
-			Policies: &sla.Resolver{Store: sladb.NewPolicies(dynamo.NewDirectory(db, directoryTable)), Now: time.Now, TTL: cacheTTL},
-			Index:    sladb.NewDueIndex(db, leadsTable),
+			Policies:     &sla.Resolver{Store: sladb.NewPolicies(dynamo.NewDirectory(db, directoryTable)), Now: time.Now, TTL: cacheTTL},
+			Index:        sladb.NewDueIndex(db, leadsTable),
+			UnownedAfter: time.Duration(unownedAfter) * time.Minute,
 		},
 		metrics: metricsdb.New(db, metricsTable),
 		log:     log,

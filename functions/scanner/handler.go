@@ -25,7 +25,7 @@ func (h handler) Handle(ctx context.Context, _ events.EventBridgeEvent) (sla.Rep
 	if err == nil {
 		// The backlog is every step found due, taken or not: an alarm on
 		// it catches a team that stopped working its leads.
-		h.meter.Put(emf.Count(emf.StaleBacklog, r.Due))
+		h.meter.Put(emf.Count(emf.StaleBacklog, r.Due), emf.Count(emf.UnownedLeads, r.Unowned))
 	}
 	return r, err
 }

@@ -40,7 +40,7 @@ func newWorld(t *testing.T) *world {
 	w := &world{st: memstore.New(), index: memstore.NewDueIndex(), now: t0}
 	clock := func() time.Time { return w.now }
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	s := sla.Scanner{Index: w.index, Leads: w.st, Recall: routing.NewService(w.st, w.st, clock, time.Minute), Now: clock, Log: log, Limit: 100}
+	s := sla.Scanner{Index: w.index, Leads: w.st, Routing: routing.NewService(w.st, w.st, clock, time.Minute), Now: clock, Log: log, Limit: 100}
 	w.h = handler{scan: s, meter: emf.NewMeter(&w.metrics, "scanner", clock)}
 	w.tracker = sla.Tracker{Policies: &sla.Resolver{Store: w.st, Now: clock, TTL: time.Minute}, Index: w.index}
 	return w
@@ -90,6 +90,7 @@ func (w *world) track(t *testing.T, id string) {
 type record struct {
 	Service      string   `json:"Service"`
 	StaleBacklog *float64 `json:"StaleBacklog"`
+	UnownedLeads *float64 `json:"UnownedLeads"`
 	AWS          struct {
 		Timestamp         int64 `json:"Timestamp"`
 		CloudWatchMetrics []struct {
@@ -121,11 +122,11 @@ func records(t *testing.T, buf *bytes.Buffer) []record {
 // returns its value.
 func backlog(t *testing.T, r record) float64 {
 	t.Helper()
-	if r.Service != "scanner" || r.StaleBacklog == nil || len(r.AWS.CloudWatchMetrics) != 1 {
+	if r.Service != "scanner" || r.StaleBacklog == nil || r.UnownedLeads == nil || len(r.AWS.CloudWatchMetrics) != 1 {
 		t.Fatalf("not a scanner backlog record: %+v", r)
 	}
 	d := r.AWS.CloudWatchMetrics[0]
-	if d.Namespace != emf.Namespace || len(d.Metrics) != 1 || d.Metrics[0].Name != emf.StaleBacklog || d.Metrics[0].Unit != emf.UnitCount ||
+	if d.Namespace != emf.Namespace || len(d.Metrics) != 2 || d.Metrics[0].Name != emf.StaleBacklog || d.Metrics[1].Name != emf.UnownedLeads || d.Metrics[0].Unit != emf.UnitCount ||
 		len(d.Dimensions) != 1 || len(d.Dimensions[0]) != 1 || d.Dimensions[0][0] != "Service" {
 		t.Fatalf("EMF directive %+v", d)
 	}

@@ -26,12 +26,12 @@ func main() {
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
 	s := sla.Scanner{
-		Index:  sladb.NewDueIndex(db, leadsTable),
-		Leads:  sladb.NewLeads(db, leadsTable),
-		Recall: routing.NewService(routingdb.New(db, leadsTable), routingdb.NewConfig(db, directoryTable), time.Now, routingTTL),
-		Now:    time.Now,
-		Log:    log,
-		Limit:  limit,
+		Index:   sladb.NewDueIndex(db, leadsTable),
+		Leads:   sladb.NewLeads(db, leadsTable),
+		Routing: routing.NewService(routingdb.New(db, leadsTable), routingdb.NewConfig(db, directoryTable), time.Now, routingTTL),
+		Now:     time.Now,
+		Log:     log,
+		Limit:   limit,
 	}
 	platform.Start(handler{scan: s, meter: emf.NewMeter(os.Stdout, "scanner", time.Now)}.Handle)
 }

@@ -140,11 +140,14 @@ func (n Notifier) otherJobs(ctx context.Context, ev lead.Event) ([]otherJob, err
 	if err != nil {
 		return nil, fmt.Errorf("read preferences: %w", err)
 	}
-	if ok && p.Mode == "immediate" && p.Email != "" && ev.Type != lead.EventLeadCreated && (len(p.Events) == 0 || slices.Contains(p.Events, ev.Type)) {
+	d := detailOf(ev)
+	// A retry to route a lead nobody owns is the team's problem, not news
+	// for the partner's inbox (webhooks still get the event).
+	retrying := ev.Type == lead.EventLeadStale && d.Action == "reroute"
+	if ok && p.Mode == "immediate" && p.Email != "" && ev.Type != lead.EventLeadCreated && !retrying && (len(p.Events) == 0 || slices.Contains(p.Events, ev.Type)) {
 		subject, text := Email(p.Language, n.Partner.Event(ev))
 		jobs = append(jobs, mail("email:partner", p.Email, subject, text))
 	}
-	d := detailOf(ev)
 	toOwner := ev.Type == lead.EventLeadAssigned || ev.Type == lead.EventLeadRecalled || (ev.Type == lead.EventLeadStale && d.Action == "remind")
 	if toOwner && d.OwnerID != "" {
 		to, err := n.Config.RepEmail(ctx, d.OwnerID)

@@ -104,6 +104,10 @@ func chaseEmail(lang string, ev lead.Event) (subject, text string) {
 // EscalationEmail tells managers a lead went past its SLA.
 func EscalationEmail(ev lead.Event) (subject, text string) {
 	d := detailOf(ev)
+	if d.OwnerID == "" {
+		return "Lead sem responsável / Lead with no owner: " + ev.LeadID, fmt.Sprintf("O lead %s (parceiro %s) não tem responsável: o roteamento falhou (sem regras, ou todas as tentativas). Confira as regras de roteamento ou atribua o lead.\n\n"+
+			"Lead %s (partner %s) has no owner: routing failed (no rule set, or every retry). Check the routing rules or assign the lead.\n", ev.LeadID, ev.PartnerID, ev.LeadID, ev.PartnerID)
+	}
 	return "SLA escalation: lead " + ev.LeadID, fmt.Sprintf("Lead %s (partner %s) is %s with owner %s and has had no update past its SLA. Please step in.\n",
 		ev.LeadID, ev.PartnerID, label(En, d.To), d.OwnerID)
 }

@@ -54,3 +54,44 @@ func Next(p Policy, l lead.Lead, change lead.Entry) (Pending, bool) {
 		Program: p.Program, Step: step, Action: steps[step].Action, DueAt: due.UTC(), IdleSince: l.UpdatedAt.UTC(),
 	}, true
 }
+
+// UnownedProgram names the ladder of leads nobody owns, in the index and
+// in history.
+const UnownedProgram = "unowned"
+
+// DefaultUnownedAfter is how long a new lead may wait for an owner before
+// it is routed again.
+const DefaultUnownedAfter = 10 * time.Minute
+
+// unownedSteps bounds the unowned ladder: about 16 hours at the default,
+// long past any outage the alarm has not already raised.
+const unownedSteps = 18
+
+// NextUnowned is the step a new lead nobody owns waits for, when routing
+// failed or never ran (no rule set, a config error, an outage longer than
+// the router's retries): route again after after, again with an escalation
+// to managers at 3×after, then again every 6×after. It counts real time
+// since the lead arrived, at any hour: nobody's working clock applies yet.
+func NextUnowned(l lead.Lead, change lead.Entry, after time.Duration) (Pending, bool) {
+	if l.Status != lead.StatusNew || l.OwnerID != "" {
+		return Pending{}, false
+	}
+	step := 0
+	if change.Change == lead.ChangeStale && change.SLA != nil {
+		step = change.SLA.Step + 1
+	}
+	if step >= unownedSteps {
+		return Pending{}, false
+	}
+	action, wait := Reroute, after
+	switch {
+	case step == 1:
+		action, wait = Escalate, 3*after
+	case step > 1:
+		wait = 3*after + time.Duration(step-1)*6*after
+	}
+	return Pending{
+		LeadID: l.ID, PartnerID: l.PartnerID, Version: l.Version, Status: l.Status,
+		Program: UnownedProgram, Step: step, Action: action, DueAt: l.UpdatedAt.Add(wait).UTC(), IdleSince: l.UpdatedAt.UTC(),
+	}, true
+}

@@ -20,6 +20,9 @@ const (
 	Remind   = "remind"   // email the owner
 	Escalate = "escalate" // email the policy's managers and the channels
 	Recall   = "recall"   // take the lead from the owner and re-route it
+	// Reroute routes a lead nobody owns again; only the unowned ladder
+	// uses it (NextUnowned).
+	Reroute = "reroute"
 )
 
 // DefaultProgram is the program of partners that have none, and the policy

@@ -1,6 +1,7 @@
 package sla
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,11 +15,11 @@ import (
 // acts on a lead only if it is still the version the step was computed for,
 // so overlapping or repeated runs take each step once.
 type Scanner struct {
-	Index  Index
-	Leads  Leads
-	Recall Recaller
-	Now    func() time.Time
-	Log    *slog.Logger
+	Index   Index
+	Leads   Leads
+	Routing Routing
+	Now     func() time.Time
+	Log     *slog.Logger
 	// Limit bounds the steps one run takes; the rest wait for the next run.
 	Limit int
 }
@@ -29,6 +30,10 @@ type Report struct {
 	Reminded  int `json:"reminded"`
 	Escalated int `json:"escalated"`
 	Recalled  int `json:"recalled"`
+	// Rerouted leads had no owner and have one now; Unowned still have
+	// none after routing again (the alarm counts them).
+	Rerouted int `json:"rerouted"`
+	Unowned  int `json:"unowned"`
 	// Skipped steps were overtaken: the lead changed since the step was due.
 	Skipped int `json:"skipped"`
 	Failed  int `json:"failed"`
@@ -57,12 +62,20 @@ func (s Scanner) Run(ctx context.Context) (Report, error) {
 			r.Escalated++
 		case took == Recall:
 			r.Recalled++
+		case took == rerouted:
+			r.Rerouted++
+		}
+		if p.Program == UnownedProgram && err == nil && took != rerouted {
+			r.Unowned++
 		}
 	}
 	s.Log.InfoContext(ctx, "sla scan", "due", r.Due, "reminded", r.Reminded, "escalated", r.Escalated,
-		"recalled", r.Recalled, "skipped", r.Skipped, "failed", r.Failed)
+		"recalled", r.Recalled, "rerouted", r.Rerouted, "unowned", r.Unowned, "skipped", r.Skipped, "failed", r.Failed)
 	return r, nil
 }
+
+// rerouted is what take did when routing again gave a lead its owner.
+const rerouted = "rerouted"
 
 func (s Scanner) take(ctx context.Context, p Pending, now time.Time) (string, error) {
 	l, err := s.Leads.Get(ctx, p.LeadID)
@@ -73,8 +86,20 @@ func (s Scanner) take(ctx context.Context, p Pending, now time.Time) (string, er
 		return "", lead.ErrVersionConflict
 	}
 	if p.Action == Recall {
-		_, _, err := s.Recall.Recall(ctx, l.ID, l.Version, p.SLAStep())
+		_, _, err := s.Routing.Recall(ctx, l.ID, l.Version, p.SLAStep())
 		return Recall, err
+	}
+	if p.Program == UnownedProgram {
+		_, routed, err := s.Routing.Route(ctx, l.ID)
+		switch {
+		case err == nil && routed:
+			return rerouted, nil
+		case err == nil: // routed meanwhile
+			return "", lead.ErrVersionConflict
+		}
+		// Still nobody's: the mark records the attempt in history and moves
+		// the ladder on (the escalation step tells managers).
+		s.Log.WarnContext(ctx, "lead still has no owner", "leadId", l.ID, "step", p.Step, "error", err.Error())
 	}
 	next, e := lead.MarkStale(l, p.SLAStep(), now)
 	return p.Action, s.Leads.MarkStale(ctx, l, next, e)
@@ -85,13 +110,20 @@ func (s Scanner) take(ctx context.Context, p Pending, now time.Time) (string, er
 type Tracker struct {
 	Policies *Resolver
 	Index    Index
+	// UnownedAfter is how long a new lead waits for an owner before it is
+	// routed again (default DefaultUnownedAfter).
+	UnownedAfter time.Duration
 }
 
 // Track records the next step of lead version l (whose change is change),
 // or takes the lead out of the index when it waits for none.
 func (t Tracker) Track(ctx context.Context, l lead.Lead, change lead.Entry) error {
-	if change.Change == lead.ChangeCreated {
-		return nil // unowned, and nothing in the index yet: no read or write per accepted lead
+	if l.Status == lead.StatusNew && l.OwnerID == "" {
+		after := cmp.Or(t.UnownedAfter, DefaultUnownedAfter)
+		if next, ok := NextUnowned(l, change, after); ok {
+			return t.Index.Put(ctx, next)
+		}
+		return t.Index.Clear(ctx, l.ID, l.Version)
 	}
 	p, err := t.Policies.For(ctx, l.PartnerID)
 	if err != nil {

@@ -124,6 +124,13 @@ type world struct {
 }
 
 func newWorld(t *testing.T, start time.Time) *world {
+	w := newWorldWithoutRules(t, start)
+	w.saveRules()
+	return w
+}
+
+// newWorldWithoutRules has the reps but no rule set yet: routing fails.
+func newWorldWithoutRules(t *testing.T, start time.Time) *world {
 	w := &world{t: t, st: memstore.New(), index: memstore.NewDueIndex(), now: start}
 	ctx := context.Background()
 	adm := routing.Admin{Store: w.st}
@@ -134,18 +141,31 @@ func newWorld(t *testing.T, start time.Time) *world {
 			t.Fatal(err)
 		}
 	}
-	if _, err := adm.SaveRuleSet(ctx, []byte(`{"fallbackOwner":"a","firstContactMinutes":5,"rules":[{"id":"r","pool":["a","b"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`), 0); err != nil {
-		t.Fatal(err)
-	}
-	w.router = routing.NewService(w.st, w.st, w.clock, time.Minute)
+	// The config TTL is zero so that a rule set saved later is seen at once.
+	w.router = routing.NewService(w.st, w.st, w.clock, 0)
 	w.tracker = sla.Tracker{Policies: &sla.Resolver{Store: w.st, Now: w.clock, TTL: time.Minute}, Index: w.index}
 	return w
+}
+
+func (w *world) saveRules() {
+	adm := routing.Admin{Store: w.st}
+	if _, err := adm.SaveRuleSet(context.Background(), []byte(`{"fallbackOwner":"a","firstContactMinutes":5,"rules":[{"id":"r","pool":["a","b"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`), 0); err != nil {
+		w.t.Fatal(err)
+	}
 }
 
 func (w *world) clock() time.Time { return w.now }
 
 // newLead stores and routes a lead, and tracks it.
 func (w *world) newLead(id string) {
+	if err := w.post(id); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// post stores a lead, tracks it, routes it as the router would and tracks
+// the result: a routing error is returned, the lead stays new.
+func (w *world) post(id string) error {
 	ctx := context.Background()
 	l := lead.Lead{ID: id, PartnerID: "p1", Status: lead.StatusNew, Version: 1, ReceivedAt: w.now, UpdatedAt: w.now, StatusSince: w.now,
 		Location: lead.Location{Country: "BR", State: "SP"}}
@@ -154,10 +174,10 @@ func (w *world) newLead(id string) {
 	if err := w.st.Create(ctx, intake.Creation{Lead: l, Entry: e, Now: w.now}); err != nil {
 		w.t.Fatal(err)
 	}
-	if _, _, err := w.router.Route(ctx, id); err != nil {
-		w.t.Fatal(err)
-	}
 	w.track(id)
+	_, _, err := w.router.Route(ctx, id)
+	w.track(id)
+	return err
 }
 
 // track does what the projector does with the lead's newest version.
@@ -175,7 +195,7 @@ func (w *world) track(id string) {
 
 func (w *world) scan() sla.Report {
 	w.t.Helper()
-	s := sla.Scanner{Index: w.index, Leads: w.st, Recall: w.router, Now: w.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Limit: 100}
+	s := sla.Scanner{Index: w.index, Leads: w.st, Routing: w.router, Now: w.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Limit: 100}
 	r, err := s.Run(context.Background())
 	if err != nil {
 		w.t.Fatal(err)
@@ -349,3 +369,57 @@ func TestProgramsPickTheirPolicy(t *testing.T) {
 	}
 }
 func adminPartner(id string) admin.Partner { return admin.Partner{ID: id, Name: id} }
+
+// Never unowned: with no rule set the router fails and leads stay new; the
+// ladder routes them again, escalates to managers, and once rules are saved
+// every lead gets an owner with no manual step.
+func TestUnownedLeadsGetAnOwner(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	start := at(2026, 3, 10, 23, 0) // at night: nobody's working clock applies
+	w := newWorldWithoutRules(t, start)
+	ids := []string{"U1", "U2", "U3"}
+	for _, id := range ids {
+		if err := w.post(id); !errors.Is(err, routing.ErrNoRuleSet) {
+			t.Fatalf("routing %s with no rule set: %v, want ErrNoRuleSet", id, err)
+		}
+	}
+	trackAll := func() {
+		for _, id := range ids {
+			w.track(id)
+		}
+	}
+	w.now = start.Add(9 * time.Minute)
+	if r := w.scan(); r.Due != 0 {
+		t.Fatalf("before 10 minutes: %+v, want nothing due", r)
+	}
+	w.now = start.Add(11 * time.Minute)
+	if r := w.scan(); r.Due != 3 || r.Unowned != 3 || r.Rerouted != 0 {
+		t.Fatalf("first retry with no rules: %+v, want 3 due and still unowned", r)
+	}
+	if e := w.last("U1"); e.SLA == nil || e.SLA.Action != sla.Reroute || e.SLA.Program != sla.UnownedProgram {
+		t.Fatalf("history after a failed retry: %+v", e)
+	}
+	trackAll()
+	w.now = start.Add(31 * time.Minute)
+	if r := w.scan(); r.Escalated != 3 || r.Unowned != 3 {
+		t.Fatalf("second retry: %+v, want 3 escalated to managers", r)
+	}
+	trackAll()
+
+	w.saveRules()
+	w.now = start.Add(91 * time.Minute)
+	if r := w.scan(); r.Rerouted != 3 || r.Unowned != 0 {
+		t.Fatalf("after the rules are saved: %+v, want 3 rerouted", r)
+	}
+	trackAll()
+	for _, id := range ids {
+		l, _ := w.st.Get(ctx, id)
+		if l.OwnerID == "" || l.Status != lead.StatusAssigned {
+			t.Errorf("%s: owner %q status %s, want an owner", id, l.OwnerID, l.Status)
+		}
+		if p, ok := w.index.Pending(id); !ok || p.Program == sla.UnownedProgram || p.OwnerID != l.OwnerID {
+			t.Errorf("%s waits for %+v (found %v), want its owner's ladder", id, p, ok)
+		}
+	}
+}

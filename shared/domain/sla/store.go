@@ -29,9 +29,11 @@ type Leads interface {
 	MarkStale(ctx context.Context, before, after lead.Lead, e lead.Entry) error
 }
 
-// Recaller takes a lead from its owner and re-routes it (routing.Service).
-type Recaller interface {
+// Routing is what the ladder asks of routing (routing.Service): take a lead
+// from its owner and re-route it, or route a lead nobody owns.
+type Routing interface {
 	Recall(ctx context.Context, leadID string, version int64, step lead.SLAStep) (lead.Lead, *routing.Decision, error)
+	Route(ctx context.Context, leadID string) (d routing.Decision, routed bool, err error)
 }
 
 // PolicyStore is where programs and policies live.

@@ -26,6 +26,7 @@ const (
 	CommissionAccruedCents    = "CommissionAccruedCents"
 	CommissionClawedBackCents = "CommissionClawedBackCents"
 	StaleBacklog              = "StaleBacklog"
+	UnownedLeads              = "UnownedLeads"
 )
 
 // Units CloudWatch knows.
