@@ -23,12 +23,19 @@ func TestE2ERouting(t *testing.T) {
 
 	start := time.Now()
 	id := a.createLead(t, key, lead(storetest.Unique("rt")))
-	got := a.waitAssigned(t, id, key)
+	got := a.waitAssigned(t, id, mgr)
 	owner, _ := got.body["ownerId"].(string)
 	if got.body["status"] != "assigned" || (owner != reps[0] && owner != reps[1]) || got.body["grade"] == nil || got.body["firstContactDueAt"] == nil {
 		t.Fatalf("lead not assigned to the pool %v: %s", reps, got)
 	}
 	t.Logf("accepted → assigned in %s", time.Since(start).Round(100*time.Millisecond))
+	// The partner sees its lead assigned, not to whom nor how it scored.
+	seen := a.call(t, "GET", "/v1/leads/"+id, key, "", nil, true).expect(t, 200)
+	for _, hidden := range []string{"ownerId", "score", "grade"} {
+		if _, ok := seen.body[hidden]; ok || seen.body["status"] != "assigned" {
+			t.Fatalf("the partner's view shows %s (or is not assigned): %s", hidden, seen)
+		}
+	}
 
 	if r := a.call(t, "GET", "/v1/leads/"+id+"/routing", key, "", nil, true); r.status != 403 {
 		t.Fatalf("a partner reads the routing explanation: %s", r)
