@@ -181,3 +181,53 @@ func TestE2ECommissions(t *testing.T) {
 		}
 	})
 }
+
+// waitNet polls a partner's statement until its BRL net is want.
+func (a *api) waitNet(t *testing.T, key, period string, want float64, what string) {
+	t.Helper()
+	eventually(t, 90*time.Second, time.Second, what, func() (bool, string) {
+		r := a.call(t, "GET", "/v1/commissions?period="+period, key, "", nil, true)
+		if r.status != 200 {
+			return false, r.String()
+		}
+		ps := r.items(t, "partners")
+		if len(ps) == 0 {
+			return false, r.String()
+		}
+		return ps[0].obj(t, "totals", "BRL").get("net") == want, r.String()
+	})
+}
+
+// The scenario of the money issue: a retroactive tier lowers for every
+// deal when one of them is reopened or clawed back.
+func TestE2ERetroactiveTierAfterAReopenOrClawback(t *testing.T) {
+	a := newAPI(t)
+	partnerID, key := a.partner(t, "E2E Retroactive")
+	a.routeTo(t, partnerID, 1)
+	fin := a.key(t, "finance", "fin-e2e-tier")
+	mgr := a.key(t, "manager", "mgr-e2e-tier")
+	period, today := commission.PeriodOf(time.Now()), commission.DateOf(time.Now())
+	plan := fmt.Sprintf(`{"name":"E2E retroactive","partnerId":%q,"currency":"BRL","type":"tiered","tierMode":"retroactive","tiers":[{"upTo":10000,"rateBps":1000},{"upTo":0,"rateBps":2000}],"clawbackDays":90,"clawbackMode":"full"}`, partnerID)
+	a.call(t, "PUT", "/v1/commission-plans/"+strings.ToLower(storetest.Unique("tier-")), fin, plan, nil, true).expect(t, 201)
+
+	won := `{"status":"won","deal":{"value":{"amount":10000,"currency":"BRL"},"contractStart":"` + today + `"}}`
+	var ids []string
+	for range 2 {
+		id := a.createLead(t, key, lead(storetest.Unique("tier")))
+		a.waitAssigned(t, id, mgr)
+		for _, s := range []string{"contacted", "qualified", "proposal"} {
+			a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, `{"status":"`+s+`"}`, nil, true).expect(t, 200)
+		}
+		a.call(t, "POST", "/v1/leads/"+id+"/status", mgr, won, nil, true).expect(t, 200)
+		ids = append(ids, id)
+	}
+	a.waitNet(t, key, period, 4000, "two deals of 100.00 net 40.00 (20% of 200.00)")
+
+	a.call(t, "POST", "/v1/leads/"+ids[1]+"/status", mgr, `{"status":"proposal"}`, nil, true).expect(t, 200)
+	a.waitNet(t, key, period, 1000, "after the reopen the surviving 100.00 nets 10.00")
+
+	a.call(t, "POST", "/v1/leads/"+ids[1]+"/status", mgr, won, nil, true).expect(t, 200)
+	a.waitNet(t, key, period, 4000, "won again, 40.00")
+	a.call(t, "POST", "/v1/leads/"+ids[1]+"/cancellation", fin, `{"date":"`+today+`","reason":"churned"}`, nil, true).expect(t, 202)
+	a.waitNet(t, key, period, 1000, "a clawback inside the window lowers the tier the same way: 10.00")
+}

@@ -81,6 +81,7 @@ func TestChaos(t *testing.T) {
 		{"0 double assignments, 0 unassigned", clean.DoubleAssigned+bad.DoubleAssigned+clean.Unassigned+bad.Unassigned == 0},
 		{"every lead ended with an owner", clean.Unowned+bad.Unowned == 0},
 		{"every rep's open-lead counter equals the open leads it owns", clean.CounterDrift+bad.CounterDrift == 0},
+		{"the ledger equals the recomputation per lead and per period", clean.LedgerDrift+bad.LedgerDrift == 0},
 		{"every history chain intact", clean.BrokenHistories+bad.BrokenHistories == 0},
 		{"every event notified at least once", clean.Notified == clean.Events && bad.Notified == bad.Events && bad.Events == clean.Events},
 		{"every webhook signature verified", clean.BadSignature+bad.BadSignature == 0},
@@ -146,6 +147,7 @@ func table(clean, bad *chaos.Outcome) string {
 	row("AWS calls / faults injected", func(o *chaos.Outcome) any { return fmt.Sprintf("%d / %d", sum(o.Calls), sum(o.Injected)) })
 	row("held answers given up on / held", func(o *chaos.Outcome) any { return fmt.Sprintf("%d / %d", o.GaveUp, o.Injected[faultproxy.Timeout]) })
 	row("leads without an owner / counter drift", func(o *chaos.Outcome) any { return fmt.Sprintf("%d / %d", o.Unowned, o.CounterDrift) })
+	row("ledger − recomputation (minor units)", func(o *chaos.Outcome) any { return o.LedgerDrift })
 	row("failed deliveries retried", func(o *chaos.Outcome) any { return o.Redeliveries })
 	row("deliveries / of them duplicated", func(o *chaos.Outcome) any { return fmt.Sprintf("%d / %d", o.Deliveries, o.Duplicated) })
 	row("invocations", func(o *chaos.Outcome) any {

@@ -18,7 +18,7 @@ import (
 var Columns = []string{
 	"entry_id", "period", "partner_id", "lead_id", "kind", "state", "currency", "amount_minor", "amount",
 	"base_minor", "rate_bps", "calculated_minor", "plan_id", "plan_version", "trigger_event_id", "trigger_kind",
-	"reverses", "occurred_at", "explanation",
+	"reverses", "occurred_at", "explanation", "earned_in",
 }
 
 // CSVWriter streams ledger lines as RFC 4180 CSV (UTF-8, CRLF) and keeps
@@ -48,7 +48,7 @@ func (c *CSVWriter) Write(e Entry) error {
 	r[7], r[8] = itoa(e.Amount), Decimal(e.Amount, e.Currency)
 	r[9], r[10], r[11] = itoa(e.Base), itoa(e.RateBps), itoa(e.Calculated)
 	r[12], r[13], r[14], r[15] = e.PlanID, strconv.Itoa(e.PlanVersion), e.TriggerID, string(e.TriggerKind)
-	r[16], r[17], r[18] = e.Reverses, e.OccurredAt.UTC().Format(time.RFC3339Nano), e.Explanation
+	r[16], r[17], r[18], r[19] = e.Reverses, e.OccurredAt.UTC().Format(time.RFC3339Nano), e.Explanation, e.EarnedIn
 	for i := range r {
 		r[i] = Neutralize(lineBreaks.Replace(r[i]))
 	}

@@ -137,18 +137,18 @@ func TestTiers(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := []struct {
-		name   string
-		plan   *Plan
-		deals  []int64
-		want   int64
-		lastIs int64
+		name  string
+		plan  *Plan
+		deals []int64
+		want  int64
+		bonus int64 // the period's tier bonus lines in all
 	}{
-		{"exactly at the first boundary stays in tier 1", marginal, []int64{100_000_00}, 5_000_00, 5_000_00},
-		{"one cent over: the cent pays tier 2", marginal, []int64{100_000_00, 1}, 5_000_00, 0},                // 0.07 cents rounds to 0
-		{"marginal across two bands", marginal, []int64{60_000_00, 60_000_00}, 5_000_00 + 1_400_00, 3_400_00}, // 40k at 5% + 20k at 7%
-		{"retroactive at the boundary", retro, []int64{100_000_00}, 5_000_00, 5_000_00},
-		{"retroactive tops up earlier deals", retro, []int64{60_000_00, 60_000_00}, 8_400_00, 5_400_00}, // 120k at 7% − 3k already paid
-		{"retroactive into the top band", retro, []int64{400_000_00, 200_000_00}, 60_000_00, 32_000_00},
+		{"exactly at the first boundary stays in tier 1", marginal, []int64{100_000_00}, 5_000_00, 0},
+		{"one cent over: the cent pays tier 2", marginal, []int64{100_000_00, 1}, 5_000_00, 0},              // 0.07 cents rounds to 0
+		{"marginal across two bands", marginal, []int64{60_000_00, 60_000_00}, 5_000_00 + 1_400_00, 400_00}, // 100k at 5% + 20k at 7%
+		{"retroactive at the boundary", retro, []int64{100_000_00}, 5_000_00, 0},
+		{"retroactive tops up earlier deals", retro, []int64{60_000_00, 60_000_00}, 8_400_00, 2_400_00}, // 120k at 7%, 6k paid at 5%
+		{"retroactive into the top band", retro, []int64{400_000_00, 200_000_00}, 60_000_00, 30_000_00},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -167,8 +167,17 @@ func TestTiers(t *testing.T) {
 				}
 				all = append(all, out.Entries...)
 			}
-			if got := sum(all); got != c.want || all[len(all)-1].Amount != c.lastIs {
-				t.Fatalf("total %d (want %d), last %d (want %d): %+v", got, c.want, all[len(all)-1].Amount, c.lastIs, all)
+			var bonus int64
+			for _, e := range all {
+				switch {
+				case e.Kind == KindTierBonus && e.LeadID == "":
+					bonus += e.Amount
+				case e.Kind != KindAccrual || e.RateBps != 500 || e.Amount != MulDiv(e.Base, 500, 10000):
+					t.Fatalf("a deal's line is not at the first tier's rate: %+v", e)
+				}
+			}
+			if got := sum(all); got != c.want || bonus != c.bonus {
+				t.Fatalf("total %d (want %d), tier bonus %d (want %d): %+v", got, c.want, bonus, c.bonus, all)
 			}
 		})
 	}
@@ -232,8 +241,8 @@ func TestReopenTakesTheDealOutOfTheTierVolume(t *testing.T) {
 		p.Tiers, p.TierMode = []Tier{{UpTo: 100_00, RateBps: 100}, {RateBps: 200}}, "retroactive"
 	})
 	_, ls, periods := run(t, p, wonTrigger("L.7", 150_00), Trigger{ID: "L.8", Kind: TriggerReopened, LeadID: "L", PartnerID: "ptn", At: at})
-	if ps := periods["2026-11"]; ps.Volume != 0 || ps.Net != 0 || ls.Net != 0 || ls.Won != nil {
-		t.Fatalf("after reopen: %+v %+v", ps, ls)
+	if b := periods["2026-11"].Buckets[p.Ref()]; b != (Bucket{}) || ls.Net != 0 || ls.Won != nil {
+		t.Fatalf("after reopen: %+v %+v", b, ls)
 	}
 }
 

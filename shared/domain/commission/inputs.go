@@ -37,11 +37,16 @@ type DealEvent struct {
 	Amount    *lead.Money `json:"amount,omitempty"`
 	Reference string      `json:"reference,omitempty"`
 	By        string      `json:"by"`
+	// Deal is the won deal it is about and Seq the lead's version when it
+	// was reported: the ledger applies it to that deal only (Trigger.Seq).
+	Deal *lead.Deal `json:"deal,omitempty"`
+	Seq  int64      `json:"seq,omitempty"`
 }
 
 // Trigger is the engine's input for the event.
 func (d DealEvent) Trigger() Trigger {
-	t := Trigger{ID: d.ID, LeadID: d.LeadID, PartnerID: d.PartnerID, At: d.OccurredAt, Date: d.Date, Month: d.Month, Revenue: d.Amount, Reference: d.Reference}
+	t := Trigger{ID: d.ID, LeadID: d.LeadID, PartnerID: d.PartnerID, At: d.OccurredAt, Date: d.Date, Month: d.Month, Revenue: d.Amount, Reference: d.Reference,
+		Deal: d.Deal, Seq: d.Seq}
 	if d.Type == EventDealCancelled {
 		t.Kind = TriggerCancelled
 	} else {
@@ -60,7 +65,7 @@ func TriggerFor(ev lead.Event) (Trigger, bool) {
 	if json.Unmarshal(b, &d) != nil {
 		return Trigger{}, false
 	}
-	t := Trigger{ID: ev.ID, LeadID: ev.LeadID, PartnerID: ev.PartnerID, At: ev.OccurredAt, Deal: d.Deal}
+	t := Trigger{ID: ev.ID, LeadID: ev.LeadID, PartnerID: ev.PartnerID, At: ev.OccurredAt, Deal: d.Deal, Seq: ev.Sequence}
 	switch {
 	case d.To == lead.StatusWon:
 		t.Kind = TriggerWon
@@ -89,8 +94,8 @@ func (s Service) wonLead(ctx context.Context, p auth.Principal, leadID string) (
 	return l, nil
 }
 
-// Cancel reports that the customer of a won deal cancelled on date. One
-// cancellation per lead: a repeat has the same id and changes nothing.
+// Cancel reports that the customer of a won deal cancelled on date. A
+// repeat has the same id and changes nothing.
 func (s Service) Cancel(ctx context.Context, p auth.Principal, leadID, date, reason string) (DealEvent, error) {
 	l, err := s.wonLead(ctx, p, leadID)
 	if err != nil {
@@ -108,8 +113,10 @@ func (s Service) Cancel(ctx context.Context, p auth.Principal, leadID, date, rea
 	if err := ve.OrNil(); err != nil {
 		return DealEvent{}, err
 	}
-	ev := DealEvent{ID: leadID + ".cancelled", Type: EventDealCancelled, LeadID: leadID, PartnerID: l.PartnerID,
-		OccurredAt: s.now(), Date: date, Reason: strings.TrimSpace(reason), By: p.ActorID()}
+	// One id per won deal: a repeated request is the same event, a deal won
+	// again after a reopen can be cancelled again.
+	ev := DealEvent{ID: leadID + ".cancelled." + itoa(l.Version), Type: EventDealCancelled, LeadID: leadID, PartnerID: l.PartnerID,
+		OccurredAt: s.now(), Date: date, Reason: strings.TrimSpace(reason), By: p.ActorID(), Deal: l.Deal, Seq: l.Version}
 	return ev, s.Bus.Put(ctx, ev.Type, ev, ev.OccurredAt)
 }
 
@@ -134,6 +141,6 @@ func (s Service) ConfirmRevenue(ctx context.Context, p auth.Principal, leadID, m
 		return DealEvent{}, err
 	}
 	ev := DealEvent{ID: leadID + ".revenue." + month, Type: EventDealRevenueConfirmed, LeadID: leadID, PartnerID: l.PartnerID,
-		OccurredAt: s.now(), Month: month, Amount: &amount, Reference: strings.TrimSpace(reference), By: p.ActorID()}
+		OccurredAt: s.now(), Month: month, Amount: &amount, Reference: strings.TrimSpace(reference), By: p.ActorID(), Deal: l.Deal, Seq: l.Version}
 	return ev, s.Bus.Put(ctx, ev.Type, ev, ev.OccurredAt)
 }

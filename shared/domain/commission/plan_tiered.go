@@ -40,21 +40,20 @@ func (tiered) Validate(p Plan, ve *validation.Error) {
 	}
 }
 
-// onWon adds the deal to the period's tier volume. Its commission is
-// earned(after) − earned(before), so the period's lines always add up to
-// earned(volume).
+// onWon pays the deal at the first tier's rate and adds it to the period's
+// tier volume; the period's tier bonus line pays the rest of what the
+// volume earns (Bucket), so the deal's own line never depends on which
+// deals came before it.
 func (tiered) onWon(a *applier, p Plan, w *WonDeal) error {
-	mode, ok := tierModeOf(p.TierMode)
-	if !ok {
+	if _, ok := tierModeOf(p.TierMode); !ok {
 		return fmt.Errorf("plan %s: unknown tier mode %q", p.Ref(), p.TierMode)
 	}
-	v := w.Deal.Value.Amount
-	ps := a.periods[w.Period]
-	before, after := ps.Volume, ps.Volume+v
-	ps.Volume, w.Volume = after, v
-	a.periods[w.Period] = ps
-	a.add(KindAccrual, p, v, p.tierRate(after), mode.earned(p, after)-mode.earned(p, before), "",
-		fmt.Sprintf("tiered (%s): the period's won volume went from %s to %s %s", p.TierMode, Decimal(before, p.Currency), Decimal(after, p.Currency), p.Currency))
+	v, rate := w.Deal.Value.Amount, p.Tiers[0].RateBps
+	base := MulDiv(v, rate, 10000)
+	w.Volume, w.Base = v, base
+	a.bucket(w.Period, p, func(b *Bucket) { b.Volume, b.Base = b.Volume+v, b.Base+base })
+	a.add(KindAccrual, p, v, rate, base, "",
+		fmt.Sprintf("tiered (%s): %s of the deal value %s %s at the first tier's rate; the period's tier bonus pays the rest", p.TierMode, percent(rate), Decimal(v, p.Currency), p.Currency))
 	return nil
 }
 

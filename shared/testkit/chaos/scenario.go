@@ -2,6 +2,7 @@ package chaos
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -19,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/directorydb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/ledgerdb"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
 	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
@@ -41,9 +43,12 @@ type Scenario struct {
 
 // Outcome is what a run measured.
 type Outcome struct {
-	Accepted, Lost, Extra          int
-	Unowned                        int // leads without an owner at the end
-	CounterDrift                   int // Σ |a rep's open-lead counter − the open leads it owns|
+	Accepted, Lost, Extra int
+	Unowned               int // leads without an owner at the end
+	CounterDrift          int // Σ |a rep's open-lead counter − the open leads it owns|
+	// LedgerDrift is Σ |ledger − commission.Recompute| in minor units, per
+	// lead and per period earned in.
+	LedgerDrift                    int64
 	DoubleAssigned, Unassigned     int
 	BrokenHistories                int
 	Events, Notified, BadSignature int
@@ -496,10 +501,55 @@ func (r *runner) check(ctx context.Context, out *Outcome, rcv *webhooktest.Recei
 			out.CounterDrift += abs(loads[rep].Open - owned[rep])
 		}
 	}
-	return nil
+	out.LedgerDrift, err = r.ledgerDrift(ctx)
+	return err
 }
 
-func abs(n int) int { return max(n, -n) }
+// ledgerDrift recomputes every partner's commissions from the inputs its
+// leads' states recorded and compares them with the ledger's lines.
+func (r *runner) ledgerDrift(ctx context.Context) (int64, error) {
+	store := ledgerdb.New(r.db, r.w.Ref(tableID(r.w, "Ledger")))
+	svc := commission.Service{Store: store}
+	inputs := map[string][]commission.Trigger{}
+	for id := range r.leads {
+		ls, err := store.LeadState(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		inputs[ls.PartnerID] = append(inputs[ls.PartnerID], ls.Inputs...)
+	}
+	var drift int64
+	for _, pt := range r.partners {
+		var planErr error
+		want, err := commission.Recompute(func(partnerID string, at time.Time) *commission.Plan {
+			p, err := svc.PlanFor(ctx, partnerID, at)
+			planErr = cmp.Or(planErr, err)
+			return p
+		}, inputs[pt.id])
+		if err = cmp.Or(err, planErr); err != nil {
+			return 0, fmt.Errorf("recompute %s: %w", pt.id, err)
+		}
+		lines, err := store.LinesThrough(ctx, pt.id, "9999-12")
+		if err != nil {
+			return 0, err
+		}
+		got, exp := commission.OwedBy(lines), commission.OwedBy(want)
+		for _, m := range [][2]map[string]int64{{got.ByLead, exp.ByLead}, {got.ByPeriod, exp.ByPeriod}} {
+			for k := range m[0] {
+				drift += abs64(m[0][k] - m[1][k])
+			}
+			for k := range m[1] {
+				if _, ok := m[0][k]; !ok {
+					drift += abs64(m[1][k])
+				}
+			}
+		}
+	}
+	return drift, nil
+}
+
+func abs(n int) int       { return max(n, -n) }
+func abs64(n int64) int64 { return max(n, -n) }
 
 // canonical rewrites the export with every id this run generated (partner
 // and lead ids, which the entry and event ids embed) replaced by the name
