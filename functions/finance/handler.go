@@ -32,6 +32,7 @@ func routes(h handler) []httpapi.Route {
 		"PUT /v1/commission-plans/{id}":        h.savePlan,
 		"PUT /v1/commission-tiers/{partnerId}": h.setTier,
 		"GET /v1/commissions":                  h.statement,
+		"GET /v1/commissions/diff":             h.diff,
 		"POST /v1/commissions/approve":         h.approve,
 		"POST /v1/commissions/pay":             h.pay,
 		"POST /v1/leads/{id}/cancellation":     h.cancel,
@@ -89,6 +90,19 @@ func (h handler) statement(ctx context.Context, r httpapi.Request) (httpapi.Resp
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, st), nil
+}
+
+// diff answers GET /v1/commissions/diff?period=YYYY-MM[&partnerId=].
+func (h handler) diff(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	period := r.Query("period")
+	if period == "" {
+		period = commission.PeriodOf(h.svc.Now())
+	}
+	d, err := h.svc.Diff(ctx, r.Principal, strings.TrimSpace(r.Query("partnerId")), period)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, d), nil
 }
 
 func (h handler) approve(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {

@@ -534,3 +534,61 @@ func TestDealInputs(t *testing.T) {
 		})
 	}
 }
+
+func TestDiff(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, who, query string
+		tamper           bool // add a line the events do not explain
+		status           int
+		problem          string
+		diffs            int
+	}{
+		{"a ledger that matches its events has no differences", "finance", "period=2026-03&partnerId=p1", false, 200, "", 0},
+		{"a partner diffs its own ledger", "p1", "period=2026-03", false, 200, "", 0},
+		{"a line the events do not explain is shown", "finance", "period=2026-03&partnerId=p1", true, 200, "", 1},
+		{"a partner may not diff another", "p1", "period=2026-03&partnerId=p2", false, 403, "forbidden", 0},
+		{"finance names the partner", "finance", "period=2026-03", false, 422, "validation-error", 0},
+		{"a malformed period", "finance", "period=2026-3&partnerId=p1", false, 422, "validation-error", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, signer{})
+			ctx := context.Background()
+			if c.tamper {
+				ls, err := f.ledger.LeadState(ctx, "L1")
+				if err != nil {
+					t.Fatal(err)
+				}
+				bogus := ls.Entries[0]
+				bogus.ID, bogus.Amount, bogus.Explanation = bogus.ID+".extra", 5_00, "typed in by hand"
+				next := ls
+				next.Version++
+				if err := f.ledger.Commit(ctx, ls, commission.Outcome{Lead: next, Entries: []commission.Entry{bogus}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			resp := f.do(t, call{row: "GET /v1/commissions/diff", who: c.who, query: c.query})
+			expect(t, resp, c.status, c.problem)
+			if c.status != 200 {
+				return
+			}
+			var d commission.Diff
+			decode(t, resp, &d)
+			if d.PartnerID != "p1" || d.Period != "2026-03" || len(d.Differences) != c.diffs || d.Rows != 1 || d.LeadsRead != 1 {
+				t.Fatalf("diff: %s", resp.Body)
+			}
+			if c.diffs == 0 {
+				if d.Ledger["BRL"] != 100_00 || d.Recomputed["BRL"] != 100_00 {
+					t.Fatalf("totals: %s", resp.Body)
+				}
+				return
+			}
+			r := d.Differences[0]
+			if r.LeadID != "L1" || r.Ledger != 105_00 || r.Recomputed != 100_00 || r.Difference != 5_00 || len(r.Lines) != 2 || len(r.Expected) != 1 || r.Expected[0].Plan != "std-p1@1" {
+				t.Fatalf("the row that differs: %+v", r)
+			}
+		})
+	}
+}

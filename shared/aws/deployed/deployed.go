@@ -13,6 +13,7 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/directorydb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/ledgerdb"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
 	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
 	"github.com/partnerleads/pipeline/shared/domain/admin"
@@ -28,6 +29,7 @@ type Stack struct {
 	Keys    *directorydb.Store // partners and API keys
 	Routing *routingdb.Config  // reps, teams, calendars, rule sets
 	Leads   *dynamo.Leads
+	Ledger  *ledgerdb.Store // commission plans, the ledger, exports
 	Admin   admin.Service
 }
 
@@ -49,12 +51,17 @@ func Open(ctx context.Context, name string) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
+	ledger, err := outs.Get("LedgerTableName")
+	if err != nil {
+		return nil, err
+	}
 	db := dynamodb.NewFromConfig(cfg)
 	keys := directorydb.New(db, dir)
 	return &Stack{
 		Cfg: cfg, Outputs: outs, DB: db, Base: base, Keys: keys,
 		Routing: routingdb.NewConfig(db, dir), Leads: dynamo.NewLeads(db, leads),
-		Admin: admin.Service{Partners: keys, Keys: keys, Now: time.Now},
+		Ledger: ledgerdb.New(db, ledger),
+		Admin:  admin.Service{Partners: keys, Keys: keys, Now: time.Now},
 	}, nil
 }
 

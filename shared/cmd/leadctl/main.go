@@ -5,6 +5,7 @@
 //	leadctl key create --role manager --subject mgr-ana --name "Ana"
 //	leadctl key list
 //	leadctl key revoke|disable|enable KEY_ID
+//	leadctl commissions diff --partner P --period 2026-03
 //	leadctl demo --env-file .local/run.env
 package main
 
@@ -16,12 +17,14 @@ import (
 	"io"
 	"os"
 	"text/tabwriter"
+	"time"
 	_ "time/tzdata"
 
 	"github.com/partnerleads/pipeline/shared/aws/deployed"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
 	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/commission"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 )
@@ -31,6 +34,7 @@ const usage = `usage:
   leadctl key create --role partner|rep|manager|finance|admin [--partner ID] [--subject ID] [--name NAME]
   leadctl key list
   leadctl key revoke|disable|enable KEY_ID
+  leadctl commissions diff --partner ID [--period YYYY-MM]
   leadctl demo [--env-file FILE]
   leadctl simulate --rules FILE [--last N | --leads FILE.jsonl]
   leadctl verify LEAD_ID
@@ -59,7 +63,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	cmd := args[0]
 	sub, rest := "", args[1:]
-	if cmd == "partner" || cmd == "key" {
+	if cmd == "partner" || cmd == "key" || cmd == "commissions" {
 		if len(args) < 2 {
 			return errUsage
 		}
@@ -69,7 +73,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	stack := fs.String("stack", stackinfo.DefaultStack, "CloudFormation stack name")
 	name := fs.String("name", "", "partner or key name")
 	role := fs.String("role", "", "key role")
-	partner := fs.String("partner", "", "partner id (partner keys)")
+	partner := fs.String("partner", "", "partner id (partner keys, commissions diff)")
+	period := fs.String("period", "", "commissions diff: YYYY-MM (default: this month)")
 	subject := fs.String("subject", "", "subject id (rep, manager, finance keys)")
 	envFile := fs.String("env-file", "", "demo: write API_URL and PARTNER_API_KEY here")
 	rulesFile := fs.String("rules", "", "simulate: proposed rule set (JSON)")
@@ -120,6 +125,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(out, "key %s is now %s\n", k.ID, k.Status)
+	case "commissions diff":
+		return diff(ctx, commission.Service{Store: st.Ledger, Now: time.Now}, *partner, *period, out)
 	case "demo ":
 		return demo(ctx, svc, routingAdmin, st.Outputs, *envFile, out)
 	case "verify ":

@@ -88,6 +88,7 @@ var All = []Endpoint{
 	{"PUT", "/v1/commission-plans/{id}", Finance, finance},
 	{"PUT", "/v1/commission-tiers/{partnerId}", Finance, finance},
 	{"GET", "/v1/commissions", Finance, statements},
+	{"GET", "/v1/commissions/diff", Finance, statements},
 	{"POST", "/v1/commissions/approve", Finance, finance},
 	{"POST", "/v1/commissions/pay", Finance, finance},
 	{"POST", "/v1/leads/{id}/cancellation", Finance, finance},
