@@ -33,6 +33,7 @@ func routes(h handler) []httpapi.Route {
 		"PUT /v1/commission-tiers/{partnerId}": h.setTier,
 		"GET /v1/commissions":                  h.statement,
 		"GET /v1/commissions/diff":             h.diff,
+		"PUT /v1/commission-adjustments/{id}":  h.adjust,
 		"POST /v1/commissions/approve":         h.approve,
 		"POST /v1/commissions/pay":             h.pay,
 		"POST /v1/leads/{id}/cancellation":     h.cancel,
@@ -103,6 +104,23 @@ func (h handler) diff(ctx context.Context, r httpapi.Request) (httpapi.Response,
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, d), nil
+}
+
+// adjust answers PUT /v1/commission-adjustments/{id}: 201 when added, 200
+// when the same adjustment was added before under that id.
+func (h handler) adjust(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	var in commission.Adjustment
+	if err := r.DecodeJSON(maxBody, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	line, created, err := h.svc.Adjust(ctx, r.Principal, r.Params["id"], in)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if created {
+		return httpapi.JSON(http.StatusCreated, line), nil
+	}
+	return httpapi.JSON(http.StatusOK, line), nil
 }
 
 func (h handler) approve(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {

@@ -592,3 +592,68 @@ func TestDiff(t *testing.T) {
 		})
 	}
 }
+
+func TestAdjustments(t *testing.T) {
+	t.Parallel()
+	ok := `{"partnerId":"p1","period":"2026-03","leadId":"L1","amount":{"amount":-1250,"currency":"BRL"},"reason":"double-counted upsell"}`
+	cases := []struct {
+		name, who, id, body string
+		status              int
+		problem             string
+		fields              []string
+	}{
+		{"finance adds a signed line with a reason", "finance", "fix-1", ok, 201, "", nil},
+		{"a partner may not", "p1", "fix-1", ok, 403, "forbidden", nil},
+		{"every invalid field is named", "finance", "fix-1", `{"partnerId":"","period":"2026-13","amount":{"amount":0,"currency":"BRL"},"reason":""}`, 422, "validation-error",
+			[]string{"amount.amount", "partnerId", "period", "reason"}},
+		{"not in a future period", "finance", "fix-1", `{"partnerId":"p1","period":"2026-04","amount":{"amount":100,"currency":"BRL"},"reason":"x"}`, 422, "validation-error", []string{"period"}},
+		{"only for a partner on a plan, in its currency", "finance", "fix-1", `{"partnerId":"p9","period":"2026-03","amount":{"amount":100,"currency":"BRL"},"reason":"x"}`, 422, "validation-error", []string{"partnerId"}},
+		{"in the plan's currency", "finance", "fix-1", `{"partnerId":"p1","period":"2026-03","amount":{"amount":100,"currency":"USD"},"reason":"x"}`, 422, "validation-error", []string{"amount.currency"}},
+		{"about a lead of that partner", "finance", "fix-1", `{"partnerId":"p1","period":"2026-03","leadId":"L2","amount":{"amount":100,"currency":"BRL"},"reason":"x"}`, 422, "validation-error", []string{"leadId"}},
+		{"a bad id", "finance", "Fix_1", ok, 422, "validation-error", []string{"id"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, signer{})
+			resp := f.do(t, call{row: "PUT /v1/commission-adjustments/{id}", args: []string{c.id}, who: c.who, body: c.body})
+			p := expect(t, resp, c.status, c.problem)
+			var fields []string
+			for _, fe := range p.Errors {
+				fields = append(fields, fe.Field)
+			}
+			slices.Sort(fields)
+			if !slices.Equal(fields, c.fields) {
+				t.Fatalf("fields %v, want %v; body %s", fields, c.fields, resp.Body)
+			}
+		})
+	}
+
+	t.Run("append-only: a retry answers the same line, a different body under the id is a 409; the statement and the diff show it", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, signer{})
+		put := func(body string) lambdaevents.APIGatewayV2HTTPResponse {
+			return f.do(t, call{row: "PUT /v1/commission-adjustments/{id}", args: []string{"fix-1"}, who: "finance", body: body})
+		}
+		var first, again commission.Entry
+		decode(t, put(ok), &first)
+		resp := put(ok)
+		expect(t, resp, 200, "")
+		decode(t, resp, &again)
+		if first.ID != "adj.fix-1" || again.ID != first.ID || first.Kind != commission.KindAdjustment || first.Amount != -1250 || !strings.Contains(first.Explanation, "double-counted upsell") {
+			t.Fatalf("first %+v, again %+v", first, again)
+		}
+		expect(t, put(strings.Replace(ok, "-1250", "-1300", 1)), 409, "conflict")
+
+		var st commission.Statement
+		decode(t, f.do(t, call{row: "GET /v1/commissions", who: "p1", query: "period=2026-03"}), &st)
+		if len(st.Partners) != 1 || len(st.Partners[0].Lines) != 2 || st.Partners[0].Totals["BRL"].Net != 100_00-1250 {
+			t.Fatalf("statement with the adjustment: %+v", st)
+		}
+		var d commission.Diff
+		decode(t, f.do(t, call{row: "GET /v1/commissions/diff", who: "finance", query: "period=2026-03&partnerId=p1"}), &d)
+		if len(d.Differences) != 0 || len(d.Adjustments) != 1 || d.Adjustments[0].ID != "adj.fix-1" {
+			t.Fatalf("the diff counts the adjustment apart: %+v", d)
+		}
+	})
+}

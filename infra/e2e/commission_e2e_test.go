@@ -223,11 +223,33 @@ func TestE2ERetroactiveTierAfterAReopenOrClawback(t *testing.T) {
 	}
 	a.waitNet(t, key, period, 4000, "two deals of 100.00 net 40.00 (20% of 200.00)")
 
-	a.call(t, "POST", "/v1/leads/"+ids[1]+"/status", mgr, `{"status":"proposal"}`, nil, true).expect(t, 200)
+	a.call(t, "POST", "/v1/leads/"+ids[1]+"/status", mgr, `{"status":"proposal","reason":"the customer backed out"}`, nil, true).expect(t, 200)
 	a.waitNet(t, key, period, 1000, "after the reopen the surviving 100.00 nets 10.00")
 
 	a.call(t, "POST", "/v1/leads/"+ids[1]+"/status", mgr, won, nil, true).expect(t, 200)
 	a.waitNet(t, key, period, 4000, "won again, 40.00")
 	a.call(t, "POST", "/v1/leads/"+ids[1]+"/cancellation", fin, `{"date":"`+today+`","reason":"churned"}`, nil, true).expect(t, 202)
 	a.waitNet(t, key, period, 1000, "a clawback inside the window lowers the tier the same way: 10.00")
+
+	diff := a.call(t, "GET", "/v1/commissions/diff?period="+period+"&partnerId="+partnerID, fin, "", nil, true).expect(t, 200)
+	if diffs := diff.list(t, "differences"); len(diffs) != 0 || diff.num(t, "ledger", "BRL") != 1000 || diff.num(t, "leadsRead") != 2 {
+		t.Fatalf("the ledger should equal its recomputation: %s", diff)
+	}
+
+	adj := `{"partnerId":"` + partnerID + `","period":"` + period + `","leadId":"` + ids[0] + `","amount":{"amount":-250,"currency":"BRL"},"reason":"desconto acordado"}`
+	path := "/v1/commission-adjustments/" + strings.ToLower(storetest.Unique("adj-"))
+	if r := a.call(t, "PUT", path, key, adj, nil, true); r.status != 403 {
+		t.Fatalf("a partner adjusted its own ledger: %s", r)
+	}
+	a.call(t, "PUT", path, fin, adj, nil, true).expect(t, 201)
+	a.call(t, "PUT", path, fin, adj, nil, true).expect(t, 200)
+	a.waitNet(t, key, period, 750, "an adjustment of -2.50 on the statement, once")
+	diff = a.call(t, "GET", "/v1/commissions/diff?period="+period, key, "", nil, true).expect(t, 200)
+	if len(diff.list(t, "differences")) != 0 || len(diff.list(t, "adjustments")) != 1 {
+		t.Fatalf("the partner's diff lists the adjustment apart: %s", diff)
+	}
+	_, body := a.export(t, fin, period)
+	if !bytes.Contains(body, []byte("desconto acordado")) {
+		t.Fatalf("the adjustment is not in the export: %s", clip(body))
+	}
 }

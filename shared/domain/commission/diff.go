@@ -45,6 +45,9 @@ type Diff struct {
 	LinesRead   int              `json:"linesRead"`
 	LeadsRead   int              `json:"leadsRead"`
 	Differences []DiffRow        `json:"differences"`
+	// Adjustments are finance's lines of the period, outside the
+	// comparison: no event explains them, a reason does.
+	Adjustments []DiffLine `json:"adjustments"`
 }
 
 // Diff recomputes a partner's period from the events the ledger recorded
@@ -69,12 +72,16 @@ func (s Service) Diff(ctx context.Context, p auth.Principal, partnerID, period s
 	if err != nil {
 		return Diff{}, err
 	}
-	d := Diff{PartnerID: partnerID, Period: period, LinesRead: len(all)}
+	d := Diff{PartnerID: partnerID, Period: period, LinesRead: len(all), Adjustments: []DiffLine{}}
 	var ledger []Entry
 	var inputs []Trigger
 	seen := map[string]bool{}
 	for _, e := range all {
 		if e.EarnedIn != period {
+			continue
+		}
+		if e.Kind == KindAdjustment {
+			d.Adjustments = append(d.Adjustments, diffLine(e, true))
 			continue
 		}
 		ledger = append(ledger, e)
@@ -130,24 +137,17 @@ func compare(ledger, expected []Entry) (got, want map[string]int64, rows int, di
 		}
 		return r
 	}
-	line := func(e Entry, withID bool) DiffLine {
-		l := DiffLine{Kind: e.Kind, Amount: e.Amount, Plan: e.PlanID + "@" + itoa(int64(e.PlanVersion)), Explanation: e.Explanation}
-		if withID {
-			l.ID = e.ID
-		}
-		return l
-	}
 	got, want = map[string]int64{}, map[string]int64{}
 	for _, e := range ledger {
 		r := row(e)
 		r.Ledger += e.Amount
-		r.Lines = append(r.Lines, line(e, true))
+		r.Lines = append(r.Lines, diffLine(e, true))
 		got[e.Currency] += e.Amount
 	}
 	for _, e := range expected {
 		r := row(e)
 		r.Recomputed += e.Amount
-		r.Expected = append(r.Expected, line(e, false))
+		r.Expected = append(r.Expected, diffLine(e, false))
 		want[e.Currency] += e.Amount
 	}
 	diffs = []DiffRow{}
@@ -159,4 +159,12 @@ func compare(ledger, expected []Entry) (got, want map[string]int64, rows int, di
 	}
 	slices.SortFunc(diffs, func(a, b DiffRow) int { return cmp.Or(cmp.Compare(a.LeadID, b.LeadID), cmp.Compare(a.Kind, b.Kind)) })
 	return got, want, len(order), diffs
+}
+
+func diffLine(e Entry, withID bool) DiffLine {
+	l := DiffLine{Kind: e.Kind, Amount: e.Amount, Plan: e.PlanID + "@" + itoa(int64(e.PlanVersion)), Explanation: e.Explanation}
+	if withID {
+		l.ID = e.ID
+	}
+	return l
 }

@@ -39,6 +39,9 @@ type Store interface {
 	// order: partner id, then line id.
 	PeriodLines(ctx context.Context, period string, each func(Entry) error) error
 	LinesThrough(ctx context.Context, partnerID, through string) ([]Entry, error) // periods ≤ through
+	// AddLine adds a line outside the engine (an adjustment) under an id
+	// no line has; if one has, it answers that line and false.
+	AddLine(ctx context.Context, e Entry) (Entry, bool, error)
 	// SetState moves a line forward; ErrConflict if it is no longer in from.
 	SetState(ctx context.Context, e Entry, from State) error
 

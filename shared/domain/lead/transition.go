@@ -7,7 +7,7 @@ import (
 )
 
 // ErrReasonRequired: lost, junk, recycled and reopening a won deal must say why.
-var ErrReasonRequired = fault.Field("reason", "required", "a reason is required for lost, junk and recycled")
+var ErrReasonRequired = fault.Field("reason", "required", "a reason is required for lost, junk, recycled and for reopening a won deal")
 
 // ErrAssignThroughRouting: a lead gets an owner through routing or a
 // manager's reassignment, not through a bare status change.

@@ -89,6 +89,7 @@ var All = []Endpoint{
 	{"PUT", "/v1/commission-tiers/{partnerId}", Finance, finance},
 	{"GET", "/v1/commissions", Finance, statements},
 	{"GET", "/v1/commissions/diff", Finance, statements},
+	{"PUT", "/v1/commission-adjustments/{id}", Finance, finance},
 	{"POST", "/v1/commissions/approve", Finance, finance},
 	{"POST", "/v1/commissions/pay", Finance, finance},
 	{"POST", "/v1/leads/{id}/cancellation", Finance, finance},

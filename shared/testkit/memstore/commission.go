@@ -129,6 +129,16 @@ func (l *Ledger) Commit(_ context.Context, before commission.LeadState, out comm
 	return nil
 }
 
+func (l *Ledger) AddLine(_ context.Context, e commission.Entry) (commission.Entry, bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if old, ok := l.lines[e.ID]; ok {
+		return old, false, nil
+	}
+	l.lines[e.ID] = e
+	return e, true, nil
+}
+
 // sorted returns the lines that match, in export order.
 func (l *Ledger) sorted(match func(commission.Entry) bool) []commission.Entry {
 	l.mu.Lock()

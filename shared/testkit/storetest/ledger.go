@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -164,6 +165,38 @@ func RunLedger(t *testing.T, st commission.Store) {
 		}
 		if _, err := svc.Pay(ctx, fin, other, period); !errors.Is(err, commission.ErrBelowMinimumPayout) && err != nil {
 			t.Fatalf("other: %v", err)
+		}
+	})
+
+	t.Run("an adjustment is added once, however often it is sent, and is in the export", func(t *testing.T) {
+		id := strings.ToLower(Unique("adj"))
+		adj := commission.Adjustment{PartnerID: partner, Period: period, Amount: lead.Money{Amount: -7_50, Currency: "BRL"}, Reason: "fee withheld"}
+		var wg sync.WaitGroup
+		created := make(chan bool, 4)
+		for range 4 {
+			wg.Go(func() {
+				e, ok, err := svc.Adjust(ctx, fin, id, adj)
+				if err != nil || e.ID != "adj."+id || e.Amount != -7_50 {
+					t.Errorf("adjust: %+v %v", e, err)
+				}
+				created <- ok
+			})
+		}
+		wg.Wait()
+		close(created)
+		n := 0
+		for ok := range created {
+			if ok {
+				n++
+			}
+		}
+		lines, err := st.Lines(ctx, partner, period)
+		if err != nil || n != 1 || count(lines, "") != 1 {
+			t.Fatalf("4 concurrent adds: %d created, %d lines without a lead: %v", n, count(lines, ""), err)
+		}
+		adj.Amount.Amount = -8_00
+		if _, _, err := svc.Adjust(ctx, fin, id, adj); !errors.Is(err, commission.ErrAdjustmentTaken) {
+			t.Fatalf("a different adjustment under the same id: %v", err)
 		}
 	})
 

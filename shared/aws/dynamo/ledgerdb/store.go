@@ -230,6 +230,51 @@ func (st *Store) Commit(ctx context.Context, before commission.LeadState, out co
 	return nil
 }
 
+// AddLine writes the line and a guard item keyed by its id alone in one
+// transaction, so an id names one line whatever its partner and period.
+func (st *Store) AddLine(ctx context.Context, e commission.Entry) (commission.Entry, bool, error) {
+	line, err := lineItem(e)
+	if err != nil {
+		return commission.Entry{}, false, err
+	}
+	guard, err := docItem(map[string]string{dynamo.AttrPK: "LINEID#" + e.ID, dynamo.AttrSK: "LINEID"}, e)
+	if err != nil {
+		return commission.Entry{}, false, err
+	}
+	fresh := aws.String("attribute_not_exists(PK)")
+	_, err = dynamo.Transact(ctx, st.db, func(string) ([]types.TransactWriteItem, error) {
+		return []types.TransactWriteItem{
+			{Put: &types.Put{TableName: &st.table, Item: guard, ConditionExpression: fresh}},
+			{Put: &types.Put{TableName: &st.table, Item: line, ConditionExpression: fresh}},
+		}, nil
+	})
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		if err != nil {
+			return commission.Entry{}, false, fmt.Errorf("add line %s: %w", e.ID, err)
+		}
+		return e, true, nil
+	}
+	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: dynamo.Key("LINEID#"+e.ID, "LINEID"), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return commission.Entry{}, false, err
+	}
+	if out.Item == nil {
+		return commission.Entry{}, false, fmt.Errorf("add line %s: %w", e.ID, commission.ErrConflict)
+	}
+	old, err := dynamo.DecodeDoc[commission.Entry](out.Item)
+	if err != nil {
+		return commission.Entry{}, false, err
+	}
+	// The guard holds the line as added; the line itself, its state now.
+	cur, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: dynamo.Key(ledgerPK(old.PartnerID, old.Period), "LINE#"+old.ID), ConsistentRead: aws.Bool(true)})
+	if err != nil || cur.Item == nil {
+		return old, false, err
+	}
+	old, err = dynamo.DecodeDoc[commission.Entry](cur.Item)
+	return old, false, err
+}
+
 func (st *Store) Lines(ctx context.Context, partnerID, period string) ([]commission.Entry, error) {
 	return collect[commission.Entry](ctx, st, &dynamodb.QueryInput{
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :line)"),
