@@ -41,6 +41,7 @@ func (s Service) Adjust(ctx context.Context, p auth.Principal, id string, in Adj
 		return Entry{}, false, err
 	}
 	in.PartnerID, in.LeadID, in.Reason = strings.TrimSpace(in.PartnerID), strings.TrimSpace(in.LeadID), strings.TrimSpace(in.Reason)
+	in.Amount.Currency = strings.ToUpper(in.Amount.Currency)
 	var ve validation.Error
 	if !slug.MatchString(id) {
 		ve.Add("id", "invalid", "1 to 40 lowercase letters, digits or '-'")
