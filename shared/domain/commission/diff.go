@@ -74,7 +74,7 @@ func (s Service) Diff(ctx context.Context, p auth.Principal, partnerID, period s
 	}
 	d := Diff{PartnerID: partnerID, Period: period, LinesRead: len(all), Adjustments: []DiffLine{}}
 	var ledger []Entry
-	var inputs []Trigger
+	var leadIDs []string
 	seen := map[string]bool{}
 	for _, e := range all {
 		if e.EarnedIn != period {
@@ -85,17 +85,20 @@ func (s Service) Diff(ctx context.Context, p auth.Principal, partnerID, period s
 			continue
 		}
 		ledger = append(ledger, e)
-		if e.LeadID == "" || seen[e.LeadID] {
-			continue
+		if e.LeadID != "" && !seen[e.LeadID] {
+			seen[e.LeadID] = true
+			leadIDs = append(leadIDs, e.LeadID)
 		}
-		seen[e.LeadID] = true
-		ls, err := s.Store.LeadState(ctx, e.LeadID)
-		if err != nil {
-			return Diff{}, err
-		}
-		d.LeadsRead++
-		inputs = append(inputs, ls.Inputs...)
 	}
+	states, err := s.Store.LeadStates(ctx, leadIDs)
+	if err != nil {
+		return Diff{}, err
+	}
+	var inputs []Trigger
+	for _, id := range leadIDs {
+		inputs = append(inputs, states[id].Inputs...)
+	}
+	d.LeadsRead = len(states)
 	var planErr error
 	want, err := Recompute(func(partnerID string, at time.Time) *Plan {
 		plan, err := s.PlanFor(ctx, partnerID, at)

@@ -29,7 +29,8 @@ type Store interface {
 	PutTier(ctx context.Context, partnerID, tier string) error
 	Tier(ctx context.Context, partnerID string) (string, error) // "" if none
 
-	LeadState(ctx context.Context, leadID string) (LeadState, error) // zero state if none
+	LeadState(ctx context.Context, leadID string) (LeadState, error)                // zero state if none
+	LeadStates(ctx context.Context, leadIDs []string) (map[string]LeadState, error) // distinct ids; absent if none
 	PeriodStates(ctx context.Context, partnerID string, periods []string) (map[string]PeriodState, error)
 	// Commit writes an outcome atomically, guarded by the versions it was
 	// computed from (before.Version, and each period's Version−1).

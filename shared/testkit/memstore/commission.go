@@ -129,6 +129,18 @@ func (l *Ledger) Commit(_ context.Context, before commission.LeadState, out comm
 	return nil
 }
 
+func (l *Ledger) LeadStates(_ context.Context, ids []string) (map[string]commission.LeadState, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := map[string]commission.LeadState{}
+	for _, id := range ids {
+		if ls, ok := l.states[id]; ok {
+			out[id] = ls
+		}
+	}
+	return out, nil
+}
+
 func (l *Ledger) AddLine(_ context.Context, e commission.Entry) (commission.Entry, bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -112,6 +112,10 @@ func RunLedger(t *testing.T, st commission.Store) {
 		if n := count(lines, tr.LeadID); n != 1 {
 			t.Fatalf("%d lines for one won", n)
 		}
+		states, err := st.LeadStates(ctx, []string{tr.LeadID, Unique("L")})
+		if ls := states[tr.LeadID]; err != nil || len(states) != 1 || len(ls.Inputs) != 1 || ls.Inputs[0].ID != tr.ID {
+			t.Fatalf("lead states of one stored lead and one unknown: %+v %v", states, err)
+		}
 	})
 
 	t.Run("cancel inside the window claws back; statement and balances", func(t *testing.T) {

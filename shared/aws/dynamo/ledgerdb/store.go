@@ -148,6 +148,20 @@ func (st *Store) LeadState(ctx context.Context, leadID string) (commission.LeadS
 	return dynamo.DecodeDoc[commission.LeadState](out.Item)
 }
 
+func (st *Store) LeadStates(ctx context.Context, leadIDs []string) (map[string]commission.LeadState, error) {
+	keys := make([]map[string]types.AttributeValue, 0, len(leadIDs))
+	for _, id := range leadIDs {
+		keys = append(keys, dynamo.Key("LEADSTATE#"+id, "STATE"))
+	}
+	out := make(map[string]commission.LeadState, len(leadIDs))
+	err := dynamo.BatchGet(ctx, st.db, st.table, keys, func(it map[string]types.AttributeValue) error {
+		ls, err := dynamo.DecodeDoc[commission.LeadState](it)
+		out[ls.LeadID] = ls
+		return err
+	})
+	return out, err
+}
+
 func (st *Store) PeriodStates(ctx context.Context, partnerID string, periods []string) (map[string]commission.PeriodState, error) {
 	res := map[string]commission.PeriodState{}
 	for _, p := range periods {

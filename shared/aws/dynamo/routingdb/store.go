@@ -39,35 +39,26 @@ func (st *Store) Loads(ctx context.Context, repIDs []string, day func(string) st
 		loads[id] = routing.Load{Day: day(id)}
 		keys = append(keys, dynamo.Key(dynamo.LoadPK(id), "OPEN"), dynamo.Key(dynamo.LoadPK(id), "DAY#"+day(id)))
 	}
-	for len(keys) > 0 {
-		batch := keys[:min(len(keys), 100)]
-		keys = keys[len(batch):]
-		for len(batch) > 0 {
-			out, err := st.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-				st.Table: {Keys: batch, ConsistentRead: aws.Bool(true)},
-			}})
-			if err != nil {
-				return nil, fmt.Errorf("read rep loads: %w", err)
-			}
-			for _, it := range out.Responses[st.Table] {
-				var raw struct {
-					PK, SK  string
-					Open, N int
-				}
-				if err := attributevalue.UnmarshalMap(it, &raw); err != nil {
-					return nil, fmt.Errorf("unmarshal load: %w", err)
-				}
-				id := raw.PK[len("LOAD#"):]
-				l := loads[id]
-				if raw.SK == "OPEN" {
-					l.Open = raw.Open
-				} else {
-					l.DayCount = raw.N
-				}
-				loads[id] = l
-			}
-			batch = out.UnprocessedKeys[st.Table].Keys
+	err := dynamo.BatchGet(ctx, st.DB, st.Table, keys, func(it map[string]types.AttributeValue) error {
+		var raw struct {
+			PK, SK  string
+			Open, N int
 		}
+		if err := attributevalue.UnmarshalMap(it, &raw); err != nil {
+			return fmt.Errorf("unmarshal load: %w", err)
+		}
+		id := raw.PK[len("LOAD#"):]
+		l := loads[id]
+		if raw.SK == "OPEN" {
+			l.Open = raw.Open
+		} else {
+			l.DayCount = raw.N
+		}
+		loads[id] = l
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read rep loads: %w", err)
 	}
 	return loads, nil
 }
