@@ -118,9 +118,9 @@ func requested(t *testing.T, x commission.Export) events.EventBridgeEvent {
 	return events.EventBridgeEvent{ID: "eb-1", DetailType: commission.EventExportRequested, Source: "partnerleads.commissions", Detail: b}
 }
 
-func keys(id, period string) (csvKey, manifestKey string) {
+func keys(id, period string) (csvKey, payoutsKey, manifestKey string) {
 	dir := commission.ExportPrefix + "period=" + period + "/" + id + "/"
-	return dir + "commissions.csv", dir + "manifest.json"
+	return dir + "commissions.csv", dir + "payouts.csv", dir + "manifest.json"
 }
 
 func TestExport(t *testing.T) {
@@ -184,10 +184,10 @@ func TestExport(t *testing.T) {
 			if x.Period != c.period || x.Status != c.status || (c.status == "failed") != (x.Error != "") {
 				t.Fatalf("export record: period %s status %s error %q; want period %s status %s", x.Period, x.Status, x.Error, c.period, c.status)
 			}
-			csvKey, manKey := keys(c.id, c.period)
+			csvKey, payKey, manKey := keys(c.id, c.period)
 			var want []string
 			if c.fail != "commissions.csv" {
-				want = append(want, csvKey)
+				want = append(want, csvKey, payKey)
 			}
 			if c.status == "completed" {
 				want = append(want, manKey)
@@ -246,12 +246,12 @@ func TestScheduledExportRerunRewritesTheSameFiles(t *testing.T) {
 	if err := h.Handle(ctx, ev); err != nil {
 		t.Fatalf("first run: %v", err)
 	}
-	csvKey, _ := keys("scheduled-2026-02", "2026-02")
+	csvKey, _, _ := keys("scheduled-2026-02", "2026-02")
 	first := up.objects[csvKey].body
 	if err := h.Handle(ctx, ev); err != nil {
 		t.Fatalf("second run: %v", err)
 	}
-	if k := up.keys(); len(k) != 2 || !bytes.Equal(up.objects[csvKey].body, first) {
-		t.Fatalf("a repeated schedule run must rewrite the same two objects byte for byte: %v", k)
+	if k := up.keys(); len(k) != 3 || !bytes.Equal(up.objects[csvKey].body, first) {
+		t.Fatalf("a repeated schedule run must rewrite the same three objects byte for byte: %v", k)
 	}
 }

@@ -131,11 +131,11 @@ func (h handler) approve(ctx context.Context, r httpapi.Request) (httpapi.Respon
 	if err := r.DecodeJSON(maxBody, &in); err != nil {
 		return httpapi.Response{}, err
 	}
-	n, err := h.svc.Approve(ctx, r.Principal, in.Period, in.PartnerID)
+	n, held, err := h.svc.Approve(ctx, r.Principal, in.Period, in.PartnerID)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, map[string]any{"period": in.Period, "approved": n}), nil
+	return httpapi.JSON(http.StatusOK, map[string]any{"period": in.Period, "approved": n, "held": held}), nil
 }
 
 func (h handler) pay(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
@@ -220,7 +220,11 @@ func (h handler) getExport(ctx context.Context, r httpapi.Request) (httpapi.Resp
 		if err != nil {
 			return httpapi.Response{}, err
 		}
-		out["downloadUrl"], out["manifestUrl"], out["expiresAt"] = csvURL, manURL, h.svc.Now().UTC().Add(linkTTL)
+		payURL, err := h.links.DownloadURL(ctx, x.PayoutsKey, linkTTL)
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		out["downloadUrl"], out["payoutsUrl"], out["manifestUrl"], out["expiresAt"] = csvURL, payURL, manURL, h.svc.Now().UTC().Add(linkTTL)
 	}
 	return httpapi.JSON(http.StatusOK, out), nil
 }

@@ -387,8 +387,14 @@ func TestApproveAndPay(t *testing.T) {
 	expect(t, resp, 200, "")
 	var po commission.Payout
 	decode(t, resp, &po)
-	if !strings.HasPrefix(po.ID, "pay_") || po.PartnerID != "p1" || po.Through != "2026-03" || po.Lines != 1 || po.Totals["BRL"] != 100_00 || !po.PaidAt.Equal(now) {
+	if !strings.HasPrefix(po.ID, "pay_") || po.PartnerID != "p1" || po.Through != "2026-03" || po.Lines != 1 || po.Currency != "BRL" || po.Total != 100_00 ||
+		po.State != commission.PayoutPaid || po.PaidAt == nil || !po.PaidAt.Equal(now) || !slices.Equal(po.LineIDs, []string{"L1.5:accrual:1"}) {
 		t.Fatalf("payout %+v", po)
+	}
+	var st commission.Statement
+	decode(t, f.do(t, call{row: "GET /v1/commissions", who: "p1", query: "period=2026-03"}), &st)
+	if ps := st.Partners; len(ps) != 1 || len(ps[0].Payouts) != 1 || ps[0].Payouts[0].ID != po.ID {
+		t.Fatalf("the statement lists the payout: %+v", st)
 	}
 	expect(t, pay(`{"partnerId":"p1","through":"2026-03"}`), 409, "nothing-payable")
 	expect(t, pay(`{"partnerId":"p1","through":"soon"}`), 422, "validation-error")
@@ -656,4 +662,35 @@ func TestAdjustments(t *testing.T) {
 			t.Fatalf("the diff counts the adjustment apart: %+v", d)
 		}
 	})
+}
+
+// A plan's holding period keeps young lines out of approval.
+func TestHoldingPeriod(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, signer{})
+	ctx := context.Background()
+	plan := commission.Plan{ID: "held-p3", Version: 1, Name: "Held", PartnerID: "p3", EffectiveFrom: "2026-01-01", Currency: "BRL",
+		Type: commission.FlatPerWon, FlatAmount: 10_00, HoldDays: 10}
+	if err := f.ledger.PutPlan(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		id  string
+		age time.Duration
+	}{{"L5", 11 * 24 * time.Hour}, {"L6", 9 * 24 * time.Hour}} {
+		tr := commission.Trigger{ID: c.id + ".5", Kind: commission.TriggerWon, LeadID: c.id, PartnerID: "p3", At: now.Add(-c.age),
+			Deal: &lead.Deal{Value: lead.Money{Amount: 1000_00, Currency: "BRL"}, ContractStart: "2026-03-01"}}
+		if _, err := f.svc.Process(ctx, tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp := f.do(t, call{row: "POST /v1/commissions/approve", who: "finance", body: `{"period":"2026-03","partnerId":"p3"}`})
+	expect(t, resp, 200, "")
+	var got struct{ Approved, Held int }
+	decode(t, resp, &got)
+	if got.Approved != 1 || got.Held != 1 {
+		t.Fatalf("11 and 9 days old under a 10-day hold: %s, want 1 approved and 1 held", resp.Body)
+	}
+	expect(t, f.do(t, call{row: "PUT /v1/commission-plans/{id}", args: []string{"held"}, who: "finance",
+		body: `{"name":"Held","partnerId":"p3","currency":"BRL","type":"flat_per_won","flatAmount":100,"holdDays":400}`}), 422, "validation-error")
 }

@@ -252,4 +252,27 @@ func TestE2ERetroactiveTierAfterAReopenOrClawback(t *testing.T) {
 	if !bytes.Contains(body, []byte("desconto acordado")) {
 		t.Fatalf("the adjustment is not in the export: %s", clip(body))
 	}
+
+	a.call(t, "POST", "/v1/commissions/approve", fin, `{"period":"`+period+`","partnerId":"`+partnerID+`"}`, nil, true).expect(t, 200)
+	pay := `{"partnerId":"` + partnerID + `","through":"` + period + `"}`
+	answers := make(chan reply, 2)
+	for range 2 {
+		go func() { answers <- a.call(t, "POST", "/v1/commissions/pay", fin, pay, nil, true) }()
+	}
+	batches := map[string]bool{}
+	for range 2 {
+		r := <-answers
+		switch {
+		case r.status == 200 && r.str(t, "state") == "paid" && r.num(t, "total") == 750:
+			batches[r.str(t, "id")] = true
+		case r.status == 409 && r.problemType() == "nothing-payable":
+		default:
+			t.Fatalf("a concurrent payout: %s", r)
+		}
+	}
+	st := a.call(t, "GET", "/v1/commissions?period="+period, key, "", nil, true).expect(t, 200)
+	payouts := st.items(t, "partners")[0].items(t, "payouts")
+	if len(batches) != 1 || len(payouts) != 1 || !batches[payouts[0].str(t, "id")] {
+		t.Fatalf("two concurrent payouts should make one batch: answered %v, statement %s", batches, st)
+	}
 }

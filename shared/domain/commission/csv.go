@@ -108,6 +108,8 @@ type Manifest struct {
 	Summary
 	CSVKey      string    `json:"csvKey"`
 	Columns     []string  `json:"columns"`
+	// Payouts describes payouts.csv: the batches created in the period.
+	Payouts PayoutSummary `json:"payouts"`
 	Rounding    string    `json:"rounding"`
 	GeneratedAt time.Time `json:"generatedAt"`
 }

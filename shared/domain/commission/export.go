@@ -24,6 +24,7 @@ type Export struct {
 	RequestedAt time.Time  `json:"requestedAt"`
 	CompletedAt *time.Time `json:"completedAt,omitempty"`
 	CSVKey      string     `json:"csvKey,omitempty"`
+	PayoutsKey  string     `json:"payoutsKey,omitempty"`
 	ManifestKey string     `json:"manifestKey,omitempty"`
 	Manifest    *Manifest  `json:"manifest,omitempty"`
 	Error       string     `json:"error,omitempty"`
@@ -32,9 +33,9 @@ type Export struct {
 // ExportPrefix is where exports land in the bucket.
 const ExportPrefix = "exports/commissions/"
 
-func exportKeys(x Export) (csvKey, manifestKey string) {
+func exportKeys(x Export) (csvKey, payoutsKey, manifestKey string) {
 	dir := ExportPrefix + "period=" + x.Period + "/" + x.ID + "/"
-	return dir + "commissions.csv", dir + "manifest.json"
+	return dir + "commissions.csv", dir + "payouts.csv", dir + "manifest.json"
 }
 
 // RequestExport records an export of period and asks the exporter to run
@@ -75,7 +76,7 @@ func (s Service) GetExport(ctx context.Context, p auth.Principal, id string) (Ex
 // flat: lines flow from the store through the CSV writer to the upload.
 // progress, if set, is told every 100,000 rows.
 func (s Service) RunExport(ctx context.Context, x Export, up Uploader, progress func(rows int)) (Export, error) {
-	x.CSVKey, x.ManifestKey = exportKeys(x)
+	x.CSVKey, x.PayoutsKey, x.ManifestKey = exportKeys(x)
 	var sum Summary
 	err := up.Upload(ctx, x.CSVKey, "text/csv; charset=utf-8", func(w io.Writer) error {
 		cw, err := NewCSVWriter(w)
@@ -97,8 +98,20 @@ func (s Service) RunExport(ctx context.Context, x Export, up Uploader, progress 
 	if err != nil {
 		return s.failExport(ctx, x, err)
 	}
+	batches, err := s.Store.PeriodPayouts(ctx, x.Period)
+	if err != nil {
+		return s.failExport(ctx, x, err)
+	}
+	var payouts PayoutSummary
+	if err := up.Upload(ctx, x.PayoutsKey, "text/csv; charset=utf-8", func(w io.Writer) error {
+		payouts, err = WritePayoutsCSV(w, batches)
+		return err
+	}); err != nil {
+		return s.failExport(ctx, x, err)
+	}
+	payouts.Key = x.PayoutsKey
 	at := s.now()
-	m := Manifest{ExportID: x.ID, Period: x.Period, Summary: sum, CSVKey: x.CSVKey, Columns: Columns, Rounding: RoundingRule, GeneratedAt: at}
+	m := Manifest{ExportID: x.ID, Period: x.Period, Summary: sum, CSVKey: x.CSVKey, Columns: Columns, Payouts: payouts, Rounding: RoundingRule, GeneratedAt: at}
 	err = up.Upload(ctx, x.ManifestKey, "application/json", func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

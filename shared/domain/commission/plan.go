@@ -28,23 +28,26 @@ type Plan struct {
 	Name    string `json:"name"`
 	// Exactly one of PartnerID and Tier: whom the plan is for. A partner's
 	// own plan wins over its tier's.
-	PartnerID     string    `json:"partnerId,omitempty"`
-	Tier          string    `json:"tier,omitempty"`
-	EffectiveFrom string    `json:"effectiveFrom"` // YYYY-MM-DD, São Paulo
-	Currency      string    `json:"currency"`
-	Type          PlanType  `json:"type"`
-	RateBps       int64     `json:"rateBps,omitempty"`
-	FlatAmount    int64     `json:"flatAmount,omitempty"`
-	Months        int       `json:"months,omitempty"`
-	Tiers         []Tier    `json:"tiers,omitempty"`
-	TierMode      string    `json:"tierMode,omitempty"` // marginal | retroactive
-	CapPerLead    int64     `json:"capPerLead,omitempty"`
-	CapPerPeriod  int64     `json:"capPerPeriod,omitempty"`
-	MinPayout     int64     `json:"minPayout,omitempty"`
-	ClawbackDays  int       `json:"clawbackDays,omitempty"`
-	ClawbackMode  string    `json:"clawbackMode,omitempty"` // full | pro_rata
-	CreatedAt     time.Time `json:"createdAt"`
-	CreatedBy     string    `json:"createdBy"`
+	PartnerID     string   `json:"partnerId,omitempty"`
+	Tier          string   `json:"tier,omitempty"`
+	EffectiveFrom string   `json:"effectiveFrom"` // YYYY-MM-DD, São Paulo
+	Currency      string   `json:"currency"`
+	Type          PlanType `json:"type"`
+	RateBps       int64    `json:"rateBps,omitempty"`
+	FlatAmount    int64    `json:"flatAmount,omitempty"`
+	Months        int      `json:"months,omitempty"`
+	Tiers         []Tier   `json:"tiers,omitempty"`
+	TierMode      string   `json:"tierMode,omitempty"` // marginal | retroactive
+	CapPerLead    int64    `json:"capPerLead,omitempty"`
+	CapPerPeriod  int64    `json:"capPerPeriod,omitempty"`
+	MinPayout     int64    `json:"minPayout,omitempty"`
+	ClawbackDays  int      `json:"clawbackDays,omitempty"`
+	ClawbackMode  string   `json:"clawbackMode,omitempty"` // full | pro_rata
+	// HoldDays is how long after accrual a line waits before it can be
+	// approved (a holding period, e.g. the clawback window's first days).
+	HoldDays  int       `json:"holdDays,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	CreatedBy string    `json:"createdBy"`
 }
 
 // Scope is whom the plan is for: partner:<id> or tier:<name>.
@@ -98,6 +101,9 @@ func (p Plan) Validate() error {
 		if f.set && !slices.Contains(reads, f.name) {
 			ve.Add(f.name, "not_allowed", "does not apply to type %s", p.Type)
 		}
+	}
+	if p.HoldDays < 0 || p.HoldDays > 365 {
+		ve.Add("holdDays", "out_of_range", "from 0 (none) to 365")
 	}
 	if p.CapPerLead < 0 || p.CapPerPeriod < 0 || p.MinPayout < 0 {
 		ve.Add("capPerLead", "out_of_range", "caps and minPayout are amounts ≥ 0 (0: none)")

@@ -2,14 +2,10 @@ package commission
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"reflect"
-	"strings"
 	"time"
-
-	"github.com/oklog/ulid/v2"
 
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
@@ -161,6 +157,8 @@ type PartnerStatement struct {
 	PartnerID string            `json:"partnerId"`
 	Totals    map[string]Totals `json:"totals"`
 	Lines     []Entry           `json:"lines"`
+	// Payouts are the partner's payout batches created in the period.
+	Payouts []Payout `json:"payouts"`
 }
 
 // Statement is GET /v1/commissions for one period.
@@ -207,7 +205,16 @@ func (s Service) Statement(ctx context.Context, p auth.Principal, period, partne
 		if err != nil {
 			return Statement{}, err
 		}
-		ps := PartnerStatement{PartnerID: pid, Totals: map[string]Totals{}, Lines: byPartner[pid]}
+		payouts, err := s.Store.Payouts(ctx, pid)
+		if err != nil {
+			return Statement{}, err
+		}
+		ps := PartnerStatement{PartnerID: pid, Totals: map[string]Totals{}, Lines: byPartner[pid], Payouts: []Payout{}}
+		for _, po := range payouts {
+			if PeriodOf(po.CreatedAt) == period {
+				ps.Payouts = append(ps.Payouts, po)
+			}
+		}
 		if ps.Lines == nil {
 			ps.Lines = []Entry{}
 		}
@@ -243,89 +250,52 @@ func mustPeriod(p string) time.Time {
 }
 
 // Approve moves a period's accrued lines (one partner's, or everyone's)
-// to approved, and says how many moved.
-func (s Service) Approve(ctx context.Context, p auth.Principal, period, partnerID string) (int, error) {
+// to approved, except those still inside their plan's holding period, and
+// says how many moved and how many are held.
+func (s Service) Approve(ctx context.Context, p auth.Principal, period, partnerID string) (approved, held int, err error) {
 	if err := financeOnly(p); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if _, err := ParsePeriod(period); err != nil {
-		return 0, validation.Field("period", "invalid", "want YYYY-MM")
+		return 0, 0, validation.Field("period", "invalid", "want YYYY-MM")
 	}
 	var lines []Entry
-	var err error
 	if partnerID != "" {
 		lines, err = s.Store.Lines(ctx, partnerID, period)
 	} else {
 		err = s.Store.PeriodLines(ctx, period, func(e Entry) error { lines = append(lines, e); return nil })
 	}
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	at, n := s.now(), 0
+	at := s.now()
+	holdDays := map[string]int{} // plan ref → days
 	for _, e := range lines {
 		if e.State != StateAccrued {
 			continue
 		}
+		ref := e.PlanID + "@" + itoa(int64(e.PlanVersion))
+		days, ok := holdDays[ref]
+		if !ok {
+			versions, err := s.Store.PlanVersions(ctx, e.PlanID)
+			if err != nil {
+				return approved, held, err
+			}
+			if e.PlanVersion >= 1 && e.PlanVersion <= len(versions) {
+				days = versions[e.PlanVersion-1].HoldDays
+			}
+			holdDays[ref] = days
+		}
+		if days > 0 && e.OccurredAt.AddDate(0, 0, days).After(at) {
+			held++
+			continue
+		}
 		e.State, e.ApprovedAt, e.ApprovedBy = StateApproved, &at, p.ActorID()
 		if err := s.Store.SetState(ctx, e, StateAccrued); err != nil && !errors.Is(err, ErrConflict) {
-			return n, err
+			return approved, held, err
 		} else if err == nil {
-			n++
+			approved++
 		}
 	}
-	return n, nil
-}
-
-// Payout is one payment to a partner.
-type Payout struct {
-	ID        string           `json:"id"`
-	PartnerID string           `json:"partnerId"`
-	Through   string           `json:"through"`
-	Totals    map[string]int64 `json:"totals"`
-	Lines     int              `json:"lines"`
-	PaidAt    time.Time        `json:"paidAt"`
-}
-
-// Pay marks a partner's approved lines of periods up to through as paid,
-// when their sum reaches the plan's minimum payout. Otherwise the balance
-// (which may be negative) carries forward.
-func (s Service) Pay(ctx context.Context, p auth.Principal, partnerID, through string) (Payout, error) {
-	if err := financeOnly(p); err != nil {
-		return Payout{}, err
-	}
-	if _, err := ParsePeriod(through); err != nil {
-		return Payout{}, validation.Field("through", "invalid", "want YYYY-MM")
-	}
-	lines, err := s.Store.LinesThrough(ctx, partnerID, through)
-	if err != nil {
-		return Payout{}, err
-	}
-	at := s.now()
-	out := Payout{ID: "pay_" + strings.ToLower(ulid.MustNew(ulid.Timestamp(at), rand.Reader).String()), PartnerID: partnerID, Through: through, Totals: map[string]int64{}, PaidAt: at}
-	var due []Entry
-	for _, e := range lines {
-		if e.State == StateApproved {
-			due, out.Totals[e.Currency] = append(due, e), out.Totals[e.Currency]+e.Amount
-		}
-	}
-	if len(due) == 0 {
-		return Payout{}, ErrNothingToPay
-	}
-	plan, err := s.PlanFor(ctx, partnerID, at)
-	if err != nil {
-		return Payout{}, err
-	}
-	for cur, total := range out.Totals {
-		if total <= 0 || (plan != nil && plan.Currency == cur && total < plan.MinPayout) {
-			return Payout{}, ErrBelowMinimumPayout
-		}
-	}
-	for _, e := range due {
-		e.State, e.PaidAt, e.PaidBy, e.PayoutID = StatePaid, &at, p.ActorID(), out.ID
-		if err := s.Store.SetState(ctx, e, StateApproved); err != nil {
-			return Payout{}, fmt.Errorf("pay line %s (payout %s partly recorded; pay again to finish): %w", e.ID, out.ID, err)
-		}
-		out.Lines++
-	}
-	return out, nil
+	return approved, held, nil
 }

@@ -46,6 +46,22 @@ type Store interface {
 	// SetState moves a line forward; ErrConflict if it is no longer in from.
 	SetState(ctx context.Context, e Entry, from State) error
 
+	// OpenPayout is the partner's batch still being recorded, if any.
+	OpenPayout(ctx context.Context, partnerID string) (Payout, bool, error)
+	// CreatePayout stores a new batch as the partner's open one;
+	// ErrConflict if the partner has one.
+	CreatePayout(ctx context.Context, po Payout) error
+	// ClaimLines writes lines as paid by po, all or nothing, each only if
+	// it is approved and in no batch, or already po's; ErrConflict if not.
+	ClaimLines(ctx context.Context, po Payout, lines []Entry) error
+	// ClosePayout stores the batch's final state and frees the partner for
+	// its next; ErrConflict if it was closed already.
+	ClosePayout(ctx context.Context, po Payout) error
+	Payouts(ctx context.Context, partnerID string) ([]Payout, error) // oldest first
+	// PeriodPayouts are every partner's batches created in period, in
+	// export order: partner id, then payout id.
+	PeriodPayouts(ctx context.Context, period string) ([]Payout, error)
+
 	PutExport(ctx context.Context, x Export) error
 	Export(ctx context.Context, id string) (Export, error) // ErrExportNotFound
 }

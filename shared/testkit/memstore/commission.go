@@ -21,13 +21,16 @@ type Ledger struct {
 	periods map[[2]string]commission.PeriodState // partner, period
 	lines   map[string]commission.Entry
 	exports map[string]commission.Export
+	payouts map[string][]commission.Payout // by partner, oldest first
+	open    map[string]string              // partner → open payout id
 }
 
 var _ commission.Store = (*Ledger)(nil)
 
 func NewLedger() *Ledger {
 	return &Ledger{plans: map[string][]commission.Plan{}, tiers: map[string]string{}, states: map[string]commission.LeadState{},
-		periods: map[[2]string]commission.PeriodState{}, lines: map[string]commission.Entry{}, exports: map[string]commission.Export{}}
+		periods: map[[2]string]commission.PeriodState{}, lines: map[string]commission.Entry{}, exports: map[string]commission.Export{},
+		payouts: map[string][]commission.Payout{}, open: map[string]string{}}
 }
 
 func (l *Ledger) PutPlan(_ context.Context, p commission.Plan) error {
@@ -194,6 +197,82 @@ func (l *Ledger) SetState(_ context.Context, e commission.Entry, from commission
 	cur.State, cur.ApprovedAt, cur.ApprovedBy, cur.PaidAt, cur.PaidBy, cur.PayoutID = e.State, e.ApprovedAt, e.ApprovedBy, e.PaidAt, e.PaidBy, e.PayoutID
 	l.lines[e.ID] = cur
 	return nil
+}
+
+func (l *Ledger) OpenPayout(_ context.Context, partnerID string) (commission.Payout, bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	id, ok := l.open[partnerID]
+	if !ok {
+		return commission.Payout{}, false, nil
+	}
+	for _, po := range l.payouts[partnerID] {
+		if po.ID == id {
+			return po, true, nil
+		}
+	}
+	return commission.Payout{}, false, fmt.Errorf("open payout %s is not stored", id)
+}
+
+func (l *Ledger) CreatePayout(_ context.Context, po commission.Payout) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.open[po.PartnerID]; ok {
+		return commission.ErrConflict
+	}
+	l.open[po.PartnerID] = po.ID
+	l.payouts[po.PartnerID] = append(l.payouts[po.PartnerID], po)
+	return nil
+}
+
+func (l *Ledger) ClaimLines(_ context.Context, po commission.Payout, lines []commission.Entry) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, e := range lines {
+		cur, ok := l.lines[e.ID]
+		if !ok || (cur.PayoutID != po.ID && (cur.State != commission.StateApproved || cur.PayoutID != "")) {
+			return commission.ErrConflict
+		}
+	}
+	for _, e := range lines {
+		l.lines[e.ID] = e
+	}
+	return nil
+}
+
+func (l *Ledger) ClosePayout(_ context.Context, po commission.Payout) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open[po.PartnerID] != po.ID {
+		return commission.ErrConflict
+	}
+	delete(l.open, po.PartnerID)
+	for i, old := range l.payouts[po.PartnerID] {
+		if old.ID == po.ID {
+			l.payouts[po.PartnerID][i] = po
+		}
+	}
+	return nil
+}
+
+func (l *Ledger) Payouts(_ context.Context, partnerID string) ([]commission.Payout, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.payouts[partnerID]), nil
+}
+
+func (l *Ledger) PeriodPayouts(_ context.Context, period string) ([]commission.Payout, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []commission.Payout
+	for _, partner := range slices.Sorted(maps.Keys(l.payouts)) {
+		for _, po := range l.payouts[partner] {
+			if commission.PeriodOf(po.CreatedAt) == period {
+				out = append(out, po)
+			}
+		}
+	}
+	return out, nil
 }
 
 func (l *Ledger) PutExport(_ context.Context, x commission.Export) error {

@@ -153,22 +153,80 @@ func RunLedger(t *testing.T, st commission.Store) {
 		if _, err := svc.Pay(ctx, fin, partner, period); !errors.Is(err, commission.ErrNothingToPay) {
 			t.Fatalf("pay before approval: %v", err)
 		}
-		n, err := svc.Approve(ctx, fin, period, partner)
+		n, _, err := svc.Approve(ctx, fin, period, partner)
 		if err != nil || n != 3 {
 			t.Fatalf("approved %d: %v", n, err)
 		}
-		if n, _ := svc.Approve(ctx, fin, period, partner); n != 0 {
+		if n, _, _ := svc.Approve(ctx, fin, period, partner); n != 0 {
 			t.Fatalf("approved again: %d", n)
 		}
-		if _, err := svc.Approve(ctx, fin, period, other); err != nil {
+		if _, _, err := svc.Approve(ctx, fin, period, other); err != nil {
 			t.Fatal(err)
 		}
-		pay, err := svc.Pay(ctx, fin, partner, period)
-		if err != nil || pay.Totals["BRL"] != 100_00 || pay.Lines != 3 {
-			t.Fatalf("pay: %+v %v", pay, err)
+		// Four finance requests at once: one batch, whichever request made it.
+		var wg sync.WaitGroup
+		ids := make(chan string, 4)
+		for range 4 {
+			wg.Go(func() {
+				po, err := svc.Pay(ctx, fin, partner, period)
+				switch {
+				case errors.Is(err, commission.ErrNothingToPay):
+				case err != nil || po.State != commission.PayoutPaid || po.Total != 100_00 || po.Lines != 3:
+					t.Errorf("pay: %+v %v", po, err)
+				default:
+					ids <- po.ID
+				}
+			})
+		}
+		wg.Wait()
+		close(ids)
+		batches := map[string]bool{}
+		for id := range ids {
+			batches[id] = true
+		}
+		stored, err := st.Payouts(ctx, partner)
+		if err != nil || len(batches) != 1 || len(stored) != 1 || !batches[stored[0].ID] || stored[0].State != commission.PayoutPaid {
+			t.Fatalf("4 concurrent payouts answered batches %v, stored %+v: %v", batches, stored, err)
+		}
+		lines, _ := st.Lines(ctx, partner, period)
+		for _, e := range lines {
+			if e.State == commission.StatePaid && e.PayoutID != stored[0].ID {
+				t.Fatalf("line %s paid by %q, not the one batch %s", e.ID, e.PayoutID, stored[0].ID)
+			}
 		}
 		if _, err := svc.Pay(ctx, fin, other, period); !errors.Is(err, commission.ErrBelowMinimumPayout) && err != nil {
 			t.Fatalf("other: %v", err)
+		}
+	})
+
+	t.Run("a payout interrupted halfway resumes to the same batch", func(t *testing.T) {
+		third := Unique("ptn")
+		if _, err := svc.SavePlan(ctx, fin, commission.Plan{ID: Unique("plan"), Name: "Third", PartnerID: third, Currency: "BRL", Type: commission.FlatPerWon, FlatAmount: 10_00}); err != nil {
+			t.Fatal(err)
+		}
+		for range 30 {
+			if _, err := svc.Process(ctx, won(third, 100_00)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, _, err := svc.Approve(ctx, fin, period, third); err != nil || n != 30 {
+			t.Fatalf("approved %d: %v", n, err)
+		}
+		crashing := svc
+		crashing.Store = &crashAfter{Store: st, claims: 1}
+		if _, err := crashing.Pay(ctx, fin, third, period); err == nil || !strings.Contains(err.Error(), "25 of 30 lines recorded") {
+			t.Fatalf("the interrupted payout should say how far it got: %v", err)
+		}
+		half, _ := st.Payouts(ctx, third)
+		po, err := svc.Pay(ctx, fin, third, period)
+		if err != nil || len(half) != 1 || half[0].State != commission.PayoutCreated || po.ID != half[0].ID || po.State != commission.PayoutPaid || po.Total != 300_00 {
+			t.Fatalf("resumed %+v (%v), interrupted %+v", po, err, half)
+		}
+		lines, _ := st.Lines(ctx, third, period)
+		for _, e := range lines {
+			if e.PayoutID != po.ID || e.State != commission.StatePaid {
+				t.Fatalf("line %s after the resume: %s in %q", e.ID, e.State, e.PayoutID)
+			}
 		}
 	})
 
@@ -219,6 +277,12 @@ func RunLedger(t *testing.T, st commission.Store) {
 				t.Fatalf("out of order at row %d: %s > %s", i, a, b)
 			}
 		}
+		paid, _ := st.Payouts(ctx, partner)
+		payouts := string(up.Objects[x.PayoutsKey])
+		if len(paid) != 1 || !strings.HasPrefix(payouts, strings.Join(commission.PayoutColumns, ",")+"\r\n") || !strings.Contains(payouts, paid[0].ID+","+partner+",paid,BRL,10000,100.00,3,") ||
+			x.Manifest.Payouts.Rows < 2 || x.Manifest.Payouts.Totals["BRL"] < 400_00 {
+			t.Fatalf("the payout file (manifest %+v) should list the batches of this period: %q", x.Manifest.Payouts, payouts)
+		}
 		again, _ := svc.RunExport(ctx, commission.Export{ID: x.ID, Period: period}, up, nil)
 		if again.Manifest.SHA256 != x.Manifest.SHA256 {
 			t.Fatal("the same ledger exported to different bytes")
@@ -231,6 +295,21 @@ func RunLedger(t *testing.T, st commission.Store) {
 			t.Fatalf("a partner read an export: %v", err)
 		}
 	})
+}
+
+// crashAfter lets claims ClaimLines calls through, then fails like a
+// process that died halfway.
+type crashAfter struct {
+	commission.Store
+	claims int
+}
+
+func (c *crashAfter) ClaimLines(ctx context.Context, po commission.Payout, lines []commission.Entry) error {
+	if c.claims == 0 {
+		return errors.New("crashed")
+	}
+	c.claims--
+	return c.Store.ClaimLines(ctx, po, lines)
 }
 
 func count(lines []commission.Entry, leadID string) int {

@@ -203,6 +203,9 @@ func lineItem(e commission.Entry) (map[string]types.AttributeValue, error) {
 	}, e)
 	if err == nil {
 		item["state"] = dynamo.S(string(e.State))
+		if e.PayoutID != "" {
+			item["payoutId"] = dynamo.S(e.PayoutID)
+		}
 	}
 	return item, err
 }
@@ -229,19 +232,7 @@ func (st *Store) Commit(ctx context.Context, before commission.LeadState, out co
 		}
 		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: &st.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(PK)")}})
 	}
-	_, err = dynamo.Transact(ctx, st.db, func(string) ([]types.TransactWriteItem, error) { return items, nil })
-	var tce *types.TransactionCanceledException
-	if errors.As(err, &tce) {
-		for _, r := range tce.CancellationReasons {
-			if c := aws.ToString(r.Code); c == "ConditionalCheckFailed" || c == "TransactionConflict" {
-				return commission.ErrConflict
-			}
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("commit commission for %s: %w", out.Lead.LeadID, err)
-	}
-	return nil
+	return st.transact(ctx, "commit commission for "+out.Lead.LeadID, items)
 }
 
 // AddLine writes the line and a guard item keyed by its id alone in one
@@ -256,18 +247,12 @@ func (st *Store) AddLine(ctx context.Context, e commission.Entry) (commission.En
 		return commission.Entry{}, false, err
 	}
 	fresh := aws.String("attribute_not_exists(PK)")
-	_, err = dynamo.Transact(ctx, st.db, func(string) ([]types.TransactWriteItem, error) {
-		return []types.TransactWriteItem{
-			{Put: &types.Put{TableName: &st.table, Item: guard, ConditionExpression: fresh}},
-			{Put: &types.Put{TableName: &st.table, Item: line, ConditionExpression: fresh}},
-		}, nil
+	err = st.transact(ctx, "add line "+e.ID, []types.TransactWriteItem{
+		{Put: &types.Put{TableName: &st.table, Item: guard, ConditionExpression: fresh}},
+		{Put: &types.Put{TableName: &st.table, Item: line, ConditionExpression: fresh}},
 	})
-	var tce *types.TransactionCanceledException
-	if !errors.As(err, &tce) {
-		if err != nil {
-			return commission.Entry{}, false, fmt.Errorf("add line %s: %w", e.ID, err)
-		}
-		return e, true, nil
+	if !errors.Is(err, commission.ErrConflict) {
+		return e, err == nil, err
 	}
 	out, err := st.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &st.table, Key: dynamo.Key("LINEID#"+e.ID, "LINEID"), ConsistentRead: aws.Bool(true)})
 	if err != nil {
