@@ -106,12 +106,12 @@ type Manifest struct {
 	ExportID string `json:"exportId"`
 	Period   string `json:"period"`
 	Summary
-	CSVKey      string    `json:"csvKey"`
-	Columns     []string  `json:"columns"`
+	CSVKey  string   `json:"csvKey"`
+	Columns []string `json:"columns"`
 	// Payouts describes payouts.csv: the batches created in the period.
-	Payouts PayoutSummary `json:"payouts"`
-	Rounding    string    `json:"rounding"`
-	GeneratedAt time.Time `json:"generatedAt"`
+	Payouts     PayoutSummary `json:"payouts"`
+	Rounding    string        `json:"rounding"`
+	GeneratedAt time.Time     `json:"generatedAt"`
 }
 
 // RoundingRule is stated in every manifest.
