@@ -158,11 +158,6 @@ func (r reply) items(t *testing.T, keys ...string) []object {
 	return r.top().items(t, keys...)
 }
 
-func (r reply) strs(t *testing.T, keys ...string) []string {
-	t.Helper()
-	return r.top().strs(t, keys...)
-}
-
 // object is a JSON object inside an answer, with where it sits in the
 // body and the exchange it came from, for failure messages.
 type object struct {
