@@ -62,47 +62,6 @@ func (d *deliveries) Record(_ context.Context, key string, a notify.Attempt, _ t
 	return nil
 }
 
-type mail struct{ to, subject, text string }
-
-// mailbox keeps what was sent; addresses in fail are refused.
-type mailbox struct {
-	mu   sync.Mutex
-	sent []mail
-	fail map[string]bool
-}
-
-func (m *mailbox) Send(_ context.Context, to, subject, text string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.fail[to] {
-		return errors.New("ses: throttled")
-	}
-	m.sent = append(m.sent, mail{to, subject, text})
-	return nil
-}
-
-func (m *mailbox) to() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []string
-	for _, s := range m.sent {
-		out = append(out, s.to)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func (m *mailbox) of(to string) (mail, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, s := range m.sent {
-		if s.to == to {
-			return s, true
-		}
-	}
-	return mail{}, false
-}
-
 // now is 05:00 in São Paulo: the digest covers the 24 hours before.
 var now = time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC)
 
@@ -206,7 +165,7 @@ func TestDigest(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			box, del, logs := &mailbox{fail: c.fail}, newDeliveries(), &bytes.Buffer{}
+			box, del, logs := &memstore.Mailbox{Fail: c.fail}, newDeliveries(), &bytes.Buffer{}
 			h := handler{
 				digests: notify.Notifier{Deliveries: del, Mail: box, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: func() time.Time { return now }},
 				source:  source{Store: world(t), prefs: prefs, err: c.prefsErr},
@@ -217,7 +176,7 @@ func TestDigest(t *testing.T) {
 			if (err != nil) != c.wantErr {
 				t.Fatalf("error %v, want error: %v", err, c.wantErr)
 			}
-			if got := box.to(); !slices.Equal(got, c.wantTo) {
+			if got := box.To(); !slices.Equal(got, c.wantTo) {
 				t.Fatalf("mailed %v, want %v", got, c.wantTo)
 			}
 			slices.Sort(del.attempts)
@@ -233,7 +192,7 @@ func TestDigest(t *testing.T) {
 
 func TestDigestHoldsTheDaysEventsOfItsPartnerOnly(t *testing.T) {
 	t.Parallel()
-	box := &mailbox{}
+	box := &memstore.Mailbox{}
 	h := handler{
 		digests: notify.Notifier{Deliveries: newDeliveries(), Mail: box, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: func() time.Time { return now }},
 		source:  source{Store: world(t), prefs: prefs},
@@ -243,30 +202,30 @@ func TestDigestHoldsTheDaysEventsOfItsPartnerOnly(t *testing.T) {
 	if err := h.Handle(context.Background(), events.EventBridgeEvent{}); err != nil {
 		t.Fatalf("handle: %v", err)
 	}
-	m, ok := box.of("p1@example.com")
+	m, ok := box.Of("p1@example.com")
 	if !ok {
-		t.Fatalf("p1 got no digest; mailed %v", box.to())
+		t.Fatalf("p1 got no digest; mailed %v", box.To())
 	}
-	if m.subject != "Your leads on 2026-03-10: 1 updates" {
-		t.Fatalf("p1 subject %q", m.subject)
+	if m.Subject != "Your leads on 2026-03-10: 1 updates" {
+		t.Fatalf("p1 subject %q", m.Subject)
 	}
 	// L1 moved today; L2 moved 26 hours ago; L3 is p2's; the creations are
 	// never in a digest.
-	if !strings.Contains(m.text, "lead L1:") || strings.Contains(m.text, "lead L2:") || strings.Contains(m.text, "lead L3:") || strings.Count(m.text, "\n- ") != 1 {
-		t.Fatalf("p1 digest holds the wrong events:\n%s", m.text)
+	if !strings.Contains(m.Text, "lead L1:") || strings.Contains(m.Text, "lead L2:") || strings.Contains(m.Text, "lead L3:") || strings.Count(m.Text, "\n- ") != 1 {
+		t.Fatalf("p1 digest holds the wrong events:\n%s", m.Text)
 	}
-	m, ok = box.of("p2@example.com")
+	m, ok = box.Of("p2@example.com")
 	if !ok {
-		t.Fatalf("p2 got no digest; mailed %v", box.to())
+		t.Fatalf("p2 got no digest; mailed %v", box.To())
 	}
-	if !strings.HasPrefix(m.subject, "Seus leads em 2026-03-10: 1 ") || !strings.Contains(m.text, "lead L3:") || strings.Contains(m.text, "lead L1:") {
-		t.Fatalf("p2 digest: %q\n%s", m.subject, m.text)
+	if !strings.HasPrefix(m.Subject, "Seus leads em 2026-03-10: 1 ") || !strings.Contains(m.Text, "lead L3:") || strings.Contains(m.Text, "lead L1:") {
+		t.Fatalf("p2 digest: %q\n%s", m.Subject, m.Text)
 	}
 }
 
 func TestDigestRerunSendsNothingTwice(t *testing.T) {
 	t.Parallel()
-	box, del := &mailbox{fail: map[string]bool{"p1@example.com": true}}, newDeliveries()
+	box, del := &memstore.Mailbox{Fail: map[string]bool{"p1@example.com": true}}, newDeliveries()
 	h := handler{
 		digests: notify.Notifier{Deliveries: del, Mail: box, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: func() time.Time { return now }},
 		source:  source{Store: world(t), prefs: prefs},
@@ -276,18 +235,16 @@ func TestDigestRerunSendsNothingTwice(t *testing.T) {
 	if err := h.Handle(context.Background(), events.EventBridgeEvent{}); err != nil {
 		t.Fatalf("first run: %v", err)
 	}
-	if got := box.to(); !slices.Equal(got, []string{"p2@example.com"}) {
+	if got := box.To(); !slices.Equal(got, []string{"p2@example.com"}) {
 		t.Fatalf("first run mailed %v, want p2 only (p1's mail fails)", got)
 	}
 	// SES recovers; the same day's re-run mails only the partner who has
 	// not had its digest.
-	box.mu.Lock()
-	box.fail = nil
-	box.mu.Unlock()
+	box.Fail = nil
 	if err := h.Handle(context.Background(), events.EventBridgeEvent{}); err != nil {
 		t.Fatalf("re-run: %v", err)
 	}
-	if got := box.to(); !slices.Equal(got, []string{"p1@example.com", "p2@example.com"}) {
+	if got := box.To(); !slices.Equal(got, []string{"p1@example.com", "p2@example.com"}) {
 		t.Fatalf("after the re-run mailed %v, want p1 once and p2 once", got)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -61,35 +60,6 @@ func (f failingReports) Weekly(ctx context.Context, partnerID string) (metrics.R
 		return metrics.Report{}, errors.New("dynamodb: throttled")
 	}
 	return f.Service.Weekly(ctx, partnerID)
-}
-
-type mail struct{ to, subject, text string }
-
-type mailbox struct {
-	mu   sync.Mutex
-	sent []mail
-	fail map[string]bool
-}
-
-func (m *mailbox) Send(_ context.Context, to, subject, text string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.fail[to] {
-		return errors.New("ses: throttled")
-	}
-	m.sent = append(m.sent, mail{to, subject, text})
-	return nil
-}
-
-func (m *mailbox) to() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []string
-	for _, s := range m.sent {
-		out = append(out, s.to)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // world has five partners: p1 and p2 with an address (p2 in digest mode),
@@ -160,7 +130,7 @@ func TestWeekly(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			st, m, prefs := world(t)
-			box := &mailbox{fail: map[string]bool{c.failMail: true}}
+			box := &memstore.Mailbox{Fail: map[string]bool{c.failMail: true}}
 			svc := metrics.Service{Store: m, Now: func() time.Time { return now }}
 			h := handler{partners: partners{Store: st, prefs: prefs, listErr: c.listErr, failPrefs: c.failPrefs}, metrics: failingReports{svc, c.failReport},
 				mail: box, log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
@@ -171,7 +141,7 @@ func TestWeekly(t *testing.T) {
 			if got != c.want {
 				t.Fatalf("summary %+v, want %+v", got, c.want)
 			}
-			if to := box.to(); !slices.Equal(to, c.wantTo) {
+			if to := box.To(); !slices.Equal(to, c.wantTo) {
 				t.Fatalf("mailed %v, want %v", to, c.wantTo)
 			}
 			var stored []string
@@ -192,7 +162,7 @@ func TestWeekly(t *testing.T) {
 func TestWeeklyReportsHoldOnlyThePartnersOwnNumbers(t *testing.T) {
 	t.Parallel()
 	st, m, prefs := world(t)
-	box := &mailbox{}
+	box := &memstore.Mailbox{}
 	h := handler{partners: partners{Store: st, prefs: prefs}, metrics: metrics.Service{Store: m, Now: func() time.Time { return now }},
 		mail: box, log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	if _, err := h.Handle(context.Background(), events.EventBridgeEvent{}); err != nil {
@@ -215,16 +185,16 @@ func TestWeeklyReportsHoldOnlyThePartnersOwnNumbers(t *testing.T) {
 			}
 		}
 	}
-	if len(box.sent) != 2 {
-		t.Fatalf("%d mails, want 2: %+v", len(box.sent), box.sent)
+	if len(box.Sent()) != 2 {
+		t.Fatalf("%d mails, want 2: %+v", len(box.Sent()), box.Sent())
 	}
-	for _, ml := range box.sent {
-		id, _, _ := strings.Cut(ml.to, "@")
+	for _, ml := range box.Sent() {
+		id, _, _ := strings.Cut(ml.To, "@")
 		other := map[string]string{"p1": "p2", "p2": "p1"}[id]
 		n := want[id]
-		if ml.subject != "Weekly leads report "+week || !strings.Contains(ml.text, "Weekly report for partner "+id+",") ||
-			!strings.Contains(ml.text, "Leads received: "+strconv.FormatInt(n[0], 10)+"\nWon: "+strconv.FormatInt(n[1], 10)+" ") || strings.Contains(ml.text, `"`+other+`"`) {
-			t.Fatalf("mail to %s: %q\n%s", ml.to, ml.subject, ml.text)
+		if ml.Subject != "Weekly leads report "+week || !strings.Contains(ml.Text, "Weekly report for partner "+id+",") ||
+			!strings.Contains(ml.Text, "Leads received: "+strconv.FormatInt(n[0], 10)+"\nWon: "+strconv.FormatInt(n[1], 10)+" ") || strings.Contains(ml.Text, `"`+other+`"`) {
+			t.Fatalf("mail to %s: %q\n%s", ml.To, ml.Subject, ml.Text)
 		}
 	}
 }
