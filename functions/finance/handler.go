@@ -60,9 +60,12 @@ func (h handler) savePlan(ctx context.Context, r httpapi.Request) (httpapi.Respo
 		return httpapi.Response{}, err
 	}
 	in.ID, in.Version, in.CreatedAt, in.CreatedBy = r.Params["id"], 0, time.Time{}, ""
-	p, err := h.svc.SavePlan(ctx, r.Principal, in)
+	p, created, err := h.svc.SavePlan(ctx, r.Principal, in)
 	if err != nil {
 		return httpapi.Response{}, err
+	}
+	if !created {
+		return httpapi.JSON(http.StatusOK, p), nil // the same request again
 	}
 	return httpapi.JSON(http.StatusCreated, p), nil
 }

@@ -29,45 +29,46 @@ func financeOnly(p auth.Principal) error {
 	return nil
 }
 
-// SavePlan stores the next version of a plan. A version never changes and
-// never takes effect in the past, so history is never rewritten.
-func (s Service) SavePlan(ctx context.Context, p auth.Principal, in Plan) (Plan, error) {
+// SavePlan stores the next version of a plan and says whether it made one
+// (a repeated request answers the version it made before). A version never
+// changes and never takes effect in the past, so history is never rewritten.
+func (s Service) SavePlan(ctx context.Context, p auth.Principal, in Plan) (Plan, bool, error) {
 	if err := financeOnly(p); err != nil {
-		return Plan{}, err
+		return Plan{}, false, err
 	}
 	today := DateOf(s.now())
 	if in.EffectiveFrom == "" {
 		in.EffectiveFrom = today
 	}
 	if err := in.Validate(); err != nil {
-		return Plan{}, err
+		return Plan{}, false, err
 	}
 	if in.EffectiveFrom < today {
-		return Plan{}, validation.Field("effectiveFrom", "in_the_past", "a plan version takes effect today (%s) or later; history is never rewritten", today)
+		return Plan{}, false, validation.Field("effectiveFrom", "in_the_past", "a plan version takes effect today (%s) or later; history is never rewritten", today)
 	}
 	versions, err := s.Store.PlanVersions(ctx, in.ID)
 	if err != nil {
-		return Plan{}, err
+		return Plan{}, false, err
 	}
 	if n := len(versions); n > 0 {
 		last := versions[n-1]
 		if last.Scope() != in.Scope() {
-			return Plan{}, validation.Field("partnerId", "scope_changed", "plan %s is for %s; create a new plan for another scope", in.ID, last.Scope())
+			return Plan{}, false, validation.Field("partnerId", "scope_changed", "plan %s is for %s; create a new plan for another scope", in.ID, last.Scope())
 		}
 		if in.EffectiveFrom < last.EffectiveFrom {
-			return Plan{}, validation.Field("effectiveFrom", "before_previous", "version %d takes effect %s; a new version cannot start earlier", last.Version, last.EffectiveFrom)
+			return Plan{}, false, validation.Field("effectiveFrom", "before_previous", "version %d takes effect %s; a new version cannot start earlier", last.Version, last.EffectiveFrom)
 		}
 		same := last
 		same.Version, same.CreatedAt, same.CreatedBy = in.Version, in.CreatedAt, in.CreatedBy
 		if reflect.DeepEqual(same, in) {
-			return last, nil // a repeated PUT (a retry) is not a new version
+			return last, false, nil // a repeated PUT (a retry) is not a new version
 		}
 	}
 	in.Version, in.CreatedAt, in.CreatedBy = len(versions)+1, s.now(), p.ActorID()
 	if err := s.Store.PutPlan(ctx, in); err != nil {
-		return Plan{}, err
+		return Plan{}, false, err
 	}
-	return in, nil
+	return in, true, nil
 }
 
 // Plans lists every version of every plan (finance).

@@ -61,14 +61,14 @@ func RunLedger(t *testing.T, st commission.Store) {
 
 	gold := commission.Plan{ID: Unique("plan"), Name: "Gold", PartnerID: partner, Currency: "BRL",
 		Type: commission.PercentOfDeal, RateBps: 1000, MinPayout: 50_00, ClawbackDays: 90, ClawbackMode: "full"}
-	plan, err := svc.SavePlan(ctx, fin, gold)
+	plan, _, err := svc.SavePlan(ctx, fin, gold)
 	if err != nil || plan.Version != 1 {
 		t.Fatalf("save plan: %+v %v", plan, err)
 	}
-	if again, err := svc.SavePlan(ctx, fin, gold); err != nil || again.Version != 1 {
+	if again, created, err := svc.SavePlan(ctx, fin, gold); err != nil || again.Version != 1 || created {
 		t.Fatalf("the same plan saved again (a retried PUT) made version %d: %v", again.Version, err)
 	}
-	if _, err := svc.SavePlan(ctx, fin, commission.Plan{ID: Unique("tierplan"), Name: "Silver", Tier: "silver", Currency: "BRL", Type: commission.FlatPerWon, FlatAmount: 10_00}); err != nil {
+	if _, _, err := svc.SavePlan(ctx, fin, commission.Plan{ID: Unique("tierplan"), Name: "Silver", Tier: "silver", Currency: "BRL", Type: commission.FlatPerWon, FlatAmount: 10_00}); err != nil {
 		t.Fatal(err)
 	}
 	if err := svc.SetTier(ctx, fin, other, "silver"); err != nil {
@@ -76,7 +76,7 @@ func RunLedger(t *testing.T, st commission.Store) {
 	}
 	v2 := plan
 	v2.RateBps, v2.EffectiveFrom = 1500, commission.DateOf(now.AddDate(0, 0, 30))
-	if got, err := svc.SavePlan(ctx, fin, v2); err != nil || got.Version != 2 {
+	if got, created, err := svc.SavePlan(ctx, fin, v2); err != nil || got.Version != 2 || !created {
 		t.Fatalf("version 2: %+v %v", got, err)
 	}
 	if p, _ := svc.PlanFor(ctx, partner, now); p == nil || p.Version != 1 {
@@ -201,7 +201,7 @@ func RunLedger(t *testing.T, st commission.Store) {
 
 	t.Run("a payout interrupted halfway resumes to the same batch", func(t *testing.T) {
 		third := Unique("ptn")
-		if _, err := svc.SavePlan(ctx, fin, commission.Plan{ID: Unique("plan"), Name: "Third", PartnerID: third, Currency: "BRL", Type: commission.FlatPerWon, FlatAmount: 10_00}); err != nil {
+		if _, _, err := svc.SavePlan(ctx, fin, commission.Plan{ID: Unique("plan"), Name: "Third", PartnerID: third, Currency: "BRL", Type: commission.FlatPerWon, FlatAmount: 10_00}); err != nil {
 			t.Fatal(err)
 		}
 		for range 30 {
