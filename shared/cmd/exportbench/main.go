@@ -47,6 +47,9 @@ func (s synthetic) PeriodLines(_ context.Context, period string, each func(commi
 
 func (synthetic) PutExport(context.Context, commission.Export) error { return nil }
 
+// PeriodPayouts: the benchmark measures the ledger CSV; its payout file is empty.
+func (synthetic) PeriodPayouts(context.Context, string) ([]commission.Payout, error) { return nil, nil }
+
 type noBus struct{}
 
 func (noBus) Put(context.Context, string, any, time.Time) error { return nil }
