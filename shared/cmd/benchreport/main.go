@@ -47,7 +47,6 @@ func run(ctx context.Context, build, reportFile string, samples, cold int, only 
 		{"accepted → assigned on the emulator", func() ([]row, error) { return routingLatency(ctx, 10) }},
 		{"status change → webhook on the emulator", func() ([]row, error) { return notifyLatency(ctx, 5) }},
 		{"commission export to the emulator's S3", func() ([]row, error) { return exportBench(ctx) }},
-		{"commission recompute-and-diff of a partner-month", func() ([]row, error) { return diffBench(ctx) }},
 		{"SLA scan cost at 1k, 10k and 100k leads", func() ([]row, error) { return scanCost(ctx) }},
 		{"metrics read cost at 1k, 10k and 100k leads", func() ([]row, error) { return metricsReadCost(ctx) }},
 		{"cost model: 200 leads through the whole lifecycle", func() ([]row, error) { return costModel(ctx, build) }},

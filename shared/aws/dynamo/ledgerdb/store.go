@@ -339,25 +339,3 @@ func (st *Store) Export(ctx context.Context, id string) (commission.Export, erro
 	}
 	return dynamo.DecodeDoc[commission.Export](out.Item)
 }
-
-// Seed writes lead states and their lines without the guards Commit keeps:
-// for benchmarks on a fresh partner, never for live writes.
-func (st *Store) Seed(ctx context.Context, states []commission.LeadState) error {
-	var items []map[string]types.AttributeValue
-	for _, ls := range states {
-		item, err := docItem(map[string]string{dynamo.AttrPK: "LEADSTATE#" + ls.LeadID, dynamo.AttrSK: "STATE"}, ls)
-		if err != nil {
-			return err
-		}
-		item["version"] = dynamo.N(ls.Version)
-		items = append(items, item)
-		for _, e := range ls.Entries {
-			line, err := lineItem(e)
-			if err != nil {
-				return err
-			}
-			items = append(items, line)
-		}
-	}
-	return dynamo.BatchPut(ctx, st.db, st.table, items)
-}
