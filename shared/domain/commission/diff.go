@@ -57,15 +57,11 @@ func (s Service) Diff(ctx context.Context, p auth.Principal, partnerID, period s
 	if _, err := ParsePeriod(period); err != nil {
 		return Diff{}, validation.Field("period", "invalid", "want YYYY-MM")
 	}
-	switch {
-	case p.Role == auth.RolePartner:
-		if partnerID != "" && partnerID != p.PartnerID {
-			return Diff{}, auth.ErrForbidden
-		}
-		partnerID = p.PartnerID
-	case financeOnly(p) != nil:
-		return Diff{}, auth.ErrForbidden
-	case partnerID == "":
+	partnerID, err := ledgerReader(p, partnerID)
+	if err != nil {
+		return Diff{}, err
+	}
+	if partnerID == "" {
 		return Diff{}, validation.Field("partnerId", "required", "the partner to diff")
 	}
 	all, err := s.Store.LinesThrough(ctx, partnerID, "9999-12")

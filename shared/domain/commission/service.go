@@ -168,20 +168,31 @@ type Statement struct {
 	Partners []PartnerStatement `json:"partners"`
 }
 
+// ledgerReader is whose ledger a principal reads: a partner its own
+// (naming another is forbidden), finance and admins the partner named
+// ("" for every partner).
+func ledgerReader(p auth.Principal, partnerID string) (string, error) {
+	switch {
+	case p.Role == auth.RolePartner:
+		if partnerID != "" && partnerID != p.PartnerID {
+			return "", auth.ErrForbidden
+		}
+		return p.PartnerID, nil
+	case financeOnly(p) != nil:
+		return "", auth.ErrForbidden
+	}
+	return partnerID, nil
+}
+
 // Statement gives a partner its own lines, and finance every partner's
 // (or one partner's, with partnerID).
 func (s Service) Statement(ctx context.Context, p auth.Principal, period, partnerID string) (Statement, error) {
 	if _, err := ParsePeriod(period); err != nil {
 		return Statement{}, validation.Field("period", "invalid", "want YYYY-MM")
 	}
-	switch {
-	case p.Role == auth.RolePartner:
-		if partnerID != "" && partnerID != p.PartnerID {
-			return Statement{}, auth.ErrForbidden
-		}
-		partnerID = p.PartnerID
-	case financeOnly(p) != nil:
-		return Statement{}, auth.ErrForbidden
+	partnerID, err := ledgerReader(p, partnerID)
+	if err != nil {
+		return Statement{}, err
 	}
 	byPartner := map[string][]Entry{}
 	var order []string
