@@ -122,3 +122,47 @@ func TestCommissionEventsMatchTheirSchemas(t *testing.T) {
 		}
 	}
 }
+
+// The dispute events, as the code makes them, validate against their
+// schemas; each refuses the other step and an answer that breaks its rule.
+func TestDisputeEventsMatchTheirSchemas(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC)
+	d := commission.Dispute{ID: commission.DisputeID("ptn_1", "2026-10", "", "01M85YWTKE0RD52J1QXHTJQDDA"), PartnerID: "ptn_1", Period: "2026-10",
+		LeadID: "01M85YWTKE0RD52J1QXHTJQDDA", Message: "won, nothing paid", State: commission.DisputeOpen, FiledAt: at,
+		Trail: []commission.DisputeStep{{At: at, Action: "filed", ByRole: "partner", ActorID: "key-1"}}}
+	filed, answered := mustSchema(t, lead.EventDisputeFiled), mustSchema(t, lead.EventDisputeAnswered)
+	accepted := d
+	accepted.State = commission.DisputeAccepted
+	accepted.Answer = &commission.Answer{Decision: commission.DisputeAccepted, Amount: &lead.Money{Amount: 50_00, Currency: "BRL"},
+		Reason: "contract amended", AdjustmentID: "dispute." + d.ID, At: at.Add(time.Hour)}
+	accepted.Trail = append(accepted.Trail, commission.DisputeStep{At: at.Add(time.Hour), Action: "answered", ByRole: "finance", ActorID: "fin-1"})
+	rejected := accepted
+	rejected.State = commission.DisputeRejected
+	rejected.Answer = &commission.Answer{Decision: commission.DisputeRejected, Reason: "the lead was lost", At: at.Add(time.Hour)}
+	noLead := d
+	noLead.LeadID, noLead.LineID, noLead.ID = "", "tier_bonus.2026-10", commission.DisputeID("ptn_1", "2026-10", "tier_bonus.2026-10", "")
+	for _, c := range []struct {
+		name        string
+		d           commission.Dispute
+		ok, refused *jsonschema.Schema
+	}{{"filed", d, filed, answered}, {"filed about a period line", noLead, filed, answered}, {"accepted", accepted, answered, filed}, {"rejected", rejected, answered, filed}} {
+		ev := encode(t, commission.DisputeEvent(c.d))
+		if err := c.ok.Validate(ev); err != nil {
+			t.Fatalf("%s: the event breaks its schema: %v\n%v", c.name, err, ev)
+		}
+		if c.refused.Validate(ev) == nil {
+			t.Fatalf("%s: the other step's schema accepts it", c.name)
+		}
+	}
+	bad := encode(t, commission.DisputeEvent(rejected)).(map[string]any)
+	bad["detail"].(map[string]any)["amount"] = map[string]any{"amount": 100, "currency": "BRL"}
+	if answered.Validate(encode(t, bad)) == nil {
+		t.Fatal("a rejection with an amount passed")
+	}
+	bad = encode(t, commission.DisputeEvent(accepted)).(map[string]any)
+	delete(bad["detail"].(map[string]any), "adjustmentId")
+	if answered.Validate(encode(t, bad)) == nil {
+		t.Fatal("an acceptance without its adjustment passed")
+	}
+}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strconv"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
@@ -71,14 +73,15 @@ func commissions(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads,
 	})
 
 	finance := cfg.goFunction(stack, "Finance", "finance", map[string]*string{
-		"LEDGER_TABLE":    ledger.TableName(),
-		"LEADS_TABLE":     leads.TableName(),
-		"DIRECTORY_TABLE": directory.TableName(),
-		"EVENT_BUS_NAME":  bus.EventBusName(),
-		"EXPORT_BUCKET":   bucket.BucketName(),
+		"LEDGER_TABLE":        ledger.TableName(),
+		"LEADS_TABLE":         leads.TableName(),
+		"DIRECTORY_TABLE":     directory.TableName(),
+		"EVENT_BUS_NAME":      bus.EventBusName(),
+		"EXPORT_BUCKET":       bucket.BucketName(),
+		"DISPUTE_WINDOW_DAYS": jsii.String(strconv.Itoa(cfg.DisputeWindowDays)),
 	})
 	ledger.GrantReadWriteData(finance)
-	leads.GrantReadData(finance)
+	leads.GrantReadWriteData(finance) // reads leads; dispute events go into partners' feeds
 	directory.GrantReadData(finance)
 	bus.GrantPutEventsTo(finance, nil)
 	bucket.GrantRead(finance, jsii.String(exportObjects)) // presigned downloads are signed as the function

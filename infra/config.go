@@ -50,6 +50,8 @@ type Config struct {
 	// UnownedAfterMinutes is how long a new lead may wait for an owner
 	// before the scanner routes it again (then escalates, then retries).
 	UnownedAfterMinutes int
+	// DisputeWindowDays is how long after a period closes partners may dispute it.
+	DisputeWindowDays int
 	// StaleBacklogAlarm is how many due SLA steps in one scan raise the
 	// stale-backlog alarm.
 	StaleBacklogAlarm float64
@@ -116,6 +118,11 @@ func ConfigFromContext(scope constructs.Construct) Config {
 		panic(fmt.Sprintf("context unownedAfterMinutes=%q: want whole minutes from 1 to 1440", get("unownedAfterMinutes", "10")))
 	}
 	c.UnownedAfterMinutes = unowned
+	window, err := strconv.Atoi(get("disputeWindowDays", "60"))
+	if err != nil || window < 1 || window > 366 {
+		panic(fmt.Sprintf("context disputeWindowDays=%q: want whole days from 1 to 366", get("disputeWindowDays", "60")))
+	}
+	c.DisputeWindowDays = window
 	rate, err1 := strconv.Atoi(get("apiRateLimit", "200"))
 	burst, err2 := strconv.Atoi(get("apiBurstLimit", "400"))
 	if err1 != nil || err2 != nil || rate < 1 || burst < rate {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/partnerleads/pipeline/shared/aws/eventbus"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
 )
 
 // notifications is the path from the bus to partners and channels: every
@@ -32,6 +33,13 @@ func notifications(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, lead
 		EventPattern: &awsevents.EventPattern{Source: jsii.Strings(eventbus.Source)},
 	})
 	rule.AddTarget(awseventstargets.NewSqsQueue(queue, &awseventstargets.SqsQueueProps{}))
+	// Commission disputes reach partners the same way.
+	disputes := awsevents.NewRule(stack, jsii.String("NotifyOnDisputes"), &awsevents.RuleProps{
+		EventBus: bus,
+		EventPattern: &awsevents.EventPattern{Source: jsii.Strings(eventbus.CommissionSource),
+			DetailType: jsii.Strings(lead.EventDisputeFiled, lead.EventDisputeAnswered)},
+	})
+	disputes.AddTarget(awseventstargets.NewSqsQueue(queue, &awseventstargets.SqsQueueProps{}))
 
 	sender := awsses.NewEmailIdentity(stack, jsii.String("Sender"), &awsses.EmailIdentityProps{
 		Identity: awsses.Identity_Email(jsii.String(cfg.SenderEmail)),

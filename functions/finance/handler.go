@@ -28,18 +28,22 @@ type handler struct {
 
 func routes(h handler) []httpapi.Route {
 	return httpapi.MustBind(endpoints.Finance, map[string]httpapi.HandlerFunc{
-		"GET /v1/commission-plans":             h.listPlans,
-		"PUT /v1/commission-plans/{id}":        h.savePlan,
-		"PUT /v1/commission-tiers/{partnerId}": h.setTier,
-		"GET /v1/commissions":                  h.statement,
-		"GET /v1/commissions/diff":             h.diff,
-		"PUT /v1/commission-adjustments/{id}":  h.adjust,
-		"POST /v1/commissions/approve":         h.approve,
-		"POST /v1/commissions/pay":             h.pay,
-		"POST /v1/leads/{id}/cancellation":     h.cancel,
-		"POST /v1/leads/{id}/revenue":          h.revenue,
-		"POST /v1/exports":                     h.requestExport,
-		"GET /v1/exports/{id}":                 h.getExport,
+		"GET /v1/commission-plans":                 h.listPlans,
+		"PUT /v1/commission-plans/{id}":            h.savePlan,
+		"PUT /v1/commission-tiers/{partnerId}":     h.setTier,
+		"GET /v1/commissions":                      h.statement,
+		"GET /v1/commissions/diff":                 h.diff,
+		"PUT /v1/commission-adjustments/{id}":      h.adjust,
+		"POST /v1/commission-disputes":             h.fileDispute,
+		"GET /v1/commission-disputes":              h.listDisputes,
+		"GET /v1/commission-disputes/{id}":         h.getDispute,
+		"POST /v1/commission-disputes/{id}/answer": h.answerDispute,
+		"POST /v1/commissions/approve":             h.approve,
+		"POST /v1/commissions/pay":                 h.pay,
+		"POST /v1/leads/{id}/cancellation":         h.cancel,
+		"POST /v1/leads/{id}/revenue":              h.revenue,
+		"POST /v1/exports":                         h.requestExport,
+		"GET /v1/exports/{id}":                     h.getExport,
 	})
 }
 
@@ -124,6 +128,55 @@ func (h handler) adjust(ctx context.Context, r httpapi.Request) (httpapi.Respons
 		return httpapi.JSON(http.StatusCreated, line), nil
 	}
 	return httpapi.JSON(http.StatusOK, line), nil
+}
+
+// fileDispute answers POST /v1/commission-disputes: 201 when filed, 200
+// when the same subject was disputed before and is still open.
+func (h handler) fileDispute(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	var in commission.DisputeFiling
+	if err := r.DecodeJSON(maxBody, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	d, created, err := h.svc.FileDispute(ctx, r.Principal, in)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if created {
+		return httpapi.JSON(http.StatusCreated, d), nil
+	}
+	return httpapi.JSON(http.StatusOK, d), nil
+}
+
+// listDisputes answers GET /v1/commission-disputes[?state=][&partnerId=].
+func (h handler) listDisputes(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	ds, err := h.svc.Disputes(ctx, r.Principal, strings.TrimSpace(r.Query("partnerId")), r.Query("state"))
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if ds == nil {
+		ds = []commission.Dispute{}
+	}
+	return httpapi.JSON(http.StatusOK, map[string]any{"disputes": ds}), nil
+}
+
+func (h handler) getDispute(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	v, err := h.svc.DisputeWithDiff(ctx, r.Principal, r.Params["id"])
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, v), nil
+}
+
+func (h handler) answerDispute(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {
+	var in commission.DisputeAnswer
+	if err := r.DecodeJSON(maxBody, &in); err != nil {
+		return httpapi.Response{}, err
+	}
+	d, err := h.svc.AnswerDispute(ctx, r.Principal, r.Params["id"], in)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, d), nil
 }
 
 func (h handler) approve(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {

@@ -69,6 +69,7 @@ type fixture struct {
 	router httpapi.Router
 	svc    commission.Service
 	ledger *memstore.Ledger
+	leads  *memstore.Store
 	bus    *bus
 	tokens map[string]string
 }
@@ -81,7 +82,7 @@ func newFixture(t *testing.T, links signer) *fixture {
 	ctx := context.Background()
 	clock := func() time.Time { return now }
 	leads, l, b := memstore.New(), memstore.NewLedger(), &bus{}
-	f := &fixture{ledger: l, bus: b, tokens: map[string]string{}}
+	f := &fixture{ledger: l, leads: leads, bus: b, tokens: map[string]string{}}
 	mint := func(name string, role auth.Role, partnerID, subjectID string) {
 		k, tok, err := auth.NewKey(role, partnerID, subjectID, name, now)
 		if err != nil {
@@ -99,7 +100,7 @@ func newFixture(t *testing.T, links signer) *fixture {
 	mint("finance", auth.RoleFinance, "", "fin1")
 	mint("admin", auth.RoleAdmin, "", "adm1")
 
-	f.svc = commission.Service{Store: l, Leads: leads, Bus: b, Now: clock}
+	f.svc = commission.Service{Store: l, Leads: leads, Feed: leads, Bus: b, Now: clock}
 	won := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
 	deal := &lead.Deal{Value: lead.Money{Amount: 1000_00, Currency: "BRL"}, ContractStart: "2026-03-01"}
 	for _, s := range []struct {

@@ -24,13 +24,17 @@ func main() {
 	ledger, leads, directory := env.String("LEDGER_TABLE"), env.String("LEADS_TABLE"), env.String("DIRECTORY_TABLE")
 	bus, bucket := env.String("EVENT_BUS_NAME"), env.String("EXPORT_BUCKET")
 	ratesTable, perMinute, cacheTTL := env.String("RATE_LIMITS_TABLE"), env.RateLimitPerMinute(), env.ConfigCacheTTL()
+	window := env.Int("DISPUTE_WINDOW_DAYS", commission.DefaultDisputeWindowDays, 1, 366)
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
+	leadStore := dynamo.NewLeads(db, leads)
 	svc := commission.Service{
-		Store: ledgerdb.New(db, ledger),
-		Leads: dynamo.NewLeads(db, leads),
-		Bus:   eventbus.NewCommissions(eventbridge.NewFromConfig(cfg), bus),
-		Now:   time.Now,
+		Store:             ledgerdb.New(db, ledger),
+		Leads:             leadStore,
+		Feed:              leadStore,
+		Bus:               eventbus.NewCommissions(eventbridge.NewFromConfig(cfg), bus),
+		Now:               time.Now,
+		DisputeWindowDays: window,
 	}
 	h := handler{svc: svc, links: s3store.New(cfg, bucket, platform.PathStyleS3())}
 	gate := directorydb.NewGate(db, directory, ratesTable, perMinute, cacheTTL)

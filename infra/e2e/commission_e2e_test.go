@@ -275,4 +275,53 @@ func TestE2ERetroactiveTierAfterAReopenOrClawback(t *testing.T) {
 	if len(batches) != 1 || len(payouts) != 1 || !batches[payouts[0].str(t, "id")] {
 		t.Fatalf("two concurrent payouts should make one batch: answered %v, statement %s", batches, st)
 	}
+
+	t.Run("a dispute round trip: the partner files, finance accepts, the adjustment is on the statement and in the next export, the partner hears back", func(t *testing.T) {
+		a.disputeRoundTrip(t, partnerID, key, fin, ids[1], period)
+	})
+}
+
+// disputeRoundTrip disputes the clawed-back lead (the partner thinks the
+// clawback was wrong) and has finance accept it; the partner already nets
+// 7.50, paid.
+func (a *api) disputeRoundTrip(t *testing.T, partnerID, key, fin, leadID, period string) {
+	rcv := newReceiver(t)
+	rcv.SetDown(false)
+	secret := a.call(t, "POST", "/v1/webhooks", key, `{"url":"`+rcv.URL("dsp")+`","events":["commission.dispute_filed","commission.dispute_answered"]}`, nil, true).expect(t, 201).str(t, "secret")
+	rcv.SetSecret("dsp", secret)
+	email := storetest.Unique("dispute") + "@partner.example"
+	a.call(t, "PUT", "/v1/notification-preferences", key, `{"email":"`+email+`","mode":"immediate"}`, nil, true).expect(t, 200)
+
+	filing := `{"period":"` + period + `","leadId":"` + leadID + `","message":"o cliente não cancelou","claimed":{"amount":1000,"currency":"BRL"}}`
+	d := a.call(t, "POST", "/v1/commission-disputes", key, filing, nil, true).expect(t, 201)
+	id := d.str(t, "id")
+	a.call(t, "POST", "/v1/commission-disputes", key, filing, nil, true).expect(t, 200)
+	eventually(t, 30*time.Second, time.Second, "the dispute in finance's queue", func() (bool, string) {
+		q := a.call(t, "GET", "/v1/commission-disputes?partnerId="+partnerID, fin, "", nil, true)
+		return q.status == 200 && strings.Contains(string(q.raw), id), q.String()
+	})
+	v := a.call(t, "GET", "/v1/commission-disputes/"+id, fin, "", nil, true).expect(t, 200)
+	if v.obj(t, "diff").get("ledgerMatches") != true {
+		t.Fatalf("the ledger matches the plan, the diff attached should say so: %s", v)
+	}
+	if r := a.call(t, "POST", "/v1/commission-disputes/"+id+"/answer", key, `{"decision":"accepted","reason":"x"}`, nil, true); r.status != 403 {
+		t.Fatalf("the partner answered its own dispute: %s", r)
+	}
+	ans := a.call(t, "POST", "/v1/commission-disputes/"+id+"/answer", fin, `{"decision":"accepted","reason":"cancelamento estornado pelo ERP"}`, nil, true).expect(t, 200)
+	if ans.str(t, "state") != "accepted" || ans.str(t, "answer", "adjustmentId") != "dispute."+id {
+		t.Fatalf("the answer: %s", ans)
+	}
+	a.waitNet(t, key, period, 1750, "the accepted dispute adds 10.00 to the 7.50")
+	_, body := a.export(t, fin, period)
+	if !bytes.Contains(body, []byte("dispute."+id)) || !bytes.Contains(body, []byte("cancelamento estornado pelo ERP")) {
+		t.Fatalf("the dispute's adjustment is not in the export: %s", clip(body))
+	}
+	feed := a.call(t, "GET", "/v1/events?limit=500", key, "", nil, true).expect(t, 200)
+	for _, ev := range []string{id + ".filed", id + ".answered"} {
+		if strings.Count(string(feed.raw), `"id":"`+ev+`"`) != 1 {
+			t.Fatalf("the partner's feed should have %s once: %s", ev, feed)
+		}
+	}
+	waitDelivered(t, rcv, []string{id + ".filed", id + ".answered"}, 1)
+	waitMail(t, 60*time.Second, email, "Sua contestação de comissão "+id+" foi aceita")
 }

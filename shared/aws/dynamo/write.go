@@ -111,17 +111,36 @@ func FeedPut(table string, l lead.Lead, change lead.Entry) (types.TransactWriteI
 	if err != nil {
 		return types.TransactWriteItem{}, err
 	}
+	put, err := feedPut(table, ev)
+	return types.TransactWriteItem{Put: put}, err
+}
+
+func feedPut(table string, ev lead.Event) (*types.Put, error) {
 	body, err := json.Marshal(ev)
 	if err != nil {
-		return types.TransactWriteItem{}, fmt.Errorf("marshal event %s: %w", ev.ID, err)
+		return nil, fmt.Errorf("marshal event %s: %w", ev.ID, err)
 	}
-	return types.TransactWriteItem{Put: &types.Put{
+	return &types.Put{
 		TableName: &table,
 		Item: map[string]types.AttributeValue{
-			AttrPK: S(FeedPK(l.PartnerID)), AttrSK: S(FeedSK(ev)), "event": S(string(body)),
+			AttrPK: S(FeedPK(ev.PartnerID)), AttrSK: S(FeedSK(ev)), "event": S(string(body)),
 		},
 		ConditionExpression: aws.String("attribute_not_exists(PK)"),
-	}}, nil
+	}, nil
+}
+
+// AppendFeed records an event that is not a lead version (a commission
+// dispute's) in its partner's feed; one already there is left as it is.
+func (st *Leads) AppendFeed(ctx context.Context, ev lead.Event) error {
+	put, err := feedPut(st.Table, ev)
+	if err != nil {
+		return err
+	}
+	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item, ConditionExpression: put.ConditionExpression})
+	if err != nil && !ConditionFailed(err) {
+		return fmt.Errorf("append %s to the feed: %w", ev.ID, err)
+	}
+	return nil
 }
 
 // LeadWrite is one change of a stored lead: its next version and the history

@@ -40,12 +40,36 @@ func (s Service) Adjust(ctx context.Context, p auth.Principal, id string, in Adj
 	if err := financeOnly(p); err != nil {
 		return Entry{}, false, err
 	}
+	if !slug.MatchString(id) {
+		return Entry{}, false, validation.Field("id", "invalid", "1 to 40 lowercase letters, digits or '-'")
+	}
+	e, err := s.adjustmentLine(ctx, p, "adj."+id, id, in)
+	if err != nil {
+		return Entry{}, false, err
+	}
+	stored, created, err := s.Store.AddLine(ctx, e)
+	if err != nil || created {
+		return stored, created, err
+	}
+	if !sameAdjustment(stored, e, in.Reason) {
+		return Entry{}, false, ErrAdjustmentTaken
+	}
+	return stored, false, nil
+}
+
+// sameAdjustment says whether a stored line is the one e would add, by
+// whichever finance user.
+func sameAdjustment(stored, e Entry, reason string) bool {
+	return stored.PartnerID == e.PartnerID && stored.LeadID == e.LeadID && stored.Period == e.Period && stored.Amount == e.Amount &&
+		stored.Currency == e.Currency && strings.HasSuffix(stored.Explanation, ": "+strings.TrimSpace(reason))
+}
+
+// adjustmentLine checks an adjustment and makes its line, lineID in the
+// ledger, triggered by trigger (the adjustment or dispute id).
+func (s Service) adjustmentLine(ctx context.Context, p auth.Principal, lineID, trigger string, in Adjustment) (Entry, error) {
 	in.PartnerID, in.LeadID, in.Reason = strings.TrimSpace(in.PartnerID), strings.TrimSpace(in.LeadID), strings.TrimSpace(in.Reason)
 	in.Amount.Currency = strings.ToUpper(in.Amount.Currency)
 	var ve validation.Error
-	if !slug.MatchString(id) {
-		ve.Add("id", "invalid", "1 to 40 lowercase letters, digits or '-'")
-	}
 	if in.PartnerID == "" {
 		ve.Add("partnerId", "required", "the partner the line is for")
 	}
@@ -61,11 +85,11 @@ func (s Service) Adjust(ctx context.Context, p auth.Principal, id string, in Adj
 		ve.Add("reason", "invalid", "is required, at most 500 characters")
 	}
 	if err := ve.OrNil(); err != nil {
-		return Entry{}, false, err
+		return Entry{}, err
 	}
 	plan, err := s.PlanFor(ctx, in.PartnerID, s.now())
 	if err != nil {
-		return Entry{}, false, err
+		return Entry{}, err
 	}
 	switch {
 	case plan == nil:
@@ -79,24 +103,15 @@ func (s Service) Adjust(ctx context.Context, p auth.Principal, id string, in Adj
 		case errors.Is(err, lead.ErrNotFound) || (err == nil && l.PartnerID != in.PartnerID):
 			ve.Add("leadId", "not_found", "partner %s has no lead %s", in.PartnerID, in.LeadID)
 		case err != nil:
-			return Entry{}, false, err
+			return Entry{}, err
 		}
 	}
 	if err := ve.OrNil(); err != nil {
-		return Entry{}, false, err
+		return Entry{}, err
 	}
 	at := s.now()
-	e := Entry{ID: "adj." + id, PartnerID: in.PartnerID, LeadID: in.LeadID, Period: in.Period, EarnedIn: in.Period, Kind: KindAdjustment,
+	return Entry{ID: lineID, PartnerID: in.PartnerID, LeadID: in.LeadID, Period: in.Period, EarnedIn: in.Period, Kind: KindAdjustment,
 		Amount: in.Amount.Amount, Currency: in.Amount.Currency, Calculated: in.Amount.Amount, PlanID: plan.ID, PlanVersion: plan.Version,
-		TriggerID: id, TriggerKind: TriggerAdjustment, OccurredAt: at, State: StateAccrued,
-		Explanation: fmt.Sprintf("adjustment by %s: %s", p.ActorID(), in.Reason)}
-	stored, created, err := s.Store.AddLine(ctx, e)
-	if err != nil || created {
-		return stored, created, err
-	}
-	if stored.PartnerID != e.PartnerID || stored.LeadID != e.LeadID || stored.Period != e.Period || stored.Amount != e.Amount ||
-		stored.Currency != e.Currency || !strings.HasSuffix(stored.Explanation, ": "+in.Reason) {
-		return Entry{}, false, ErrAdjustmentTaken
-	}
-	return stored, false, nil
+		TriggerID: trigger, TriggerKind: TriggerAdjustment, OccurredAt: at, State: StateAccrued,
+		Explanation: fmt.Sprintf("adjustment by %s: %s", p.ActorID(), in.Reason)}, nil
 }

@@ -17,7 +17,11 @@ type Service struct {
 	Store Store
 	Leads Leads
 	Bus   Bus
+	Feed  Feed // dispute events; needed by disputes only
 	Now   func() time.Time
+	// DisputeWindowDays is how long after a period closes it may be
+	// disputed (DefaultDisputeWindowDays when 0).
+	DisputeWindowDays int
 }
 
 func (s Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }

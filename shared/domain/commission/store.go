@@ -62,6 +62,18 @@ type Store interface {
 	// export order: partner id, then payout id.
 	PeriodPayouts(ctx context.Context, period string) ([]Payout, error)
 
+	// FileDispute stores d unless a dispute has its id; then it answers
+	// that one and false.
+	FileDispute(ctx context.Context, d Dispute) (Dispute, bool, error)
+	Dispute(ctx context.Context, id string) (Dispute, error) // ErrDisputeNotFound
+	// AnswerDispute stores d, answered, and line (an adjustment, or nil)
+	// under an id no line has, in one write; ErrConflict if the stored
+	// dispute is no longer open or the line id is taken.
+	AnswerDispute(ctx context.Context, d Dispute, line *Entry) error
+	// Disputes are a partner's ("" every partner's) in state open,
+	// answered or all, oldest first.
+	Disputes(ctx context.Context, partnerID, state string) ([]Dispute, error)
+
 	PutExport(ctx context.Context, x Export) error
 	Export(ctx context.Context, id string) (Export, error) // ErrExportNotFound
 }
@@ -69,6 +81,11 @@ type Store interface {
 // Leads reads leads (to check deal inputs against them).
 type Leads interface {
 	Get(ctx context.Context, id string) (lead.Lead, error)
+}
+
+// Feed is the partners' event feed; appending an event it has is a no-op.
+type Feed interface {
+	AppendFeed(ctx context.Context, ev lead.Event) error
 }
 
 // Bus publishes commission-side events.

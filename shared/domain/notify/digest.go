@@ -30,6 +30,10 @@ func DigestMail(lang string, day string, evs []lead.Event) (subject, text string
 		b.WriteString("Olá,\n\no que aconteceu com os leads que você indicou:\n\n")
 	}
 	for _, ev := range evs {
+		if isDispute(ev) {
+			fmt.Fprintf(&b, "- %s  %s\n", ev.OccurredAt.Format("15:04"), disputeLine(lang, ev))
+			continue
+		}
 		d := detailOf(ev)
 		fmt.Fprintf(&b, "- %s  lead %s: %s", ev.OccurredAt.Format("15:04"), ev.LeadID, label(lang, d.To))
 		if d.Reason != "" {

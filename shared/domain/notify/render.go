@@ -66,6 +66,9 @@ func Email(lang string, ev lead.Event) (subject, text string) {
 	if ev.Type == lead.EventLeadStale || ev.Type == lead.EventLeadRecalled {
 		return chaseEmail(lang, ev)
 	}
+	if isDispute(ev) {
+		return disputeEmail(lang, ev)
+	}
 	switch lang {
 	case En:
 		subject = fmt.Sprintf("Lead %s is now %s", ev.LeadID, status)
@@ -138,6 +141,10 @@ func ChannelMessage(kind string, ev lead.Event) []byte {
 }
 
 func channelMessage(k channelKind, ev lead.Event) []byte {
+	if isDispute(ev) {
+		b, _ := json.Marshal(k.Message(ev, fmt.Sprintf("%s · partner %s · %s", ev.Type, ev.PartnerID, disputeLine(En, ev))))
+		return b
+	}
 	d := detailOf(ev)
 	text := fmt.Sprintf("%s · lead %s (partner %s) → %s", ev.Type, ev.LeadID, ev.PartnerID, label(En, d.To))
 	if d.OwnerID != "" {

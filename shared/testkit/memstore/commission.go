@@ -14,15 +14,16 @@ import (
 
 // Ledger is the in-memory commission store.
 type Ledger struct {
-	mu      sync.Mutex
-	plans   map[string][]commission.Plan
-	tiers   map[string]string
-	states  map[string]commission.LeadState
-	periods map[[2]string]commission.PeriodState // partner, period
-	lines   map[string]commission.Entry
-	exports map[string]commission.Export
-	payouts map[string][]commission.Payout // by partner, oldest first
-	open    map[string]string              // partner → open payout id
+	mu       sync.Mutex
+	plans    map[string][]commission.Plan
+	tiers    map[string]string
+	states   map[string]commission.LeadState
+	periods  map[[2]string]commission.PeriodState // partner, period
+	lines    map[string]commission.Entry
+	exports  map[string]commission.Export
+	payouts  map[string][]commission.Payout // by partner, oldest first
+	open     map[string]string              // partner → open payout id
+	disputes map[string]commission.Dispute
 }
 
 var _ commission.Store = (*Ledger)(nil)
@@ -30,7 +31,7 @@ var _ commission.Store = (*Ledger)(nil)
 func NewLedger() *Ledger {
 	return &Ledger{plans: map[string][]commission.Plan{}, tiers: map[string]string{}, states: map[string]commission.LeadState{},
 		periods: map[[2]string]commission.PeriodState{}, lines: map[string]commission.Entry{}, exports: map[string]commission.Export{},
-		payouts: map[string][]commission.Payout{}, open: map[string]string{}}
+		payouts: map[string][]commission.Payout{}, open: map[string]string{}, disputes: map[string]commission.Dispute{}}
 }
 
 func (l *Ledger) PutPlan(_ context.Context, p commission.Plan) error {
@@ -290,4 +291,55 @@ func (l *Ledger) Export(_ context.Context, id string) (commission.Export, error)
 		return commission.Export{}, commission.ErrExportNotFound
 	}
 	return x, nil
+}
+
+func (l *Ledger) FileDispute(_ context.Context, d commission.Dispute) (commission.Dispute, bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if old, ok := l.disputes[d.ID]; ok {
+		return old, false, nil
+	}
+	l.disputes[d.ID] = d
+	return d, true, nil
+}
+
+func (l *Ledger) Dispute(_ context.Context, id string) (commission.Dispute, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	d, ok := l.disputes[id]
+	if !ok {
+		return commission.Dispute{}, commission.ErrDisputeNotFound
+	}
+	return d, nil
+}
+
+func (l *Ledger) AnswerDispute(_ context.Context, d commission.Dispute, line *commission.Entry) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.disputes[d.ID].State != commission.DisputeOpen {
+		return commission.ErrConflict
+	}
+	if line != nil {
+		if _, taken := l.lines[line.ID]; taken {
+			return commission.ErrConflict
+		}
+		l.lines[line.ID] = *line
+	}
+	l.disputes[d.ID] = d
+	return nil
+}
+
+func (l *Ledger) Disputes(_ context.Context, partnerID, state string) ([]commission.Dispute, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []commission.Dispute
+	for _, d := range l.disputes {
+		if (partnerID == "" || d.PartnerID == partnerID) && (state == "all" || (state == "open") == (d.State == commission.DisputeOpen)) {
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, func(a, b commission.Dispute) int {
+		return cmp.Or(a.FiledAt.Compare(b.FiledAt), strings.Compare(a.ID, b.ID))
+	})
+	return out, nil
 }

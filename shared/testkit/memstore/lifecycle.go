@@ -20,10 +20,26 @@ func (s *Store) record(l lead.Lead, change lead.Entry) {
 	if err != nil {
 		panic(err) // every change kind the stores write has an event
 	}
-	f := s.feeds[l.PartnerID]
+	s.insertFeed(ev)
+}
+
+// insertFeed puts ev in its partner's feed in feed order; callers hold mu.
+func (s *Store) insertFeed(ev lead.Event) {
+	f := s.feeds[ev.PartnerID]
 	key := lifecycle.FeedKey(ev)
 	i, _ := slices.BinarySearchFunc(f, key, func(e lead.Event, k string) int { return cmp.Compare(lifecycle.FeedKey(e), k) })
-	s.feeds[l.PartnerID] = slices.Insert(f, i, ev)
+	s.feeds[ev.PartnerID] = slices.Insert(f, i, ev)
+}
+
+// AppendFeed adds an event that is not a lead version (a dispute's) to
+// its partner's feed, once.
+func (s *Store) AppendFeed(_ context.Context, ev lead.Event) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !slices.ContainsFunc(s.feeds[ev.PartnerID], func(e lead.Event) bool { return e.ID == ev.ID }) {
+		s.insertFeed(ev)
+	}
+	return nil
 }
 
 func (s *Store) ChangeStatus(_ context.Context, c lifecycle.Change) error {

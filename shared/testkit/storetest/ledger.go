@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -259,6 +260,71 @@ func RunLedger(t *testing.T, st commission.Store) {
 		adj.Amount.Amount = -8_00
 		if _, _, err := svc.Adjust(ctx, fin, id, adj); !errors.Is(err, commission.ErrAdjustmentTaken) {
 			t.Fatalf("a different adjustment under the same id: %v", err)
+		}
+	})
+
+	t.Run("a dispute is filed once and answered once, with its line in the same write", func(t *testing.T) {
+		who := Unique("ptn")
+		filed := now.Add(-time.Minute)
+		d := commission.Dispute{ID: commission.DisputeID(who, period, "", "L1"), PartnerID: who, Period: period, LeadID: "L1", Message: "nothing paid",
+			State: commission.DisputeOpen, FiledAt: filed, Trail: []commission.DisputeStep{{At: filed, Action: "filed", ByRole: "partner"}}}
+		if _, created, err := st.FileDispute(ctx, d); err != nil || !created {
+			t.Fatalf("file: created %v, %v", created, err)
+		}
+		other := d
+		other.Message = "resent"
+		if got, created, err := st.FileDispute(ctx, other); err != nil || created || got.Message != d.Message {
+			t.Fatalf("filing the same id again: %+v created %v %v", got, created, err)
+		}
+		if _, err := st.Dispute(ctx, "dsp-none"); !errors.Is(err, commission.ErrDisputeNotFound) {
+			t.Fatalf("an unknown dispute: %v", err)
+		}
+		line := commission.Entry{ID: "dispute." + d.ID, PartnerID: who, LeadID: "L1", Period: period, EarnedIn: period, Kind: commission.KindAdjustment,
+			Amount: 30_00, Currency: "BRL", State: commission.StateAccrued, TriggerID: d.ID, TriggerKind: commission.TriggerAdjustment, OccurredAt: now}
+		answered := d
+		answered.State = commission.DisputeAccepted
+		answered.Answer = &commission.Answer{Decision: commission.DisputeAccepted, Reason: "ok", AdjustmentID: line.ID, At: now}
+		errs := make(chan error, 4)
+		var wg sync.WaitGroup
+		for i := range 4 {
+			wg.Go(func() {
+				a := answered
+				if i%2 == 1 {
+					a.State, a.Answer = commission.DisputeRejected, &commission.Answer{Decision: commission.DisputeRejected, Reason: "no", At: now}
+					errs <- st.AnswerDispute(ctx, a, nil)
+					return
+				}
+				errs <- st.AnswerDispute(ctx, a, &line)
+			})
+		}
+		wg.Wait()
+		close(errs)
+		won := 0
+		for err := range errs {
+			switch {
+			case err == nil:
+				won++
+			case !errors.Is(err, commission.ErrConflict):
+				t.Fatalf("answer: %v", err)
+			}
+		}
+		got, err := st.Dispute(ctx, d.ID)
+		if err != nil || won != 1 || got.State == commission.DisputeOpen {
+			t.Fatalf("4 concurrent answers: %d won, stored %+v %v", won, got, err)
+		}
+		lines, _ := st.Lines(ctx, who, period)
+		if want := map[bool]int{true: 1, false: 0}[got.State == commission.DisputeAccepted]; len(lines) != want {
+			t.Fatalf("the %s dispute left %d lines, want %d: %+v", got.State, len(lines), want, lines)
+		}
+		for state, want := range map[string]int{"open": 0, "answered": 1, "all": 1} {
+			mine, err := st.Disputes(ctx, who, state)
+			if err != nil || len(mine) != want {
+				t.Fatalf("%s disputes of %s: %+v %v, want %d", state, who, mine, err, want)
+			}
+		}
+		queue, err := st.Disputes(ctx, "", "open")
+		if err != nil || slices.ContainsFunc(queue, func(q commission.Dispute) bool { return q.ID == d.ID }) {
+			t.Fatalf("the answered dispute is still in the open queue: %v", err)
 		}
 	})
 

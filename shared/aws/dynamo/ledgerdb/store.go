@@ -238,19 +238,11 @@ func (st *Store) Commit(ctx context.Context, before commission.LeadState, out co
 // AddLine writes the line and a guard item keyed by its id alone in one
 // transaction, so an id names one line whatever its partner and period.
 func (st *Store) AddLine(ctx context.Context, e commission.Entry) (commission.Entry, bool, error) {
-	line, err := lineItem(e)
+	items, err := st.newLine(e)
 	if err != nil {
 		return commission.Entry{}, false, err
 	}
-	guard, err := docItem(map[string]string{dynamo.AttrPK: "LINEID#" + e.ID, dynamo.AttrSK: "LINEID"}, e)
-	if err != nil {
-		return commission.Entry{}, false, err
-	}
-	fresh := aws.String("attribute_not_exists(PK)")
-	err = st.transact(ctx, "add line "+e.ID, []types.TransactWriteItem{
-		{Put: &types.Put{TableName: &st.table, Item: guard, ConditionExpression: fresh}},
-		{Put: &types.Put{TableName: &st.table, Item: line, ConditionExpression: fresh}},
-	})
+	err = st.transact(ctx, "add line "+e.ID, items)
 	if !errors.Is(err, commission.ErrConflict) {
 		return e, err == nil, err
 	}
@@ -272,6 +264,23 @@ func (st *Store) AddLine(ctx context.Context, e commission.Entry) (commission.En
 	}
 	old, err = dynamo.DecodeDoc[commission.Entry](cur.Item)
 	return old, false, err
+}
+
+// newLine is the line and its guard item, each written only if absent.
+func (st *Store) newLine(e commission.Entry) ([]types.TransactWriteItem, error) {
+	line, err := lineItem(e)
+	if err != nil {
+		return nil, err
+	}
+	guard, err := docItem(map[string]string{dynamo.AttrPK: "LINEID#" + e.ID, dynamo.AttrSK: "LINEID"}, e)
+	if err != nil {
+		return nil, err
+	}
+	fresh := aws.String("attribute_not_exists(PK)")
+	return []types.TransactWriteItem{
+		{Put: &types.Put{TableName: &st.table, Item: guard, ConditionExpression: fresh}},
+		{Put: &types.Put{TableName: &st.table, Item: line, ConditionExpression: fresh}},
+	}, nil
 }
 
 func (st *Store) Lines(ctx context.Context, partnerID, period string) ([]commission.Entry, error) {
