@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/partnerleads/pipeline/shared/aws/eventbus"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
 	"github.com/partnerleads/pipeline/shared/domain/notify"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
@@ -95,6 +96,7 @@ func (h handler) replay(ctx context.Context, r httpapi.Request) (httpapi.Respons
 	if err != nil {
 		return httpapi.Response{}, err
 	}
+	page = lifecycle.Settled(page, time.Now().Add(-lead.SettleWindow))
 	bodies := make([]string, len(page.Events))
 	for i, ev := range page.Events {
 		detail, _ := json.Marshal(ev)

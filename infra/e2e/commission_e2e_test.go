@@ -316,7 +316,7 @@ func (a *api) disputeRoundTrip(t *testing.T, partnerID, key, fin, leadID, period
 	if !bytes.Contains(body, []byte("dispute."+id)) || !bytes.Contains(body, []byte("cancelamento estornado pelo ERP")) {
 		t.Fatalf("the dispute's adjustment is not in the export: %s", clip(body))
 	}
-	feed := a.call(t, "GET", "/v1/events?limit=500", key, "", nil, true).expect(t, 200)
+	feed := a.waitFeed(t, key, `"id":"`+id+`.answered"`)
 	for _, ev := range []string{id + ".filed", id + ".answered"} {
 		if strings.Count(string(feed.raw), `"id":"`+ev+`"`) != 1 {
 			t.Fatalf("the partner's feed should have %s once: %s", ev, feed)

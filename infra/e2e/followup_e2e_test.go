@@ -120,10 +120,7 @@ func TestE2EFollowUp(t *testing.T) {
 			t.Fatalf("a repeated scan took the step again: %s", again)
 		}
 		waitMail(t, 90*time.Second, email, "We are chasing lead "+l2)
-		feed := a.call(t, "GET", "/v1/events", key, "", nil, true)
-		if !strings.Contains(string(feed.raw), `"type":"lead.stale"`) {
-			t.Fatalf("no lead.stale in the partner's feed: %s", feed)
-		}
+		a.waitFeed(t, key, `"type":"lead.stale"`)
 	})
 	move(l2, `{"status":"lost","reason":"no budget"}`)
 

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
@@ -61,28 +62,30 @@ func TestE2ELifecycle(t *testing.T) {
 		t.Fatalf("another partner reads the history: %s", r)
 	}
 
-	var types []string
-	after := ""
-	for range 10 {
-		path := "/v1/events?limit=2"
-		if after != "" {
-			path += "&after=" + url.QueryEscape(after)
-		}
-		f := a.call(t, "GET", path, key, "", nil, true).expect(t, 200)
-		for _, ev := range f.items(t, "events") {
-			if ev.get("leadId") == id {
-				types = append(types, fmt.Sprint(ev.get("type")))
+	// Paged two at a time; the feed reads up to the settle window before now.
+	eventually(t, 60*time.Second, time.Second, "the lead's four events in the feed, in order", func() (bool, string) {
+		var types []string
+		after := ""
+		for range 10 {
+			path := "/v1/events?limit=2"
+			if after != "" {
+				path += "&after=" + url.QueryEscape(after)
 			}
+			f := a.call(t, "GET", path, key, "", nil, true).expect(t, 200)
+			for _, ev := range f.items(t, "events") {
+				if ev.get("leadId") == id {
+					types = append(types, fmt.Sprint(ev.get("type")))
+				}
+			}
+			next, _ := f.body["next"].(string)
+			if next == "" {
+				break
+			}
+			after = next
 		}
-		next, _ := f.body["next"].(string)
-		if next == "" {
-			break
-		}
-		after = next
-	}
-	if strings.Join(types, ",") != "lead.created,lead.assigned,lead.status_changed,lead.status_changed" {
-		t.Fatalf("feed for the lead: %v", types)
-	}
+		got := strings.Join(types, ",")
+		return got == "lead.created,lead.assigned,lead.status_changed,lead.status_changed", got
+	})
 	if f := a.call(t, "GET", "/v1/events", otherKey, "", nil, true); strings.Contains(string(f.raw), id) {
 		t.Fatalf("another partner's feed shows the lead: %s", f)
 	}

@@ -38,6 +38,13 @@ func TestEmulatorLifecycle(t *testing.T) {
 	storetest.RunLifecycle(t, dynamotest.ScratchLeads(t, db))
 }
 
+// Issue 18, item 3: concurrent writers committing out of stamp order, a
+// reader paging the feed meanwhile: every event read exactly once.
+func TestEmulatorFeedUnderLateCommits(t *testing.T) {
+	db, _ := dynamotest.Connect(t)
+	storetest.RunFeedUnderLateCommits(t, dynamotest.ScratchLeads(t, db))
+}
+
 func TestEmulatorLedgerStore(t *testing.T) {
 	db, outs := dynamotest.Connect(t)
 	storetest.RunLedger(t, ledgerdb.New(db, dynamotest.Output(t, outs, "LedgerTableName")))

@@ -136,7 +136,12 @@ func (st *Leads) AppendFeed(ctx context.Context, ev lead.Event) error {
 	if err != nil {
 		return err
 	}
-	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item, ConditionExpression: put.ConditionExpression})
+	budget, cancel := context.WithTimeout(ctx, lead.CommitBudget)
+	defer cancel()
+	_, err = st.DB.PutItem(budget, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item, ConditionExpression: put.ConditionExpression})
+	if OverBudget(ctx, budget) {
+		return lead.ErrCommitTooLate // the announcement is sent again, with a new stamp only if it did not land
+	}
 	if err != nil && !ConditionFailed(err) {
 		return fmt.Errorf("append %s to the feed: %w", ev.ID, err)
 	}
@@ -166,7 +171,9 @@ func (st *Leads) Write(ctx context.Context, w LeadWrite) (failed int, err error)
 	if err != nil {
 		return -1, err
 	}
-	token, err := Transact(ctx, st.DB, func(token string) ([]types.TransactWriteItem, error) {
+	budget, cancel := context.WithTimeout(ctx, lead.CommitBudget)
+	defer cancel()
+	token, err := Transact(budget, st.DB, func(token string) ([]types.TransactWriteItem, error) {
 		upd, err := leadUpdate(st.Table, w.Next, w.Entry, token, w.Cond, w.Vals)
 		if err != nil {
 			return nil, err
@@ -177,10 +184,19 @@ func (st *Leads) Write(ctx context.Context, w LeadWrite) (failed int, err error)
 		return -1, nil
 	}
 	failed = CancelledAt(err)
-	if failed == 0 && st.Landed(ctx, w.Next.ID, token) {
+	if (failed == 0 || OverBudget(ctx, budget)) && st.Landed(ctx, w.Next.ID, token) {
 		return -1, nil
 	}
+	if OverBudget(ctx, budget) {
+		return -1, lead.ErrCommitTooLate
+	}
 	return failed, fmt.Errorf("write lead %s v%d: %w", w.Next.ID, w.Next.Version, err)
+}
+
+// OverBudget reports whether a write gave up because its commit budget
+// (lead.CommitBudget) ran out, rather than its caller's deadline.
+func OverBudget(ctx, budget context.Context) bool {
+	return budget.Err() != nil && ctx.Err() == nil
 }
 
 // AttrWriteToken names the write that made a lead's current version.

@@ -199,10 +199,30 @@ func (s *Service) List(ctx context.Context, p auth.Principal, q ListQuery) (Page
 		q.Limit = MaxPageSize
 	}
 	page, err := s.store.List(ctx, q)
+	if err == nil && !q.UpdatedSince.IsZero() {
+		page = settled(page, s.now().Add(-lead.SettleWindow))
+	}
 	if err == nil && p.Has(auth.RolePartner) {
 		for i, l := range page.Leads {
 			page.Leads[i] = s.Partner.Lead(l)
 		}
 	}
 	return page, err
+}
+
+// settled cuts a sync listing (updatedSince) at the first lead updated after
+// until, as lifecycle.Settled does the feed: an update still committing is
+// never passed by a reader's cursor.
+func settled(page Page, until time.Time) Page {
+	for i, l := range page.Leads {
+		if l.UpdatedAt.After(until) {
+			page.Leads, page.NextCursor = page.Leads[:i], ""
+			if i > 0 {
+				last := page.Leads[i-1]
+				page.NextCursor = EncodeCursor(Position{UpdatedAt: last.UpdatedAt, LeadID: last.ID})
+			}
+			return page
+		}
+	}
+	return page
 }

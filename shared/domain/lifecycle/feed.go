@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"encoding/base64"
 	"fmt"
+	"time"
 
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 )
@@ -26,4 +27,22 @@ func DecodeCursor(c string) (string, error) {
 		return "", lead.ErrInvalidCursor
 	}
 	return string(b), nil
+}
+
+// Settled cuts a page at the first event stamped after until (now −
+// lead.SettleWindow), so a reader never passes a change that may still
+// commit behind it. The cut events are not there yet: Next continues from
+// the last event kept, or is "" when none is (the reader asks again later
+// from its cursor, as at the end of the feed).
+func Settled(page FeedPage, until time.Time) FeedPage {
+	for i, ev := range page.Events {
+		if ev.OccurredAt.After(until) {
+			page.Events, page.Next = page.Events[:i], ""
+			if i > 0 {
+				page.Next = EncodeCursor(FeedKey(page.Events[i-1]))
+			}
+			return page
+		}
+	}
+	return page
 }

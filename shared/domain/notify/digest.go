@@ -52,7 +52,10 @@ func (n Notifier) SendDigests(ctx context.Context, src DigestSource, now time.Ti
 		return 0, fmt.Errorf("read preferences: %w", err)
 	}
 	day := now.UTC().Format(time.DateOnly)
-	since := lifecycle.EncodeCursor(lifecycle.FeedKey(lead.Event{OccurredAt: now.Add(-24 * time.Hour)}))
+	// The 24 hours end a settle window before now (lead.SettleWindow), so
+	// an event still committing is in tomorrow's digest, not in neither.
+	until := now.Add(-lead.SettleWindow)
+	since := lifecycle.EncodeCursor(lifecycle.FeedKey(lead.Event{OccurredAt: until.Add(-24 * time.Hour)}))
 	for _, p := range prefs {
 		if p.Mode != "digest" || p.Email == "" {
 			continue
@@ -70,6 +73,7 @@ func (n Notifier) SendDigests(ctx context.Context, src DigestSource, now time.Ti
 			if err != nil {
 				return sent, fmt.Errorf("read feed of %s: %w", p.PartnerID, err)
 			}
+			page = lifecycle.Settled(page, until)
 			for _, ev := range page.Events {
 				if ev.Type != lead.EventLeadCreated && (len(p.Events) == 0 || slices.Contains(p.Events, ev.Type)) {
 					evs = append(evs, n.Partner.Event(ev))

@@ -49,7 +49,7 @@ func (s Scanner) Run(ctx context.Context) (Report, error) {
 	}
 	r := Report{Due: len(due)}
 	for _, p := range due {
-		took, err := s.take(ctx, p, now)
+		took, err := s.take(ctx, p)
 		switch {
 		case errors.Is(err, lead.ErrVersionConflict), errors.Is(err, lead.ErrNotFound):
 			r.Skipped++
@@ -77,7 +77,7 @@ func (s Scanner) Run(ctx context.Context) (Report, error) {
 // rerouted is what take did when routing again gave a lead its owner.
 const rerouted = "rerouted"
 
-func (s Scanner) take(ctx context.Context, p Pending, now time.Time) (string, error) {
+func (s Scanner) take(ctx context.Context, p Pending) (string, error) {
 	l, err := s.Leads.Get(ctx, p.LeadID)
 	if err != nil {
 		return "", err
@@ -101,7 +101,9 @@ func (s Scanner) take(ctx context.Context, p Pending, now time.Time) (string, er
 		// the ladder on (the escalation step tells managers).
 		s.Log.WarnContext(ctx, "lead still has no owner", "leadId", l.ID, "step", p.Step, "error", err.Error())
 	}
-	next, e := lead.MarkStale(l, p.SLAStep(), now)
+	// Stamped now, not at the start of the run: a change commits within
+	// lead.CommitBudget of its stamp, and a long run would break that.
+	next, e := lead.MarkStale(l, p.SLAStep(), s.Now().UTC().Truncate(time.Microsecond))
 	return p.Action, s.Leads.MarkStale(ctx, l, next, e)
 }
 

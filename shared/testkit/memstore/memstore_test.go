@@ -22,3 +22,8 @@ func TestRouter(t *testing.T) {
 func TestLifecycle(t *testing.T) {
 	storetest.RunLifecycle(t, memstore.New())
 }
+
+func TestFeedUnderLateCommits(t *testing.T) {
+	t.Parallel()
+	storetest.RunFeedUnderLateCommits(t, memstore.New())
+}

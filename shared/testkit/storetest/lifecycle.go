@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -167,4 +169,103 @@ func RunLifecycle(t *testing.T, st LifecycleStore) {
 			t.Fatalf("bad cursor: %v", err)
 		}
 	})
+}
+
+// RunFeedUnderLateCommits: a reader paging the feed while writers commit
+// late, out of stamp order, reads every event exactly once.
+func RunFeedUnderLateCommits(t *testing.T, st LifecycleStore) {
+	ctx := context.Background()
+	mgr := auth.Principal{KeyID: "k", Role: auth.RoleManager, SubjectID: "mgr-1"}
+	assigned := func(t *testing.T, p string) lead.Lead {
+		t.Helper()
+		cfg := memstore.New()
+		rep := Unique("rep-")
+		_ = cfg.PutRep(ctx, suiteRep(rep, 1, 10, false))
+		_ = cfg.AddRuleSet(ctx, routing.RuleSet{Version: 1, FallbackOwner: "mgr",
+			Rules: []routing.Rule{{ID: Unique("rule-"), Pool: []string{rep}, Strategy: routing.LeastLoaded}}})
+		c := creation(p, Unique("e")+"@x.com", tuesday10)
+		c.Lead.HistoryHash = c.Entry.Hash
+		if err := st.Create(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		if _, routed, err := routing.NewService(st, cfg, func() time.Time { return tuesday10 }, time.Minute).Route(ctx, c.Lead.ID); err != nil || !routed {
+			t.Fatalf("route: %v %v", routed, err)
+		}
+		return c.Lead
+	}
+	{
+		p := Unique("p")
+		const leads = 6
+		ids := make([]string, leads)
+		for i := range ids {
+			ids[i] = assigned(t, p).ID
+		}
+		// Each change is stamped, then waits up to 2.5 s before it commits,
+		// as a slow function would; changes of different leads overtake
+		// each other.
+		live := lifecycle.NewService(lateWriter{st}, time.Now)
+		partner := auth.Principal{KeyID: "k", Role: auth.RolePartner, PartnerID: p}
+		var writers sync.WaitGroup
+		for _, id := range ids {
+			writers.Go(func() {
+				for _, to := range []lead.Status{lead.StatusContacted, lead.StatusQualified, lead.StatusProposal} {
+					if _, err := live.ChangeStatus(ctx, mgr, id, lifecycle.Request{To: to}); err != nil {
+						t.Errorf("%s → %s: %v", id, to, err)
+						return
+					}
+				}
+			})
+		}
+		seen := map[string]int{}
+		cursor := ""
+		read := func() {
+			page, err := live.Feed(ctx, partner, cursor, 3)
+			if err != nil {
+				t.Fatalf("feed: %v", err)
+			}
+			for _, ev := range page.Events {
+				seen[ev.ID]++
+			}
+			switch {
+			case page.Next != "":
+				cursor = page.Next
+			case len(page.Events) > 0: // the end for now: go on after the last event
+				cursor = lifecycle.EncodeCursor(lifecycle.FeedKey(page.Events[len(page.Events)-1]))
+			}
+		}
+		done := make(chan struct{})
+		go func() { writers.Wait(); close(done) }()
+		for reading := true; reading; {
+			select {
+			case <-done:
+				reading = false
+			default:
+				read()
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		time.Sleep(lead.SettleWindow + time.Second)
+		for range 20 {
+			read()
+		}
+		var wrong []string
+		for _, id := range ids {
+			for seq := 1; seq <= 5; seq++ {
+				if ev := lead.EventID(id, int64(seq)); seen[ev] != 1 {
+					wrong = append(wrong, fmt.Sprintf("%s read %d times", ev, seen[ev]))
+				}
+			}
+		}
+		if len(wrong) > 0 || len(seen) != leads*5 {
+			t.Fatalf("%d events read, want %d each once: %v", len(seen), leads*5, wrong)
+		}
+	}
+}
+
+// lateWriter commits each status change up to 2.5 s after it was stamped.
+type lateWriter struct{ LifecycleStore }
+
+func (w lateWriter) ChangeStatus(ctx context.Context, c lifecycle.Change) error {
+	time.Sleep(time.Duration(rand.Int64N(int64(2500 * time.Millisecond))))
+	return w.LifecycleStore.ChangeStatus(ctx, c)
 }

@@ -80,10 +80,18 @@ func (st *Store) Create(ctx context.Context, c intake.Creation) error {
 			},
 		}})
 	}
-	token, err := dynamo.Transact(ctx, st.DB, func(token string) ([]types.TransactWriteItem, error) {
+	budget, cancel := context.WithTimeout(ctx, lead.CommitBudget)
+	defer cancel()
+	token, err := dynamo.Transact(budget, st.DB, func(token string) ([]types.TransactWriteItem, error) {
 		li[dynamo.AttrWriteToken] = dynamo.S(token)
 		return items, nil
 	})
+	if dynamo.OverBudget(ctx, budget) {
+		if st.Landed(ctx, c.Lead.ID, token) {
+			return nil
+		}
+		return lead.ErrCommitTooLate
+	}
 	var tce *types.TransactionCanceledException
 	if !errors.As(err, &tce) {
 		if err != nil {
