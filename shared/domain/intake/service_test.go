@@ -3,6 +3,7 @@ package intake_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -218,5 +219,41 @@ func TestFreeMailDomainsNeverClaim(t *testing.T) {
 		if blocked := errors.Is(err, intake.ErrAlreadyRegistered); blocked == c.free || (c.free && err != nil) {
 			t.Errorf("another partner's lead at %s: %v (free mail: %v)", c.domain, err, c.free)
 		}
+	}
+}
+
+// A sync listing (updatedSince) stops a settle window before now, so an
+// update still committing is never behind the caller's cursor; a plain
+// listing shows everything.
+func TestSyncListingsStopAtTheSettleWindow(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, c := setup(t)
+	p := partner("ptn_sync")
+	start := c.now()
+	var ids []string
+	for i := range 3 {
+		one := fmt.Sprintf(`{"contact":{"name":"Lead %d","email":"lead%d@company%d.example"},"company":{"name":"C%d"},"location":{"country":"BR"},"consent":{"lgpd":true}}`, i, i, i, i)
+		r, err := s.Submit(ctx, p, parse(t, one), "")
+		if err != nil {
+			t.Fatalf("submit %d: %v", i, err)
+		}
+		ids = append(ids, r.LeadID)
+		c.add(4 * time.Second) // the leads are 8, 4 and 0 s old at the end
+	}
+	c.add(-4 * time.Second)
+	all, err := s.List(ctx, p, intake.ListQuery{Limit: 10})
+	if err != nil || len(all.Leads) != 3 {
+		t.Fatalf("plain listing: %d leads, %v", len(all.Leads), err)
+	}
+	c.add(lead.SettleWindow - 5*time.Second) // now the first is past the window, the others not yet
+	sync, err := s.List(ctx, p, intake.ListQuery{Limit: 10, UpdatedSince: start})
+	if err != nil || len(sync.Leads) != 1 || sync.Leads[0].ID != ids[0] || sync.NextCursor == "" {
+		t.Fatalf("sync listing: %+v %v, want %s alone and a cursor after it", sync, err, ids[0])
+	}
+	c.add(10 * time.Second)
+	rest, err := s.List(ctx, p, intake.ListQuery{Limit: 10, UpdatedSince: start, Cursor: sync.NextCursor})
+	if err != nil || len(rest.Leads) != 2 || rest.Leads[0].ID != ids[1] {
+		t.Fatalf("the rest, once settled: %+v %v", rest, err)
 	}
 }
