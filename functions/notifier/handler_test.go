@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,26 +20,34 @@ import (
 )
 
 type fakeQueue struct {
+	mu        sync.Mutex
 	postponed map[string]time.Duration
 	dead      []string
 }
 
 func (q *fakeQueue) Postpone(_ context.Context, h string, d time.Duration) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
 	q.postponed[h] = d
 	return nil
 }
 
 func (q *fakeQueue) DeadLetter(_ context.Context, body, reason string) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
 	q.dead = append(q.dead, reason)
 	return nil
 }
 
 type fakeNotifier struct {
+	mu      sync.Mutex
 	retry   map[string]bool
 	replays int
 }
 
 func (f *fakeNotifier) Handle(_ context.Context, ev lead.Event, replay bool) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if replay {
 		f.replays++
 	}
@@ -48,7 +58,11 @@ func (f *fakeNotifier) Handle(_ context.Context, ev lead.Event, replay bool) (bo
 }
 
 func message(id, eventID string, sent time.Time, receives int) events.SQSMessage {
-	detail, _ := json.Marshal(lead.Event{ID: eventID, Type: lead.EventLeadStatusChanged, LeadID: "L", PartnerID: "p1", Sequence: 2})
+	return messageOf(id, eventID, "p1", sent, receives)
+}
+
+func messageOf(id, eventID, partnerID string, sent time.Time, receives int) events.SQSMessage {
+	detail, _ := json.Marshal(lead.Event{ID: eventID, Type: lead.EventLeadStatusChanged, LeadID: "L", PartnerID: partnerID, Sequence: 2})
 	body, _ := json.Marshal(events.EventBridgeEvent{DetailType: lead.EventLeadStatusChanged, Source: "partnerleads.leads", Detail: detail})
 	return events.SQSMessage{MessageId: id, ReceiptHandle: "rh-" + id, Body: string(body), Attributes: map[string]string{
 		"SentTimestamp": strconv.FormatInt(sent.UnixMilli(), 10), "ApproximateReceiveCount": strconv.Itoa(receives)}}
@@ -84,6 +98,7 @@ func TestQueueHandling(t *testing.T) {
 	if d := q.postponed["rh-m2"]; d < time.Second || d > 4*time.Second {
 		t.Fatalf("third attempt waits %s, want ≤ 4 s", d)
 	}
+	slices.Sort(q.dead) // messages are handled side by side, in no set order
 	if len(q.dead) != 2 || q.dead[0] != "attempts exhausted" || q.dead[1] != "malformed" {
 		t.Fatalf("dead letters %v", q.dead)
 	}

@@ -30,7 +30,7 @@ func main() {
 	}
 	targets := notify.Targets{LocalMode: env.LocalMode()}
 	cacheTTL := env.ConfigCacheTTL()
-	webhookTimeout := env.Millis("WEBHOOK_TIMEOUT_MS", 10_000, 100, 30_000)
+	webhookTimeout := env.Millis("WEBHOOK_TIMEOUT_MS", 4_000, 100, 30_000)
 	partnerView := env.PartnerView()
 	cfg := platform.MustStart(log, &env)
 	db := dynamodb.NewFromConfig(cfg)
