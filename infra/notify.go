@@ -66,12 +66,14 @@ func notifications(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, lead
 	sender.GrantSendEmail(fn)
 
 	// The daily digest, at 08:00 in São Paulo (UTC−3, no daylight saving).
+	// Five minutes: eight partners at once, each a feed read and a mail,
+	// is some thousands of partners; nobody waits on it.
 	digest := cfg.goFunction(stack, "Digest", "digest", map[string]*string{
 		"LEADS_TABLE":        leads.TableName(),
 		"DIRECTORY_TABLE":    directory.TableName(),
 		"SENDER_EMAIL":       jsii.String(cfg.SenderEmail),
 		"PARTNER_SEES_OWNER": jsii.String(cfg.PartnerSeesOwner),
-	})
+	}, timeout(300))
 	leads.GrantReadWriteData(digest) // reads feeds, records what was sent
 	directory.GrantReadData(digest)
 	sender.GrantSendEmail(digest)

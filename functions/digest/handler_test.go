@@ -145,10 +145,11 @@ func TestDigest(t *testing.T) {
 			},
 		},
 		{
-			// SendDigests records the failed attempt and goes on; it does not
-			// return the failure, so neither does the handler.
-			name:     "a mail failure does not stop the others and is not returned",
+			// SendDigests records the failed attempt and goes on, then fails
+			// the run so that the schedule's retry mails the one left.
+			name:     "a mail failure does not stop the others, and fails the run for a retry",
 			fail:     map[string]bool{"p1@example.com": true},
+			wantErr:  true,
 			wantTo:   []string{"p2@example.com"},
 			wantSent: 1,
 			wantAttempts: []string{
@@ -232,8 +233,8 @@ func TestDigestRerunSendsNothingTwice(t *testing.T) {
 		now:     func() time.Time { return now },
 		log:     slog.New(slog.NewJSONHandler(io.Discard, nil)),
 	}
-	if err := h.Handle(context.Background(), events.EventBridgeEvent{}); err != nil {
-		t.Fatalf("first run: %v", err)
+	if err := h.Handle(context.Background(), events.EventBridgeEvent{}); err == nil || !strings.Contains(err.Error(), "p1") {
+		t.Fatalf("first run: %v, want an error naming p1 so the schedule retries", err)
 	}
 	if got := box.To(); !slices.Equal(got, []string{"p2@example.com"}) {
 		t.Fatalf("first run mailed %v, want p2 only (p1's mail fails)", got)

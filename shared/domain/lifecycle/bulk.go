@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/fault"
@@ -30,22 +31,44 @@ type RowResult struct {
 	Err     error
 }
 
-// Bulk applies rows one by one, as the same caller; each row succeeds or
-// fails on its own and nothing stops the others.
+// bulkParallel is how many leads a bulk update changes at once: 1,000 rows
+// fit the API function's 10 s with writes of ~100 ms each.
+const bulkParallel = 16
+
+// Bulk applies rows as the same caller; each row succeeds or fails on its
+// own and nothing stops the others. Rows of one lead apply in their order;
+// different leads, side by side.
 func (s *Service) Bulk(ctx context.Context, p auth.Principal, rows []Row) ([]RowResult, error) {
 	if len(rows) == 0 || len(rows) > MaxBulkRows {
 		return nil, validation.Field("rows", "out_of_range", "send 1 to %d rows", MaxBulkRows)
 	}
 	out := make([]RowResult, len(rows))
+	var order []string
+	byLead := map[string][]int{}
 	for i, r := range rows {
 		out[i] = RowResult{Row: i + 1, LeadID: r.LeadID}
-		l, err := s.ChangeStatus(ctx, p, r.LeadID, r.Request)
-		if err != nil {
-			out[i].Err = err
-			continue
+		if _, seen := byLead[r.LeadID]; !seen {
+			order = append(order, r.LeadID)
 		}
-		out[i].Status, out[i].Version = l.Status, l.Version
+		byLead[r.LeadID] = append(byLead[r.LeadID], i)
 	}
+	slots := make(chan struct{}, bulkParallel)
+	var wg sync.WaitGroup
+	for _, id := range order {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			for _, i := range byLead[id] {
+				l, err := s.ChangeStatus(ctx, p, rows[i].LeadID, rows[i].Request)
+				if err != nil {
+					out[i].Err = err
+					continue
+				}
+				out[i].Status, out[i].Version = l.Status, l.Version
+			}
+		})
+	}
+	wg.Wait()
 	return out, nil
 }
 

@@ -3,6 +3,8 @@ package lifecycle_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -146,5 +148,57 @@ func TestPartnerHistoryView(t *testing.T) {
 	internal, _ := svc.History(ctx, mgr, id, nil)
 	if len(internal.Entries) != 3 || *internal.BrokenAt != -1 || internal.Entries[2].Note == "" {
 		t.Fatalf("internal view: %+v", internal)
+	}
+}
+
+// slowStore takes 2 ms per status change, as a real write does (or more),
+// and records how many ran at once.
+type slowStore struct {
+	*memstore.Store
+	mu        sync.Mutex
+	now, peak int
+}
+
+func (s *slowStore) ChangeStatus(ctx context.Context, c lifecycle.Change) error {
+	s.mu.Lock()
+	s.now++
+	s.peak = max(s.peak, s.now)
+	s.mu.Unlock()
+	time.Sleep(2 * time.Millisecond)
+	defer func() { s.mu.Lock(); s.now--; s.mu.Unlock() }()
+	return s.Store.ChangeStatus(ctx, c)
+}
+
+// A bulk update at its documented maximum (1,000 rows) changes several
+// leads at once, and each lead's rows in their order.
+func TestBulkAtItsMaximum(t *testing.T) {
+	t.Parallel()
+	st := memstore.New()
+	var ids []string
+	for i := range 250 {
+		ids = append(ids, assignedLead(t, st, other(fmt.Sprint(i))))
+	}
+	var rows []lifecycle.Row
+	for _, to := range []lead.Status{lead.StatusContacted, lead.StatusQualified, lead.StatusProposal, lead.StatusWon} {
+		for _, id := range ids {
+			r := lifecycle.Row{LeadID: id, Request: lifecycle.Request{To: to}}
+			if to == lead.StatusWon {
+				r.Deal = &lead.Deal{Value: lead.Money{Amount: 1000_00, Currency: "BRL"}, ContractStart: "2026-03-10"}
+			}
+			rows = append(rows, r)
+		}
+	}
+	slow := &slowStore{Store: st}
+	res, err := lifecycle.NewService(slow, now).Bulk(context.Background(), auth.Principal{Role: auth.RoleRep, SubjectID: "rep-1", KeyID: "k"}, rows)
+	if err != nil || len(res) != lifecycle.MaxBulkRows {
+		t.Fatalf("%d results, %v", len(res), err)
+	}
+	for i, r := range res {
+		if r.Err != nil || r.Status != rows[i].To {
+			t.Fatalf("row %d (%s → %s): %+v", i+1, r.LeadID, rows[i].To, r)
+		}
+	}
+	if slow.peak < 2 {
+		t.Fatalf("at most %d change at once: 1,000 rows in a row do not fit a 10 s function", slow.peak)
 	}
 }

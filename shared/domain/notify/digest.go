@@ -2,9 +2,11 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/partnerleads/pipeline/shared/domain/lead"
@@ -44,63 +46,90 @@ func DigestMail(lang string, day string, evs []lead.Event) (subject, text string
 	return subject, b.String()
 }
 
+// digestParallel is how many partners' digests are read and mailed at once.
+const digestParallel = 8
+
 // SendDigests mails each digest partner the events of the 24 hours before
-// now. The delivery record "digest:<day>" makes a re-run send nothing twice.
+// now, several partners at once. The delivery record "digest:<day>" makes a
+// re-run send nothing twice, so a run that could not mail everyone answers
+// an error and the schedule's retry sends only the rest.
 func (n Notifier) SendDigests(ctx context.Context, src DigestSource, now time.Time) (sent int, err error) {
 	prefs, err := src.AllPrefs(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("read preferences: %w", err)
 	}
 	day := now.UTC().Format(time.DateOnly)
-	// The 24 hours end a settle window before now (lead.SettleWindow), so
-	// an event still committing is in tomorrow's digest, not in neither.
-	until := now.Add(-lead.SettleWindow)
-	since := lifecycle.EncodeCursor(lifecycle.FeedKey(lead.Event{OccurredAt: until.Add(-24 * time.Hour)}))
+	var (
+		mu    sync.Mutex
+		errs  []error
+		wg    sync.WaitGroup
+		slots = make(chan struct{}, digestParallel)
+	)
 	for _, p := range prefs {
 		if p.Mode != "digest" || p.Email == "" {
 			continue
 		}
-		key := "digest-" + p.PartnerID + "-" + day
-		if done, err := n.Deliveries.Delivered(ctx, key, "email:partner"); err != nil || done {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			mailed, err := n.digestOne(ctx, src, p, day, now)
+			mu.Lock()
+			defer mu.Unlock()
 			if err != nil {
-				return sent, err
+				errs = append(errs, fmt.Errorf("digest of %s: %w", p.PartnerID, err))
 			}
-			continue
-		}
-		var evs []lead.Event
-		for cursor := since; ; {
-			page, err := src.Feed(ctx, p.PartnerID, cursor, 500)
-			if err != nil {
-				return sent, fmt.Errorf("read feed of %s: %w", p.PartnerID, err)
+			if mailed {
+				sent++
 			}
-			page = lifecycle.Settled(page, until)
-			for _, ev := range page.Events {
-				if ev.Type != lead.EventLeadCreated && (len(p.Events) == 0 || slices.Contains(p.Events, ev.Type)) {
-					evs = append(evs, n.Partner.Event(ev))
-				}
-			}
-			if page.Next == "" {
-				break
-			}
-			cursor = page.Next
-		}
-		if len(evs) == 0 {
-			continue
-		}
-		subject, text := DigestMail(p.Language, day, evs)
-		start := time.Now()
-		err := n.Mail.Send(ctx, p.Email, subject, text)
-		a := Attempt{Target: "email:partner", Latency: time.Since(start), Delivered: err == nil, Retryable: err != nil}
-		if err != nil {
-			a.Error = err.Error()
-		}
-		n.Log.InfoContext(ctx, "digest", "partnerId", p.PartnerID, "events", len(evs), "delivered", a.Delivered)
-		if rerr := n.Deliveries.Record(ctx, key, a, now); rerr != nil {
-			return sent, rerr
-		}
-		if err == nil {
-			sent++
-		}
+		})
 	}
-	return sent, nil
+	wg.Wait()
+	return sent, errors.Join(errs...)
+}
+
+// digestOne mails one partner's digest of the day, unless it was mailed
+// already or there is nothing to tell.
+func (n Notifier) digestOne(ctx context.Context, src DigestSource, p Prefs, day string, now time.Time) (bool, error) {
+	key := "digest-" + p.PartnerID + "-" + day
+	if done, err := n.Deliveries.Delivered(ctx, key, "email:partner"); err != nil || done {
+		return false, err
+	}
+	// The 24 hours end a settle window before now (lead.SettleWindow), so
+	// an event still committing is in tomorrow's digest, not in neither.
+	until := now.Add(-lead.SettleWindow)
+	var evs []lead.Event
+	for cursor := lifecycle.EncodeCursor(lifecycle.FeedKey(lead.Event{OccurredAt: until.Add(-24 * time.Hour)})); ; {
+		page, err := src.Feed(ctx, p.PartnerID, cursor, 500)
+		if err != nil {
+			return false, fmt.Errorf("read feed: %w", err)
+		}
+		page = lifecycle.Settled(page, until)
+		for _, ev := range page.Events {
+			if ev.Type != lead.EventLeadCreated && (len(p.Events) == 0 || slices.Contains(p.Events, ev.Type)) {
+				evs = append(evs, n.Partner.Event(ev))
+			}
+		}
+		if page.Next == "" {
+			break
+		}
+		cursor = page.Next
+	}
+	if len(evs) == 0 {
+		return false, nil
+	}
+	subject, text := DigestMail(p.Language, day, evs)
+	start := time.Now()
+	err := n.Mail.Send(ctx, p.Email, subject, text)
+	a := Attempt{Target: "email:partner", Latency: time.Since(start), Delivered: err == nil, Retryable: err != nil}
+	if err != nil {
+		a.Error = err.Error()
+	}
+	n.Log.InfoContext(ctx, "digest", "partnerId", p.PartnerID, "events", len(evs), "delivered", a.Delivered)
+	if rerr := n.Deliveries.Record(ctx, key, a, now); rerr != nil {
+		return false, rerr
+	}
+	if err != nil {
+		return false, fmt.Errorf("mail: %w (a retry sends it)", err)
+	}
+	return true, nil
 }
