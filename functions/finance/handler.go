@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/edge/endpoints"
@@ -24,6 +26,7 @@ type presigner interface {
 type handler struct {
 	svc   commission.Service
 	links presigner
+	log   *slog.Logger // the access log of internal roles' reads
 }
 
 func routes(h handler) []httpapi.Route {
@@ -97,6 +100,11 @@ func (h handler) statement(ctx context.Context, r httpapi.Request) (httpapi.Resp
 	if err != nil {
 		return httpapi.Response{}, err
 	}
+	partners := make([]string, len(st.Partners))
+	for i, p := range st.Partners {
+		partners[i] = p.PartnerID
+	}
+	auth.LogAccess(ctx, h.log, r.Principal, "statement", "period", period, "partnerIds", partners)
 	return httpapi.JSON(http.StatusOK, st), nil
 }
 
@@ -268,6 +276,7 @@ func (h handler) getExport(ctx context.Context, r httpapi.Request) (httpapi.Resp
 	}
 	out := map[string]any{"export": x}
 	if x.Status == "completed" {
+		auth.LogAccess(ctx, h.log, r.Principal, "export", "exportId", x.ID, "period", x.Period)
 		csvURL, err := h.links.DownloadURL(ctx, x.CSVKey, linkTTL)
 		if err != nil {
 			return httpapi.Response{}, err

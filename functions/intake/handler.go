@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/intake"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
@@ -111,7 +112,7 @@ func (h handler) get(ctx context.Context, r httpapi.Request) (httpapi.Response, 
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	lifecycle.LogAccess(ctx, h.log, r.Principal, l.ID, "lead")
+	auth.LogAccess(ctx, h.log, r.Principal, "lead", "leadId", l.ID)
 	resp := httpapi.JSON(http.StatusOK, l)
 	resp.Headers["ETag"] = httpapi.ETag(l.Version)
 	return resp, nil
@@ -156,6 +157,11 @@ func (h handler) list(ctx context.Context, r httpapi.Request) (httpapi.Response,
 	if p.Leads == nil {
 		p.Leads = []lead.Lead{}
 	}
+	ids := make([]string, len(p.Leads))
+	for i, l := range p.Leads {
+		ids[i] = l.ID
+	}
+	auth.LogAccess(ctx, h.log, r.Principal, "listing", "partnerId", q.PartnerID, "leadIds", ids)
 	return httpapi.JSON(http.StatusOK, page{Items: p.Leads, NextCursor: p.NextCursor}), nil
 }
 

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"embed"
+	"log/slog"
 	"net/http"
 	"strconv"
 
+	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/metrics"
 	"github.com/partnerleads/pipeline/shared/edge/endpoints"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
@@ -17,6 +19,7 @@ var dashboard embed.FS
 // handler serves the indicators and the dashboard page that shows them.
 type handler struct {
 	metrics metrics.Service
+	log     *slog.Logger // the access log of internal roles' reads
 }
 
 func routes(h handler) []httpapi.Route {
@@ -54,6 +57,11 @@ func (h handler) stale(ctx context.Context, r httpapi.Request) (httpapi.Response
 	if list == nil {
 		list = []metrics.StaleLead{}
 	}
+	ids := make([]string, len(list))
+	for i, l := range list {
+		ids[i] = l.LeadID
+	}
+	auth.LogAccess(ctx, h.log, r.Principal, "stale list", "partnerId", r.Query("partnerId"), "leadIds", ids)
 	return httpapi.JSON(http.StatusOK, map[string]any{"days": days, "items": list}), nil
 }
 

@@ -29,7 +29,7 @@ func main() {
 		Store: metricsdb.New(db, metricsTable),
 		Stale: metricsdb.StaleLeads{Leads: dynamo.NewLeads(db, leadsTable), Directory: keys.Directory},
 		Now:   time.Now,
-	}}
+	}, log: log}
 	gate := directorydb.NewGate(db, directoryTable, ratesTable, perMinute, cacheTTL)
 	router := httpapi.Router{Routes: routes(h), Auth: gate.Auth, Limiter: gate.Limiter, Log: log}
 	platform.Start(router.Handle)

@@ -62,18 +62,10 @@ func (s *Service) History(ctx context.Context, p auth.Principal, leadID string, 
 		}
 		return h, nil
 	}
-	LogAccess(ctx, log, p, leadID, "history")
+	auth.LogAccess(ctx, log, p, "history", "leadId", leadID)
 	broken := lead.VerifyChain(entries)
 	h.Entries, h.BrokenAt = entries, &broken
 	return h, nil
-}
-
-// LogAccess records that an internal role read a lead's data.
-func LogAccess(ctx context.Context, log *slog.Logger, p auth.Principal, leadID, what string) {
-	if p.Has(auth.RolePartner) || log == nil {
-		return
-	}
-	log.InfoContext(ctx, "lead data access", "access", what, "leadId", leadID, "keyId", p.KeyID, "role", string(p.Role), "subjectId", p.SubjectID)
 }
 
 // Feed returns the partner's own events after a cursor, oldest first.
