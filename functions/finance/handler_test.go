@@ -17,6 +17,7 @@ import (
 
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 
+	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
 	"github.com/partnerleads/pipeline/shared/domain/intake"
@@ -100,7 +101,12 @@ func newFixture(t *testing.T, links signer) *fixture {
 	mint("finance", auth.RoleFinance, "", "fin1")
 	mint("admin", auth.RoleAdmin, "", "adm1")
 
-	f.svc = commission.Service{Store: l, Leads: leads, Feed: leads, Bus: b, Now: clock}
+	for _, id := range []string{"p1", "p2"} {
+		if err := leads.PutPartner(ctx, admin.Partner{ID: id, Name: id, CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.svc = commission.Service{Store: l, Leads: leads, Feed: leads, Partners: leads, Bus: b, Now: clock}
 	won := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
 	deal := &lead.Deal{Value: lead.Money{Amount: 1000_00, Currency: "BRL"}, ContractStart: "2026-03-01"}
 	for _, s := range []struct {
@@ -312,6 +318,8 @@ func TestSavePlan(t *testing.T) {
 		{"unknown fields are refused", "gold", `{"name":"Gold","partnerId":"p1","currency":"BRL","type":"percent_of_deal","rateBps":1500,"bonus":1}`,
 			422, "validation-error", []string{"bonus"}},
 		{"a body that is not JSON", "gold", `{"name":`, 400, "malformed-json", nil},
+		{"only for a partner that exists", "gold", `{"name":"Gold","partnerId":"p404","currency":"BRL","type":"percent_of_deal","rateBps":1500}`,
+			422, "validation-error", []string{"partnerId"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -694,4 +702,16 @@ func TestHoldingPeriod(t *testing.T) {
 	}
 	expect(t, f.do(t, call{row: "PUT /v1/commission-plans/{id}", args: []string{"held"}, who: "finance",
 		body: `{"name":"Held","partnerId":"p3","currency":"BRL","type":"flat_per_won","flatAmount":100,"holdDays":400}`}), 422, "validation-error")
+}
+
+// A tier is set only for a partner that exists: a typo is a 404, not a
+// tier that nobody has.
+func TestSetTierNamesAnExistingPartner(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, signer{})
+	expect(t, f.do(t, call{row: "PUT /v1/commission-tiers/{partnerId}", args: []string{"p1"}, who: "finance", body: `{"tier":"gold"}`}), 200, "")
+	expect(t, f.do(t, call{row: "PUT /v1/commission-tiers/{partnerId}", args: []string{"0"}, who: "finance", body: `{"tier":"gold"}`}), 404, "not-found")
+	if tier, _ := f.ledger.Tier(context.Background(), "0"); tier != "" {
+		t.Fatalf("a tier was stored for a partner that does not exist: %q", tier)
+	}
 }

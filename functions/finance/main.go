@@ -32,6 +32,7 @@ func main() {
 		Store:             ledgerdb.New(db, ledger),
 		Leads:             leadStore,
 		Feed:              leadStore,
+		Partners:          dynamo.NewDirectory(db, directory),
 		Bus:               eventbus.NewCommissions(eventbridge.NewFromConfig(cfg), bus),
 		Now:               time.Now,
 		DisputeWindowDays: window,

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -168,4 +169,13 @@ func (d *Directory) SetPartnerAttr(ctx context.Context, partnerID, attr string, 
 		return fmt.Errorf("set %s of partner %s: %w", attr, partnerID, err)
 	}
 	return nil
+}
+
+// PartnerExists says whether a partner is in the directory.
+func (d *Directory) PartnerExists(ctx context.Context, id string) (bool, error) {
+	_, err := d.GetPartner(ctx, id)
+	if errors.Is(err, admin.ErrPartnerNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -1,6 +1,7 @@
 package commission
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,7 +19,10 @@ type Service struct {
 	Leads Leads
 	Bus   Bus
 	Feed  Feed // dispute events; needed by disputes only
-	Now   func() time.Time
+	// Partners checks that a partner a write names exists; the API's
+	// writes need it (the engine and exporter only read what exists).
+	Partners Partners
+	Now      func() time.Time
 	// DisputeWindowDays is how long after a period closes it may be
 	// disputed (DefaultDisputeWindowDays when 0).
 	DisputeWindowDays int
@@ -46,6 +50,11 @@ func (s Service) SavePlan(ctx context.Context, p auth.Principal, in Plan) (Plan,
 	}
 	if err := in.Validate(); err != nil {
 		return Plan{}, false, err
+	}
+	if in.PartnerID != "" {
+		if ok, err := s.Partners.PartnerExists(ctx, in.PartnerID); err != nil || !ok {
+			return Plan{}, false, cmp.Or(err, error(validation.Field("partnerId", "not_found", "no partner %s", in.PartnerID)))
+		}
 	}
 	if in.EffectiveFrom < today {
 		return Plan{}, false, validation.Field("effectiveFrom", "in_the_past", "a plan version takes effect today (%s) or later; history is never rewritten", today)
@@ -90,6 +99,9 @@ func (s Service) SetTier(ctx context.Context, p auth.Principal, partnerID, tier 
 	}
 	if tier != "" && !slug.MatchString(tier) {
 		return validation.Field("tier", "invalid", "1 to 40 lowercase letters, digits or '-' (empty: no tier)")
+	}
+	if ok, err := s.Partners.PartnerExists(ctx, partnerID); err != nil || !ok {
+		return cmp.Or(err, error(ErrNoSuchPartner))
 	}
 	return s.Store.PutTier(ctx, partnerID, tier)
 }

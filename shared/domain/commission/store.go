@@ -83,6 +83,14 @@ type Leads interface {
 	Get(ctx context.Context, id string) (lead.Lead, error)
 }
 
+// Partners knows which partners exist.
+type Partners interface {
+	PartnerExists(ctx context.Context, id string) (bool, error)
+}
+
+// ErrNoSuchPartner: a write named a partner that does not exist.
+var ErrNoSuchPartner = fault.New(fault.NotFound, "not-found", "Not found", "no such partner")
+
 // Feed is the partners' event feed; appending an event it has is a no-op.
 type Feed interface {
 	AppendFeed(ctx context.Context, ev lead.Event) error

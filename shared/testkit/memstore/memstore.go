@@ -5,6 +5,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"sync"
@@ -245,4 +246,12 @@ func (s *Store) Recent(_ context.Context, partnerIDs []string, n int) ([]lead.Le
 	}
 	slices.SortFunc(out, func(a, b lead.Lead) int { return b.UpdatedAt.Compare(a.UpdatedAt) })
 	return out[:min(n, len(out))], nil
+}
+
+func (s *Store) PartnerExists(ctx context.Context, id string) (bool, error) {
+	_, err := s.GetPartner(ctx, id)
+	if errors.Is(err, admin.ErrPartnerNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -30,6 +30,12 @@ func (b *Bus) Put(_ context.Context, detailType string, _ any, _ time.Time) erro
 	return nil
 }
 
+// EveryPartner says every partner exists: for suites about the ledger, not
+// the directory.
+type EveryPartner struct{}
+
+func (EveryPartner) PartnerExists(context.Context, string) (bool, error) { return true, nil }
+
 // MemUploader keeps uploads in memory.
 type MemUploader struct {
 	mu      sync.Mutex
@@ -55,7 +61,7 @@ func (u *MemUploader) Upload(_ context.Context, key, _ string, write func(io.Wri
 func RunLedger(t *testing.T, st commission.Store) {
 	ctx := context.Background()
 	now := time.Now().UTC()
-	svc := commission.Service{Store: st, Bus: &Bus{}, Now: func() time.Time { return now }}
+	svc := commission.Service{Store: st, Bus: &Bus{}, Partners: EveryPartner{}, Now: func() time.Time { return now }}
 	fin := auth.Principal{Role: auth.RoleFinance, SubjectID: "fin-1", KeyID: "k"}
 	partner, other := Unique("ptn"), Unique("ptn")
 	period := commission.PeriodOf(now)
