@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/partnerleads/pipeline/shared/aws/eventbus"
+	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
 )
 
 // dlqSuffix ends every dead-letter queue's id; the alarms find them by it.
@@ -25,6 +26,8 @@ func deadLetterQueue(stack awscdk.Stack, source string) awssqs.Queue {
 		EnforceSSL:      jsii.Bool(true),
 	})
 	suppress(q, "AwsSolutions-SQS3", "This is a dead-letter queue (an event source mapping's on-failure destination or a rule target's DLQ); its depth alarm is the next step, not another queue.")
+	// leadctl dlq finds the dead-letter queues by this suffix.
+	awscdk.NewCfnOutput(stack, jsii.String(source+stackinfo.DLQOutputSuffix), &awscdk.CfnOutputProps{Value: q.QueueUrl()})
 	return q
 }
 

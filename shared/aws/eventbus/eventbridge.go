@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
@@ -88,4 +89,19 @@ func (b *EventBridge) Publish(ctx context.Context, evs []lead.Event) (int, error
 		done += len(batch)
 	}
 	return done, nil
+}
+
+// Resend puts an event that a rule could not deliver (the body its
+// dead-letter queue holds) back on the bus, with its own source, detail
+// type and detail. Its consumers are idempotent by the detail's id.
+func Resend(ctx context.Context, client *eventbridge.Client, bus, body string) error {
+	var ev events.EventBridgeEvent
+	if err := json.Unmarshal([]byte(body), &ev); err != nil || ev.Source == "" || ev.DetailType == "" || len(ev.Detail) == 0 {
+		return fmt.Errorf("not an EventBridge event: %.80s", body)
+	}
+	if ev.Time.IsZero() {
+		ev.Time = time.Now()
+	}
+	b := &EventBridge{client: client, bus: bus, source: ev.Source}
+	return b.Put(ctx, ev.DetailType, json.RawMessage(ev.Detail), ev.Time)
 }

@@ -1,5 +1,6 @@
 // Package sqsqueue is the notification queue: enqueue (replays), postpone a
-// message (retry backoff) and dead-letter one that ran out of attempts.
+// message (retry backoff) and dead-letter one that ran out of attempts; and,
+// for leadctl dlq, receiving, deleting and sending one message.
 package sqsqueue
 
 import (
@@ -66,4 +67,52 @@ func (q *Queue) Replay(ctx context.Context, bodies []string) error {
 		}
 	}
 	return nil
+}
+
+// Message is a received message.
+type Message struct {
+	Body, ReceiptHandle string
+}
+
+// Receive takes up to n (1 to 10) messages, hidden from other receivers
+// for hide; none when the queue stays empty for a second.
+func (q *Queue) Receive(ctx context.Context, n int, hide time.Duration) ([]Message, error) {
+	out, err := q.client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &q.url, MaxNumberOfMessages: int32(min(max(n, 1), 10)),
+		WaitTimeSeconds: 1, VisibilityTimeout: int32(hide / time.Second)})
+	if err != nil {
+		return nil, fmt.Errorf("receive: %w", err)
+	}
+	ms := make([]Message, len(out.Messages))
+	for i, m := range out.Messages {
+		ms[i] = Message{Body: aws.ToString(m.Body), ReceiptHandle: aws.ToString(m.ReceiptHandle)}
+	}
+	return ms, nil
+}
+
+// Delete removes a received message.
+func (q *Queue) Delete(ctx context.Context, receiptHandle string) error {
+	if _, err := q.client.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: &q.url, ReceiptHandle: &receiptHandle}); err != nil {
+		return fmt.Errorf("delete message: %w", err)
+	}
+	return nil
+}
+
+// Send enqueues one message body as it is.
+func (q *Queue) Send(ctx context.Context, body string) error {
+	if _, err := q.client.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: &q.url, MessageBody: &body}); err != nil {
+		return fmt.Errorf("send message: %w", err)
+	}
+	return nil
+}
+
+// Depth is about how many messages the queue holds.
+func (q *Queue) Depth(ctx context.Context) (int, error) {
+	out, err := q.client.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: &q.url,
+		AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameApproximateNumberOfMessages}})
+	if err != nil {
+		return 0, fmt.Errorf("queue depth: %w", err)
+	}
+	n := 0
+	_, err = fmt.Sscan(out.Attributes[string(types.QueueAttributeNameApproximateNumberOfMessages)], &n)
+	return n, err
 }

@@ -17,6 +17,10 @@ import (
 // DefaultStack is the pipeline stack's name.
 const DefaultStack = "PartnerLeads"
 
+// DLQOutputSuffix ends the output naming each dead-letter queue's URL:
+// <source>FailuresQueueUrl, e.g. RouteNewLeadsFailuresQueueUrl.
+const DLQOutputSuffix = "FailuresQueueUrl"
+
 // Outputs are a stack's CloudFormation outputs by key.
 type Outputs map[string]string
 

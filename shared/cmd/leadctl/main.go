@@ -6,6 +6,8 @@
 //	leadctl key list
 //	leadctl key revoke|disable|enable KEY_ID
 //	leadctl commissions diff --partner P --period 2026-03
+//	leadctl dlq list
+//	leadctl dlq redrive [--max 1000] RouteNewLeads
 //	leadctl demo --env-file .local/run.env
 package main
 
@@ -35,6 +37,8 @@ const usage = `usage:
   leadctl key list
   leadctl key revoke|disable|enable KEY_ID
   leadctl commissions diff --partner ID [--period YYYY-MM]
+  leadctl dlq list
+  leadctl dlq redrive [--max N] QUEUE
   leadctl demo [--env-file FILE]
   leadctl simulate --rules FILE [--last N | --leads FILE.jsonl]
   leadctl verify LEAD_ID
@@ -63,7 +67,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	cmd := args[0]
 	sub, rest := "", args[1:]
-	if cmd == "partner" || cmd == "key" || cmd == "commissions" {
+	if cmd == "partner" || cmd == "key" || cmd == "commissions" || cmd == "dlq" {
 		if len(args) < 2 {
 			return errUsage
 		}
@@ -80,6 +84,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	rulesFile := fs.String("rules", "", "simulate: proposed rule set (JSON)")
 	leadsFile := fs.String("leads", "", "simulate: JSONL file of lead submissions")
 	last := fs.Int("last", 200, "simulate: replay the last N leads")
+	maxMoved := fs.Int("max", 1000, "dlq redrive: re-send at most N messages")
 	if err := fs.Parse(rest); err != nil {
 		return err
 	}
@@ -125,6 +130,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(out, "key %s is now %s\n", k.ID, k.Status)
+	case "dlq list", "dlq redrive":
+		return runDLQ(ctx, st, sub, fs.Args(), *maxMoved, out)
 	case "commissions diff":
 		return diff(ctx, commission.Service{Store: st.Ledger, Now: time.Now}, *partner, *period, out)
 	case "demo ":
