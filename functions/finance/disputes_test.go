@@ -54,15 +54,7 @@ func TestFilingADispute(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, signer{})
 			resp := f.do(t, call{row: "POST /v1/commission-disputes", who: c.who, body: c.body})
-			p := expect(t, resp, c.status, c.problem)
-			var fields []string
-			for _, fe := range p.Errors {
-				fields = append(fields, fe.Field)
-			}
-			slices.Sort(fields)
-			if !slices.Equal(fields, c.fields) {
-				t.Fatalf("fields %v, want %v; body %s", fields, c.fields, resp.Body)
-			}
+			expectFields(t, resp, expect(t, resp, c.status, c.problem), c.fields)
 		})
 	}
 }
@@ -182,14 +174,7 @@ func TestAnsweringADispute(t *testing.T) {
 			if c.status == 422 {
 				problem = "validation-error"
 			}
-			var fields []string
-			for _, fe := range expect(t, resp, c.status, problem).Errors {
-				fields = append(fields, fe.Field)
-			}
-			slices.Sort(fields)
-			if !slices.Equal(fields, c.fields) {
-				t.Fatalf("fields %v, want %v; body %s", fields, c.fields, resp.Body)
-			}
+			expectFields(t, resp, expect(t, resp, c.status, problem), c.fields)
 			var st commission.Statement
 			decode(t, f.do(t, call{row: "GET /v1/commissions", who: "finance", query: "period=2026-03&partnerId=p1"}), &st)
 			if got := st.Partners[0].Totals["BRL"].Net; got != c.net {

@@ -209,6 +209,19 @@ func decode(t *testing.T, resp lambdaevents.APIGatewayV2HTTPResponse, v any) {
 	}
 }
 
+// expectFields checks that a problem names exactly the fields want (sorted).
+func expectFields(t *testing.T, resp lambdaevents.APIGatewayV2HTTPResponse, p httpapi.Problem, want []string) {
+	t.Helper()
+	var fields []string
+	for _, fe := range p.Errors {
+		fields = append(fields, fe.Field)
+	}
+	slices.Sort(fields)
+	if !slices.Equal(fields, want) {
+		t.Fatalf("fields %v, want %v; body %s", fields, want, resp.Body)
+	}
+}
+
 // expect checks the status and, for a problem, its type.
 func expect(t *testing.T, resp lambdaevents.APIGatewayV2HTTPResponse, status int, problem string) httpapi.Problem {
 	t.Helper()
@@ -328,14 +341,7 @@ func TestSavePlan(t *testing.T) {
 			resp := f.do(t, call{row: "PUT /v1/commission-plans/{id}", args: []string{c.id}, who: "finance", body: c.body})
 			p := expect(t, resp, c.status, c.problem)
 			if c.status == 422 {
-				var fields []string
-				for _, fe := range p.Errors {
-					fields = append(fields, fe.Field)
-				}
-				slices.Sort(fields)
-				if !slices.Equal(fields, c.fields) {
-					t.Fatalf("fields %v, want %v; body %s", fields, c.fields, resp.Body)
-				}
+				expectFields(t, resp, p, c.fields)
 			}
 			versions, err := f.ledger.PlanVersions(context.Background(), c.id)
 			if err != nil {
@@ -632,15 +638,7 @@ func TestAdjustments(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, signer{})
 			resp := f.do(t, call{row: "PUT /v1/commission-adjustments/{id}", args: []string{c.id}, who: c.who, body: c.body})
-			p := expect(t, resp, c.status, c.problem)
-			var fields []string
-			for _, fe := range p.Errors {
-				fields = append(fields, fe.Field)
-			}
-			slices.Sort(fields)
-			if !slices.Equal(fields, c.fields) {
-				t.Fatalf("fields %v, want %v; body %s", fields, c.fields, resp.Body)
-			}
+			expectFields(t, resp, expect(t, resp, c.status, c.problem), c.fields)
 		})
 	}
 

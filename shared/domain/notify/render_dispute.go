@@ -64,34 +64,54 @@ func disputeLine(lang string, ev lead.Event) string {
 	return s
 }
 
+// disputeCopy is a dispute email's text in one language; the verbs take
+// the dispute id, what it is about and the period (answered: and the state).
+type disputeCopy struct {
+	filedSubject, filedText       string
+	answeredSubject, answeredText string
+	adjustment, reason, seeIt     string
+}
+
+var disputeCopies = map[string]disputeCopy{
+	En: {
+		filedSubject:    "We received your commission dispute %s",
+		filedText:       "Hello,\n\nwe received your dispute %s about %s of %s. Finance will answer it; you will hear from us here.\n",
+		answeredSubject: "Your commission dispute %s was %s",
+		answeredText:    "Hello,\n\nfinance answered your dispute %s about %s of %s: %s.\n",
+		adjustment:      "An adjustment of %s (%s) is on your statement and is paid with your next payout.\n",
+		reason:          "Reason: ",
+		seeIt:           "See it with GET /v1/commission-disputes/",
+	},
+	PtBR: {
+		filedSubject:    "Recebemos sua contestação de comissão %s",
+		filedText:       "Olá,\n\nrecebemos sua contestação %s sobre %s de %s. O financeiro vai responder, e você será avisado por aqui.\n",
+		answeredSubject: "Sua contestação de comissão %s foi %s",
+		answeredText:    "Olá,\n\no financeiro respondeu sua contestação %s sobre %s de %s: %s.\n",
+		adjustment:      "Um ajuste de %s (%s) está no seu extrato e será pago no próximo repasse.\n",
+		reason:          "Motivo: ",
+		seeIt:           "Veja em GET /v1/commission-disputes/",
+	},
+}
+
 // disputeEmail tells the partner its dispute was received or answered.
 func disputeEmail(lang string, ev lead.Event) (subject, text string) {
 	d := disputeOf(ev)
+	c, ok := disputeCopies[lang]
+	if !ok {
+		lang, c = PtBR, disputeCopies[PtBR]
+	}
 	about := d.LineID
 	if about == "" {
 		about = "lead " + ev.LeadID
 	}
-	state := disputeStates[lang][d.State]
-	if lang == En {
-		if ev.Type == lead.EventDisputeFiled {
-			return "We received your commission dispute " + d.DisputeID,
-				fmt.Sprintf("Hello,\n\nwe received your dispute %s about %s of %s. Finance will answer it; you will hear from us here.\n", d.DisputeID, about, d.Period)
-		}
-		text = fmt.Sprintf("Hello,\n\nfinance answered your dispute %s about %s of %s: %s.\n", d.DisputeID, about, d.Period, state)
-		if d.Amount != nil {
-			text += fmt.Sprintf("An adjustment of %s (%s) is on your statement and is paid with your next payout.\n", money(En, *d.Amount), d.AdjustmentID)
-		}
-		text += "Reason: " + d.Reason + "\n\nSee it with GET /v1/commission-disputes/" + d.DisputeID + ".\n"
-		return "Your commission dispute " + d.DisputeID + " was " + state, text
-	}
 	if ev.Type == lead.EventDisputeFiled {
-		return "Recebemos sua contestação de comissão " + d.DisputeID,
-			fmt.Sprintf("Olá,\n\nrecebemos sua contestação %s sobre %s de %s. O financeiro vai responder, e você será avisado por aqui.\n", d.DisputeID, about, d.Period)
+		return fmt.Sprintf(c.filedSubject, d.DisputeID), fmt.Sprintf(c.filedText, d.DisputeID, about, d.Period)
 	}
-	text = fmt.Sprintf("Olá,\n\no financeiro respondeu sua contestação %s sobre %s de %s: %s.\n", d.DisputeID, about, d.Period, state)
+	state := disputeStates[lang][d.State]
+	text = fmt.Sprintf(c.answeredText, d.DisputeID, about, d.Period, state)
 	if d.Amount != nil {
-		text += fmt.Sprintf("Um ajuste de %s (%s) está no seu extrato e será pago no próximo repasse.\n", money(PtBR, *d.Amount), d.AdjustmentID)
+		text += fmt.Sprintf(c.adjustment, money(lang, *d.Amount), d.AdjustmentID)
 	}
-	text += "Motivo: " + d.Reason + "\n\nVeja em GET /v1/commission-disputes/" + d.DisputeID + ".\n"
-	return "Sua contestação de comissão " + d.DisputeID + " foi " + state, text
+	text += c.reason + d.Reason + "\n\n" + c.seeIt + d.DisputeID + ".\n"
+	return fmt.Sprintf(c.answeredSubject, d.DisputeID, state), text
 }
