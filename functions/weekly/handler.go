@@ -21,6 +21,7 @@ type directory interface {
 // (metrics.Service).
 type reporter interface {
 	Weekly(ctx context.Context, partnerID string) (metrics.Report, error)
+	MarkEmailed(ctx context.Context, r metrics.Report) error
 }
 
 type mailer interface {
@@ -43,8 +44,8 @@ type summary struct {
 
 // Handle reports on every partner. One partner's failure does not stop the
 // others; the run fails at the end so the schedule's retry tries again.
-// Reports are overwritten; nothing records the emails, so a retry mails
-// again every partner this run already mailed.
+// Reports are rebuilt, but each records when it was mailed, so a retry
+// mails only the partners not mailed yet.
 func (h handler) Handle(ctx context.Context, _ events.EventBridgeEvent) (summary, error) {
 	ps, err := h.partners.ListPartners(ctx)
 	if err != nil {
@@ -77,9 +78,12 @@ func (h handler) one(ctx context.Context, partnerID string) (emailed bool, err e
 		return false, err
 	}
 	prefs, ok, err := h.partners.Prefs(ctx, partnerID)
-	if err != nil || !ok || prefs.Email == "" || prefs.Mode == "off" {
+	if err != nil || !ok || prefs.Email == "" || prefs.Mode == "off" || r.EmailedAt != nil {
 		return false, err
 	}
 	subject, text := metrics.ReportEmail(r)
-	return true, h.mail.Send(ctx, prefs.Email, subject, text)
+	if err := h.mail.Send(ctx, prefs.Email, subject, text); err != nil {
+		return false, err
+	}
+	return true, h.metrics.MarkEmailed(ctx, r)
 }

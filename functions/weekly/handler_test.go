@@ -198,3 +198,24 @@ func TestWeeklyReportsHoldOnlyThePartnersOwnNumbers(t *testing.T) {
 		}
 	}
 }
+
+// The schedule's retry after a mail failure mails only the partner who did
+// not get its report; the others are not mailed twice.
+func TestWeeklyRetryMailsOnlyWhoDidNotGetIt(t *testing.T) {
+	t.Parallel()
+	st, m, prefs := world(t)
+	box := &memstore.Mailbox{Fail: map[string]bool{"p1@example.com": true}}
+	h := handler{partners: partners{Store: st, prefs: prefs}, metrics: metrics.Service{Store: m, Now: func() time.Time { return now }},
+		mail: box, log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	if _, err := h.Handle(context.Background(), events.EventBridgeEvent{}); err == nil {
+		t.Fatal("the run with a failed mail should fail, for the schedule's retry")
+	}
+	box.Fail = nil
+	got, err := h.Handle(context.Background(), events.EventBridgeEvent{})
+	if err != nil || got.Emailed != 1 {
+		t.Fatalf("retry: %+v %v, want one partner mailed", got, err)
+	}
+	if to := box.To(); !slices.Equal(to, []string{"p1@example.com", "p2@example.com"}) {
+		t.Fatalf("mailed %v over both runs, want p1 and p2 once each", to)
+	}
+}

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -47,6 +48,9 @@ type Report struct {
 	Week        string     `json:"week"` // its Monday
 	GeneratedAt time.Time  `json:"generatedAt"`
 	Indicators  Indicators `json:"indicators"`
+	// EmailedAt is when the report went to the partner, so a re-run of
+	// the same week does not mail it again.
+	EmailedAt *time.Time `json:"emailedAt,omitempty"`
 }
 
 // ErrNoReport: no weekly report for that partner and week.
@@ -169,10 +173,26 @@ func (s Service) Weekly(ctx context.Context, partnerID string) (Report, error) {
 		return Report{}, err
 	}
 	r := Report{PartnerID: partnerID, Week: monday, GeneratedAt: now.UTC().Truncate(time.Second), Indicators: in}
+	switch old, err := s.Store.GetReport(ctx, partnerID, monday); {
+	case err == nil:
+		r.EmailedAt = old.EmailedAt // rebuilt, but already mailed
+	case !errors.Is(err, ErrNoReport):
+		return Report{}, fmt.Errorf("read report: %w", err)
+	}
 	if err := s.Store.PutReport(ctx, r); err != nil {
 		return Report{}, fmt.Errorf("store report: %w", err)
 	}
 	return r, nil
+}
+
+// MarkEmailed records that the partner got its report.
+func (s Service) MarkEmailed(ctx context.Context, r Report) error {
+	at := s.Now().UTC().Truncate(time.Second)
+	r.EmailedAt = &at
+	if err := s.Store.PutReport(ctx, r); err != nil {
+		return fmt.Errorf("record the report mailed: %w", err)
+	}
+	return nil
 }
 
 // GetReport returns a stored weekly report the principal may see.
