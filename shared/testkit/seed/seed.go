@@ -69,7 +69,14 @@ func RouteTo(ctx context.Context, api API, admin string, r Routing) (int, error)
 		default:
 			return 0, fmt.Errorf("read rules: %d %s", status, raw)
 		}
+		// A save that landed though its answer was lost (the SDK resends,
+		// the resend finds the version taken: 409) left the rule in the
+		// set; replace it rather than add it twice.
 		rules, _ := rs["rules"].([]any)
+		rules = slices.DeleteFunc(slices.Clone(rules), func(x any) bool {
+			m, _ := x.(map[string]any)
+			return m["id"] == r.RuleID
+		})
 		rs["rules"] = append([]any{rule}, rules...)
 		body, _ := json.Marshal(rs)
 		status, saved, raw, err := api(ctx, "PUT", "/v1/admin/routing/rules", admin, string(body), header)
