@@ -52,6 +52,11 @@ type Config struct {
 	UnownedAfterMinutes int
 	// DisputeWindowDays is how long after a period closes partners may dispute it.
 	DisputeWindowDays int
+	// AnchorMinutes is how often the audit anchor is taken; each anchor is
+	// kept AnchorRetentionDays under Object Lock in AnchorLockMode
+	// (GOVERNANCE: a privileged role may still remove one; COMPLIANCE: nobody).
+	AnchorMinutes, AnchorRetentionDays float64
+	AnchorLockMode                     string
 	// StaleBacklogAlarm is how many due SLA steps in one scan raise the
 	// stale-backlog alarm.
 	StaleBacklogAlarm float64
@@ -108,21 +113,23 @@ func ConfigFromContext(scope constructs.Construct) Config {
 		panic(fmt.Sprintf("context staleBacklogAlarm=%q: want a whole number of due steps, at least 1", get("staleBacklogAlarm", "100")))
 	}
 	c.StaleBacklogAlarm = float64(backlog)
-	scan, err := strconv.Atoi(get("scanMinutes", "5"))
-	if err != nil || scan < 1 || scan > 60 {
-		panic(fmt.Sprintf("context scanMinutes=%q: want a whole number of minutes from 1 to 60", get("scanMinutes", "5")))
+	// whole reads a whole number from min to max, in unit.
+	whole := func(key string, def, min, max int, unit string) int {
+		v, err := strconv.Atoi(get(key, strconv.Itoa(def)))
+		if err != nil || v < min || v > max {
+			panic(fmt.Sprintf("context %s=%q: want whole %s from %d to %d", key, get(key, ""), unit, min, max))
+		}
+		return v
 	}
-	c.ScanMinutes = float64(scan)
-	unowned, err := strconv.Atoi(get("unownedAfterMinutes", "10"))
-	if err != nil || unowned < 1 || unowned > 1440 {
-		panic(fmt.Sprintf("context unownedAfterMinutes=%q: want whole minutes from 1 to 1440", get("unownedAfterMinutes", "10")))
+	c.ScanMinutes = float64(whole("scanMinutes", 5, 1, 60, "minutes"))
+	c.UnownedAfterMinutes = whole("unownedAfterMinutes", 10, 1, 1440, "minutes")
+	c.DisputeWindowDays = whole("disputeWindowDays", 60, 1, 366, "days")
+	c.AnchorMinutes = float64(whole("anchorMinutes", 60, 5, 1440, "minutes"))
+	c.AnchorRetentionDays = float64(whole("anchorRetentionDays", 400, 1, 3650, "days"))
+	c.AnchorLockMode = get("anchorLockMode", "GOVERNANCE")
+	if c.AnchorLockMode != "GOVERNANCE" && c.AnchorLockMode != "COMPLIANCE" {
+		panic(fmt.Sprintf("context anchorLockMode=%q: want GOVERNANCE or COMPLIANCE", c.AnchorLockMode))
 	}
-	c.UnownedAfterMinutes = unowned
-	window, err := strconv.Atoi(get("disputeWindowDays", "60"))
-	if err != nil || window < 1 || window > 366 {
-		panic(fmt.Sprintf("context disputeWindowDays=%q: want whole days from 1 to 366", get("disputeWindowDays", "60")))
-	}
-	c.DisputeWindowDays = window
 	rate, err1 := strconv.Atoi(get("apiRateLimit", "200"))
 	burst, err2 := strconv.Atoi(get("apiBurstLimit", "400"))
 	if err1 != nil || err2 != nil || rate < 1 || burst < rate {

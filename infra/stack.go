@@ -84,6 +84,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	api := httpAPI(stack, cfg, map[string]awslambda.IFunction{
 		endpoints.Intake: intakeFn, endpoints.Admin: adminFn, endpoints.Finance: financeFn, endpoints.Metrics: metricsFn,
 	})
+	auditAnchors(stack, cfg, leads)
 	observability(stack, cfg)
 	acceptedFindings(stack)
 

@@ -99,8 +99,8 @@ func TestStack(t *testing.T) {
 
 	t.Run("functions: provided.al2023 on arm64 with JSON logs and retention", func(t *testing.T) {
 		fns := resources(m, "AWS::Lambda::Function")
-		if len(fns) != 13 {
-			t.Fatalf("%d functions, want 13 (the bench baseline is not in this stack)", len(fns))
+		if len(fns) != 14 {
+			t.Fatalf("%d functions, want 14 (the bench baseline is not in this stack)", len(fns))
 		}
 		for id, p := range fns {
 			if p["Runtime"] != "provided.al2023" || p["Handler"] != "bootstrap" {
@@ -292,6 +292,36 @@ func TestStack(t *testing.T) {
 					t.Errorf("%s: the metrics API may write %s", id, b)
 				}
 			}
+		}
+	})
+
+	t.Run("audit anchors: an hourly schedule into a write-once bucket the anchor function can only add to", func(t *testing.T) {
+		tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{"ScheduleExpression": "rate(1 hour)"})
+		tpl.HasResourceProperties(jsii.String("AWS::S3::Bucket"), map[string]any{
+			"ObjectLockEnabled": true,
+			"ObjectLockConfiguration": map[string]any{"ObjectLockEnabled": "Enabled",
+				"Rule": map[string]any{"DefaultRetention": map[string]any{"Mode": "GOVERNANCE", "Days": 400}}},
+			"VersioningConfiguration": map[string]any{"Status": "Enabled"},
+		})
+		found := false
+		for id, p := range resources(m, "AWS::IAM::Policy") {
+			if !strings.HasPrefix(id, "Anchor") {
+				continue
+			}
+			found = true
+			// GrantPut's s3:PutObjectRetention can only lengthen a lock: shortening needs the bypass.
+			b, _ := json.Marshal(p["PolicyDocument"])
+			for _, never := range []string{"s3:DeleteObject", "s3:BypassGovernanceRetention", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"} {
+				if strings.Contains(string(b), never) {
+					t.Errorf("%s: the anchor function may %s: %s", id, never, b)
+				}
+			}
+			if !strings.Contains(string(b), "audit/anchors/*") {
+				t.Errorf("%s: its puts are not scoped to the anchor prefix: %s", id, b)
+			}
+		}
+		if !found {
+			t.Error("no policy for the anchor function")
 		}
 	})
 

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"slices"
 	"sort"
 	"strings"
@@ -495,6 +496,16 @@ func invoke(t *testing.T, output string) []byte {
 		t.Fatalf("invoke %s: %s %s", output, *out.FunctionError, out.Payload)
 	}
 	return out.Payload
+}
+
+// leadctl runs the operator tool against the deployed stack, as an
+// operator would, and returns what it printed.
+func leadctl(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command("go", append([]string{"run", "./shared/cmd/leadctl"}, args...)...)
+	cmd.Dir, cmd.Env = "../..", os.Environ()
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
 
 // waitMail polls the emulator's SES mailbox until one mail holds every

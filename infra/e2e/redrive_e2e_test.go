@@ -5,8 +5,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -50,13 +48,11 @@ func TestE2ERedriveADeadLetteredEvent(t *testing.T) {
 	}
 
 	leadctl := func(args ...string) string {
-		cmd := exec.Command("go", append([]string{"run", "./shared/cmd/leadctl"}, args...)...)
-		cmd.Dir, cmd.Env = "../..", os.Environ()
-		out, err := cmd.CombinedOutput()
+		out, err := leadctl(t, args...)
 		if err != nil {
 			t.Fatalf("leadctl %v: %v\n%s", args, err, out)
 		}
-		return string(out)
+		return out
 	}
 	if list := leadctl("dlq", "list"); !strings.Contains(list, "RouteNewLeads") || !strings.Contains(list, "Notification") {
 		t.Fatalf("leadctl dlq list names every dead-letter queue:\n%s", list)

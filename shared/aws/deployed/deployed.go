@@ -15,9 +15,11 @@ import (
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/directorydb"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/ledgerdb"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
+	"github.com/partnerleads/pipeline/shared/aws/s3store"
 	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
 	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/edge/platform"
 )
 
 // Stack is a deployed pipeline stack.
@@ -70,4 +72,13 @@ func Open(ctx context.Context, name string) (*Stack, error) {
 func (s *Stack) MintKey(ctx context.Context, role auth.Role, partnerID, subject, name string) (string, error) {
 	iss, err := s.Admin.CreateKey(ctx, role, partnerID, subject, name)
 	return iss.Token, err
+}
+
+// Anchors is the write-once store of audit anchors.
+func (s *Stack) Anchors() (s3store.Anchors, error) {
+	name, err := s.Outputs.Get("AnchorBucketName")
+	if err != nil {
+		return s3store.Anchors{}, err
+	}
+	return s3store.NewAnchors(s3store.New(s.Cfg, name, platform.PathStyleS3())), nil
 }

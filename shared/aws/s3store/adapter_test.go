@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/partnerleads/pipeline/shared/aws/s3store"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/testkit/awstest"
 )
 
@@ -100,5 +101,41 @@ func TestFailedUploadLeavesNothing(t *testing.T) {
 	ups, err := client.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: &name})
 	if err != nil || len(ups.Uploads) != 0 {
 		t.Fatalf("unfinished uploads: %v %v", err, ups)
+	}
+}
+
+// Anchors are write-once and the newest is the one read back, whole.
+func TestAnchorsAreWriteOnceAndNewestWins(t *testing.T) {
+	ctx := context.Background()
+	b, client, name := bucket(t)
+	anchors := s3store.NewAnchors(b)
+	if _, ok, err := anchors.LatestAnchor(ctx); err != nil || ok {
+		t.Fatalf("LatestAnchor of an empty bucket: found %v, err %v", ok, err)
+	}
+	now := time.Now().UTC()
+	older := lead.NewAnchor(now.Add(-10*24*time.Hour), []lead.Head{{LeadID: "L1", Seq: 1, Hash: "a"}})
+	newer := lead.NewAnchor(now, []lead.Head{{LeadID: "L1", Seq: 2, Hash: "b"}, {LeadID: "L2", Seq: 1, Hash: "c"}})
+	for _, a := range []lead.Anchor{newer, older} {
+		if err := anchors.PutAnchor(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, ok, err := anchors.LatestAnchor(ctx)
+	if err != nil || !ok || got.Digest != newer.Digest || !got.Intact() || len(got.Heads) != 2 {
+		t.Fatalf("LatestAnchor: got %+v (found %v, err %v), want the newer one intact", got, ok, err)
+	}
+	forged := lead.NewAnchor(now, []lead.Head{{LeadID: "L1", Seq: 2, Hash: "forged"}})
+	if err := anchors.PutAnchor(ctx, forged); err == nil {
+		t.Fatal("a second anchor at the same key: got nil error, want it refused")
+	}
+	if got, _, _ := anchors.LatestAnchor(ctx); got.Digest != newer.Digest {
+		t.Fatalf("after the refused overwrite: got digest %s, want the original %s", got.Digest, newer.Digest)
+	}
+	// Only the anchor older than the recent window left: found by the full listing.
+	if _, err := client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &name, Key: aws.String(s3store.AnchorKey(newer.At))}); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := anchors.LatestAnchor(ctx); err != nil || !ok || got.Digest != older.Digest {
+		t.Fatalf("LatestAnchor with only an old anchor: got %+v (found %v, err %v)", got, ok, err)
 	}
 }

@@ -27,7 +27,6 @@ import (
 	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
-	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 )
 
@@ -140,17 +139,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if fs.NArg() != 1 {
 			return errors.New("name exactly one LEAD_ID")
 		}
-		entries, err := st.Leads.History(ctx, fs.Arg(0))
-		if err != nil {
-			return err
-		}
-		if len(entries) == 0 {
-			return fmt.Errorf("lead %s has no history", fs.Arg(0))
-		}
-		if i := lead.VerifyChain(entries); i >= 0 {
-			return fmt.Errorf("lead %s: the history chain breaks at entry %d of %d (seq %d)", fs.Arg(0), i+1, len(entries), entries[i].Seq)
-		}
-		fmt.Fprintf(out, "lead %s: %d history entries, hash chain intact\n", fs.Arg(0), len(entries))
+		return verify(ctx, st, fs.Arg(0), out)
 	case "simulate ":
 		recent := routingdb.RecentLeads{Leads: st.Leads, Directory: st.Keys.Directory}
 		return simulate(ctx, routingAdmin, recent, *rulesFile, *leadsFile, *last, out)

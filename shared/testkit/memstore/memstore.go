@@ -128,6 +128,24 @@ func (s *Store) History(_ context.Context, id string) ([]lead.Entry, error) {
 	return slices.Clone(s.history[id]), nil
 }
 
+// Heads walks every lead's newest history entry.
+func (s *Store) Heads(_ context.Context, each func(lead.Head) error) error {
+	s.mu.Lock()
+	var heads []lead.Head
+	for id, l := range s.leads {
+		if es := s.history[id]; len(es) > 0 {
+			heads = append(heads, lead.Head{LeadID: id, Seq: l.Version, Hash: es[len(es)-1].Hash})
+		}
+	}
+	s.mu.Unlock()
+	for _, h := range heads {
+		if err := each(h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (s *Store) List(_ context.Context, q intake.ListQuery) (intake.Page, error) {
 	var after *intake.Position
 	if q.Cursor != "" {

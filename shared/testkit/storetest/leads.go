@@ -22,6 +22,7 @@ import (
 // LeadStore is the store under test; History reads back a lead's entries.
 type LeadStore interface {
 	intake.Store
+	lead.HeadLister
 	History(ctx context.Context, id string) ([]lead.Entry, error)
 }
 
@@ -75,6 +76,31 @@ func RunLeadStore(t *testing.T, newStore func(t *testing.T) LeadStore) {
 		h, err := st.History(ctx, c.Lead.ID)
 		if err != nil || len(h) != 1 || h[0].Hash != c.Entry.Hash || lead.VerifyChain(h) != -1 {
 			t.Fatalf("History = %+v, %v", h, err)
+		}
+	})
+
+	t.Run("chain heads are every lead's newest entry", func(t *testing.T) {
+		t.Parallel()
+		st := newStore(t)
+		first := creation(Unique("p"), Unique("e")+"@x.com", t0)
+		later := creation(Unique("p"), Unique("e")+"@x.com", t0)
+		later.Lead.Version, later.Entry.Seq = 3, 3 // as if two changes followed
+		later.Entry = later.Entry.Seal("prev")
+		want := map[string]lead.Head{}
+		for _, c := range []intake.Creation{first, later} {
+			if err := st.Create(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			want[c.Lead.ID] = lead.Head{LeadID: c.Lead.ID, Seq: c.Entry.Seq, Hash: c.Entry.Hash}
+		}
+		got := map[string]lead.Head{}
+		if err := st.Heads(ctx, func(h lead.Head) error { got[h.LeadID] = h; return nil }); err != nil {
+			t.Fatalf("Heads: %v", err)
+		}
+		for id, w := range want {
+			if got[id] != w {
+				t.Fatalf("head of %s: got %+v, want %+v", id, got[id], w)
+			}
 		}
 	})
 
