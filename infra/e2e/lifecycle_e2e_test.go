@@ -63,6 +63,7 @@ func TestE2ELifecycle(t *testing.T) {
 	}
 
 	// Paged two at a time; the feed reads up to the settle window before now.
+	var resume string // the last page's cursor: where a poller continues later
 	eventually(t, 60*time.Second, time.Second, "the lead's four events in the feed, in order", func() (bool, string) {
 		var types []string
 		after := ""
@@ -79,6 +80,7 @@ func TestE2ELifecycle(t *testing.T) {
 			}
 			next, _ := f.body["next"].(string)
 			if next == "" {
+				resume, _ = f.body["cursor"].(string)
 				break
 			}
 			after = next
@@ -86,6 +88,14 @@ func TestE2ELifecycle(t *testing.T) {
 		got := strings.Join(types, ",")
 		return got == "lead.created,lead.assigned,lead.status_changed,lead.status_changed", got
 	})
+	// At the end of the feed the cursor keeps the reader's place: polling
+	// from it does not read the lead's events again.
+	if resume == "" {
+		t.Fatal("the last page of the feed has no cursor to continue from")
+	}
+	if f := a.call(t, "GET", "/v1/events?after="+url.QueryEscape(resume), key, "", nil, true).expect(t, 200); strings.Contains(string(f.raw), id) || f.body["cursor"] == nil {
+		t.Fatalf("polling from the last page's cursor: %s, want none of lead %s's events again and a cursor", f, id)
+	}
 	if f := a.call(t, "GET", "/v1/events", otherKey, "", nil, true); strings.Contains(string(f.raw), id) {
 		t.Fatalf("another partner's feed shows the lead: %s", f)
 	}

@@ -46,3 +46,14 @@ func Settled(page FeedPage, until time.Time) FeedPage {
 	}
 	return page
 }
+
+// Resume sets page.Cursor: after its last event, or after (where the page
+// began) when it has none, so a reader at the end of the feed keeps its
+// place without re-reading what it has.
+func Resume(page FeedPage, after string) FeedPage {
+	page.Cursor = after
+	if n := len(page.Events); n > 0 {
+		page.Cursor = EncodeCursor(FeedKey(page.Events[n-1]))
+	}
+	return page
+}

@@ -36,3 +36,24 @@ func TestSettledCutsAtTheWindow(t *testing.T) {
 		}
 	}
 }
+
+func TestResumeKeepsTheReadersPlace(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	a, b := lead.Event{LeadID: "A", Sequence: 1, OccurredAt: at}, lead.Event{LeadID: "B", Sequence: 2, OccurredAt: at.Add(time.Second)}
+	before := EncodeCursor(FeedKey(a))
+	cases := []struct {
+		name, after, want string
+		page              FeedPage
+	}{
+		{"the end of the feed: after the last event read", "", EncodeCursor(FeedKey(b)), FeedPage{Events: []lead.Event{a, b}}},
+		{"more to read: the cursor is where next points", "", EncodeCursor(FeedKey(b)), FeedPage{Events: []lead.Event{a, b}, Next: EncodeCursor(FeedKey(b))}},
+		{"nothing new: where the page began", before, before, FeedPage{}},
+		{"an empty feed from the start: no cursor yet", "", "", FeedPage{}},
+	}
+	for _, c := range cases {
+		if got := Resume(c.page, c.after).Cursor; got != c.want {
+			t.Errorf("%s: cursor %q, want %q", c.name, got, c.want)
+		}
+	}
+}

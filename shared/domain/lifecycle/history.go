@@ -77,7 +77,7 @@ func (s *Service) Feed(ctx context.Context, p auth.Principal, after string, limi
 		limit = 100
 	}
 	page, err := s.store.Feed(ctx, p.PartnerID, after, limit)
-	page = Settled(page, s.now().Add(-lead.SettleWindow))
+	page = Resume(Settled(page, s.now().Add(-lead.SettleWindow)), after)
 	for i, ev := range page.Events {
 		page.Events[i] = s.Partner.Event(ev)
 	}

@@ -42,7 +42,10 @@ type Change struct {
 // FeedPage is a page of a partner's events.
 type FeedPage struct {
 	Events []lead.Event `json:"events"`
-	Next   string       `json:"next,omitempty"`
+	Next   string       `json:"next,omitempty"` // more is there now: ask again at once
+	// Cursor is where a reader continues later, whether or not Next is set:
+	// after the last event of the page, or where the page began.
+	Cursor string `json:"cursor,omitempty"`
 }
 
 // Service changes statuses and reads audit trails and feeds.
