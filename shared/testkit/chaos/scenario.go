@@ -374,8 +374,9 @@ func (r *runner) export(ctx context.Context, awsCfg aws.Config) ([]byte, error) 
 		case "failed":
 			return nil, fmt.Errorf("export failed: %v", x)
 		case "completed":
+			exports, _ := r.w.Template().BucketByPrefix("Exports")
 			obj, err := s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = true }).GetObject(ctx, &s3.GetObjectInput{
-				Bucket: aws.String(r.w.Ref(r.w.Template().Buckets[0])), Key: aws.String(x["csvKey"].(string))})
+				Bucket: aws.String(r.w.Ref(exports)), Key: aws.String(x["csvKey"].(string))})
 			if err != nil {
 				return nil, err
 			}

@@ -3,8 +3,10 @@ package chaos
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -220,8 +222,17 @@ func (t *Template) addMapping(id string, props json.RawMessage) error {
 // FunctionByPrefix returns the logical id CDK made of a construct id
 // ("Intake" → "IntakeA0CA28E8").
 func (t *Template) FunctionByPrefix(prefix string) (string, bool) {
-	for id := range t.Functions {
-		if strings.HasPrefix(id, prefix) && len(id) == len(prefix)+8 {
+	return logicalID(slices.Collect(maps.Keys(t.Functions)), prefix)
+}
+
+// BucketByPrefix is the same for a bucket ("Exports" → "Exports2A3B4C5D").
+func (t *Template) BucketByPrefix(prefix string) (string, bool) {
+	return logicalID(t.Buckets, prefix)
+}
+
+func logicalID(ids []string, construct string) (string, bool) {
+	for _, id := range ids {
+		if strings.HasPrefix(id, construct) && len(id) == len(construct)+8 {
 			return id, true
 		}
 	}
