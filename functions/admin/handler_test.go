@@ -114,23 +114,25 @@ func TestRuleSetIfMatch(t *testing.T) {
 		t.Fatalf("put rep: %d %v", code, m)
 	}
 	rules := `{"fallbackOwner":"rep-1","rules":[{"id":"r","pool":["rep-1"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`
+	other := `{"fallbackOwner":"rep-1","rules":[{"id":"r2","pool":["rep-1"],"strategy":"least_loaded"}],"scoring":{"gradeA":70,"gradeB":40}}`
 	steps := []struct {
-		ifMatch string
-		want    int
-		version float64
+		ifMatch, body string
+		want          int
+		version       float64
 	}{
-		{"", 201, 1},
-		{"1", 201, 2},
-		{"1", 409, 0}, // edited from version 1, but 2 was saved since
-		{"x", 400, 0},
-		{`"2"`, 201, 3}, // the ETag form
+		{"", rules, 201, 1},
+		{"1", rules, 201, 2},
+		{"1", rules, 201, 2}, // the same save resent (its answer was lost): answered again, no new version
+		{"1", other, 409, 0}, // edited from version 1, but 2 was saved since
+		{"x", rules, 400, 0},
+		{`"2"`, rules, 201, 3}, // the ETag form
 	}
 	for _, s := range steps {
 		var header []string
 		if s.ifMatch != "" {
 			header = []string{"If-Match", s.ifMatch}
 		}
-		code, m := do("PUT", "/v1/admin/routing/rules", adminToken, rules, header...)
+		code, m := do("PUT", "/v1/admin/routing/rules", adminToken, s.body, header...)
 		if code != s.want || (s.version > 0 && m["version"] != s.version) {
 			t.Errorf("If-Match %q: %d %v, want %d version %v", s.ifMatch, code, m, s.want, s.version)
 		}

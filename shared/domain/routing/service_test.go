@@ -100,3 +100,37 @@ func TestTeamsInPools(t *testing.T) {
 		t.Fatalf("expanded pool %v, want [a b c]", pool)
 	}
 }
+
+// A save resent because its answer was lost (the SDK retries, If-Match
+// unchanged) finds its own write as the next version and is answered with
+// it; a different rule set on the same stale version is still a conflict.
+func TestRuleSetResendIsNotAConflict(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := memstore.New()
+	adm := routing.Admin{Store: st}
+	for _, id := range []string{"a", "b"} {
+		if _, err := adm.PutRep(ctx, id, []byte(fmtRep(id))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := []byte(`{"fallbackOwner":"a","rules":[{"id":"r","pool":["a"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`)
+	edit := []byte(`{"fallbackOwner":"a","rules":[{"id":"r","pool":["a","b"],"strategy":"weighted_round_robin"}],"scoring":{"gradeA":80,"gradeB":40}}`)
+	other := []byte(`{"fallbackOwner":"b","rules":[{"id":"r","pool":["b"],"strategy":"least_loaded"}],"scoring":{"gradeA":80,"gradeB":40}}`)
+	if rs, err := adm.SaveRuleSet(ctx, first, 0); err != nil || rs.Version != 1 {
+		t.Fatalf("first save: version %d, %v", rs.Version, err)
+	}
+	if rs, err := adm.SaveRuleSet(ctx, edit, 1); err != nil || rs.Version != 2 {
+		t.Fatalf("edit: version %d, %v", rs.Version, err)
+	}
+	rs, err := adm.SaveRuleSet(ctx, edit, 1)
+	if err != nil || rs.Version != 2 {
+		t.Fatalf("the resent edit: got version %d, %v; want version 2 again", rs.Version, err)
+	}
+	if cur, _ := st.RuleSet(ctx); cur.Version != 2 {
+		t.Fatalf("after the resend the current version is %d, want 2 (no extra version)", cur.Version)
+	}
+	if _, err := adm.SaveRuleSet(ctx, other, 1); !errors.Is(err, routing.ErrRuleSetVersionTaken) {
+		t.Fatalf("another rule set on the stale version: got %v, want ErrRuleSetVersionTaken", err)
+	}
+}
