@@ -27,7 +27,7 @@ LOCAL_ENV := AWS_ENDPOINT_URL=$(ENDPOINT) AWS_ENDPOINT_URL_S3=$(ENDPOINT) \
 CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 CDK_DISABLE_VERSION_CHECK=1 CDK_CLI_NOTICES=false
 # Local deploys: the host's architecture, webhooks to a receiver on 127.0.0.1
 # allowed, and a webhook retry schedule in seconds instead of hours.
-LOCAL_CONTEXT := -c arch=$(HOST_ARCH) -c local=true -c retryBaseSeconds=1 -c retryCapSeconds=3 -c retryMaxAgeSeconds=600
+LOCAL_CONTEXT := -c arch=$(HOST_ARCH) -c local=true -c retryBaseSeconds=1 -c retryCapSeconds=3 -c retryMaxAgeSeconds=600 -c reconcileGraceSeconds=5
 
 .PHONY: help deps build synth up deploy-local run simulate test test-fast test-adapter test-e2e load chaos bench lint fuzz deploy stop clean
 

@@ -57,6 +57,11 @@ type Config struct {
 	// (GOVERNANCE: a privileged role may still remove one; COMPLIANCE: nobody).
 	AnchorMinutes, AnchorRetentionDays float64
 	AnchorLockMode                     string
+	// ReconcileMinutes is how often the reconciler looks for lead events
+	// the stream lost; it leaves alone leads changed in the last
+	// ReconcileGraceSeconds (the stream's to publish).
+	ReconcileMinutes      float64
+	ReconcileGraceSeconds int
 	// StaleBacklogAlarm is how many due SLA steps in one scan raise the
 	// stale-backlog alarm.
 	StaleBacklogAlarm float64
@@ -125,6 +130,8 @@ func ConfigFromContext(scope constructs.Construct) Config {
 	c.UnownedAfterMinutes = whole("unownedAfterMinutes", 10, 1, 1440, "minutes")
 	c.DisputeWindowDays = whole("disputeWindowDays", 60, 1, 366, "days")
 	c.AnchorMinutes = float64(whole("anchorMinutes", 60, 5, 1440, "minutes"))
+	c.ReconcileMinutes = float64(whole("reconcileMinutes", 15, 5, 1440, "minutes"))
+	c.ReconcileGraceSeconds = whole("reconcileGraceSeconds", 600, 1, 86400, "seconds")
 	c.AnchorRetentionDays = float64(whole("anchorRetentionDays", 400, 1, 3650, "days"))
 	c.AnchorLockMode = get("anchorLockMode", "GOVERNANCE")
 	if c.AnchorLockMode != "GOVERNANCE" && c.AnchorLockMode != "COMPLIANCE" {

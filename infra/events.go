@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strconv"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
@@ -38,8 +40,10 @@ func eventBackbone(stack awscdk.Stack, cfg Config, leads awsdynamodb.Table) awse
 	bus := awsevents.NewEventBus(stack, jsii.String("Bus"), &awsevents.EventBusProps{})
 	publisher := cfg.goFunction(stack, "Publisher", "publisher", map[string]*string{
 		"EVENT_BUS_NAME": bus.EventBusName(),
+		"LEADS_TABLE":    leads.TableName(),
 	})
 	bus.GrantPutEventsTo(publisher, nil)
+	leads.GrantWriteData(publisher) // the published marks (LEAD#<id> / PUB)
 	publisher.AddEventSource(awslambdaeventsources.NewDynamoEventSource(leads, &awslambdaeventsources.DynamoEventSourceProps{
 		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
 		BatchSize:               jsii.Number(100),
@@ -53,7 +57,29 @@ func eventBackbone(stack awscdk.Stack, cfg Config, leads awsdynamodb.Table) awse
 			"dynamodb": map[string]interface{}{"Keys": map[string]interface{}{"SK": map[string]interface{}{"S": awslambda.FilterRule_IsEqual(jsii.String("LEAD"))}}},
 		})},
 	}))
+	awscdk.NewCfnOutput(stack, jsii.String("PublisherFunctionName"), &awscdk.CfnOutputProps{Value: publisher.FunctionName()})
 	return bus
+}
+
+// reconciliation republishes, on a schedule, the lead events the stream
+// lost: the stream's on-failure queue gets batch metadata, not records, and
+// records expire after 24 h, so the events are found again in the table.
+func reconciliation(stack awscdk.Stack, cfg Config, bus awsevents.IEventBus, leads, directory awsdynamodb.Table) {
+	fn := cfg.goFunction(stack, "Reconciler", "reconciler", map[string]*string{
+		"LEADS_TABLE":             leads.TableName(),
+		"DIRECTORY_TABLE":         directory.TableName(),
+		"EVENT_BUS_NAME":          bus.EventBusName(),
+		"RECONCILE_GRACE_SECONDS": jsii.String(strconv.Itoa(cfg.ReconcileGraceSeconds)),
+	}, timeout(300))
+	leads.GrantReadWriteData(fn) // reads leads, history and feed; moves the published marks
+	directory.GrantReadData(fn)  // the partners
+	bus.GrantPutEventsTo(fn, nil)
+	rule := awsevents.NewRule(stack, jsii.String("ReconcileSchedule"), &awsevents.RuleProps{
+		Schedule: awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(cfg.ReconcileMinutes))),
+		Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(0)})},
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("ReconcilerFunctionName"), &awscdk.CfnOutputProps{Value: fn.FunctionName()})
+	awscdk.NewCfnOutput(stack, jsii.String("ReconcileRuleName"), &awscdk.CfnOutputProps{Value: rule.RuleName()})
 }
 
 // onEvent sends the bus's events matching pattern (lead events unless the

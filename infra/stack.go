@@ -55,6 +55,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	leads.GrantReadData(adminFn) // webhook replays read the partner's feed
 
 	bus := eventBackbone(stack, cfg, leads)
+	reconciliation(stack, cfg, bus, leads, directory)
 	routerFn := cfg.goFunction(stack, "Router", "router", map[string]*string{
 		"LEADS_TABLE":     leads.TableName(),
 		"DIRECTORY_TABLE": directory.TableName(),

@@ -99,8 +99,8 @@ func TestStack(t *testing.T) {
 
 	t.Run("functions: provided.al2023 on arm64 with JSON logs and retention", func(t *testing.T) {
 		fns := resources(m, "AWS::Lambda::Function")
-		if len(fns) != 14 {
-			t.Fatalf("%d functions, want 14 (the bench baseline is not in this stack)", len(fns))
+		if len(fns) != 15 {
+			t.Fatalf("%d functions, want 15 (the bench baseline is not in this stack)", len(fns))
 		}
 		for id, p := range fns {
 			if p["Runtime"] != "provided.al2023" || p["Handler"] != "bootstrap" {
@@ -322,6 +322,20 @@ func TestStack(t *testing.T) {
 		}
 		if !found {
 			t.Error("no policy for the anchor function")
+		}
+	})
+
+	t.Run("reconciliation: a schedule, and the publisher may mark what it published", func(t *testing.T) {
+		tpl.HasResourceProperties(jsii.String("AWS::Events::Rule"), map[string]any{"ScheduleExpression": "rate(15 minutes)"})
+		marks := false
+		for id, p := range resources(m, "AWS::IAM::Policy") {
+			if strings.HasPrefix(id, "Publisher") {
+				b, _ := json.Marshal(p["PolicyDocument"])
+				marks = strings.Contains(string(b), "dynamodb:UpdateItem") && strings.Contains(string(b), "Leads")
+			}
+		}
+		if !marks {
+			t.Error("the publisher cannot write its published marks to the leads table")
 		}
 	})
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 
 	lambdaevents "github.com/aws/aws-lambda-go/events"
@@ -40,8 +41,63 @@ func sample(t *testing.T) lambdaevents.DynamoDBEvent {
 	return ev
 }
 
-func newHandler(bus *fakeBus) handler {
-	return handler{bus: bus, log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+// fakeMarks records each published range, and can fail.
+type fakeMarks struct {
+	mu    sync.Mutex
+	got   map[string][2]int64
+	fails bool
+}
+
+func (m *fakeMarks) MarkPublished(_ context.Context, id string, from, to int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fails {
+		return errors.New("throttled")
+	}
+	if m.got == nil {
+		m.got = map[string][2]int64{}
+	}
+	m.got[id] = [2]int64{from, to}
+	return nil
+}
+
+func newHandler(bus *fakeBus) handler { return newHandlerMarking(bus, &fakeMarks{}) }
+
+func newHandlerMarking(bus *fakeBus, marks *fakeMarks) handler {
+	return handler{bus: bus, marks: marks, log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+}
+
+// What went out is marked published per lead; what did not is not, and a
+// failing mark never fails the batch (the events did go out).
+func TestMarksWhatWentOut(t *testing.T) {
+	t.Parallel()
+	const lead1 = "01M8607S50ZENH5A99GRD6Y8XH"
+	cases := []struct {
+		name   string
+		failAt int
+		fails  bool
+		want   map[string][2]int64
+	}{
+		{"all out", -1, false, map[string][2]int64{lead1: {1, 2}}},
+		{"the second refused", 1, false, map[string][2]int64{lead1: {1, 1}}},
+		{"nothing out", 0, false, map[string][2]int64{}},
+		{"the mark fails", -1, true, map[string][2]int64{}},
+	}
+	for _, c := range cases {
+		marks := &fakeMarks{fails: c.fails}
+		resp, err := newHandlerMarking(&fakeBus{failAt: c.failAt}, marks).Handle(context.Background(), sample(t))
+		if err != nil || len(marks.got) != len(c.want) {
+			t.Fatalf("%s: marks %v, err %v; want %v", c.name, marks.got, err, c.want)
+		}
+		for id, r := range c.want {
+			if marks.got[id] != r {
+				t.Errorf("%s: mark of %s: got %v, want %v", c.name, id, marks.got[id], r)
+			}
+		}
+		if c.fails && len(resp.BatchItemFailures) != 0 {
+			t.Errorf("%s: a failed mark failed the batch: %+v", c.name, resp.BatchItemFailures)
+		}
+	}
 }
 
 func TestPublishesOneEventPerLeadVersion(t *testing.T) {

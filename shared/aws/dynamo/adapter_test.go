@@ -45,6 +45,12 @@ func TestEmulatorFeedUnderLateCommits(t *testing.T) {
 	storetest.RunFeedUnderLateCommits(t, dynamotest.ScratchLeads(t, db))
 }
 
+// Issue 18, item 2: what reached the bus, per lead, and the gaps.
+func TestEmulatorPublishLog(t *testing.T) {
+	db, _ := dynamotest.Connect(t)
+	storetest.RunPublishLog(t, dynamotest.ScratchLeads(t, db))
+}
+
 func TestEmulatorLedgerStore(t *testing.T) {
 	db, outs := dynamotest.Connect(t)
 	storetest.RunLedger(t, ledgerdb.New(db, dynamotest.Output(t, outs, "LedgerTableName")))
