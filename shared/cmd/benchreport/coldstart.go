@@ -94,7 +94,7 @@ func coldInit(ctx context.Context, bin string) (time.Duration, error) {
 		// Every variable some function requires, with placeholder values:
 		// nothing is called before the first event.
 		"LEADS_TABLE=bench", "DIRECTORY_TABLE=bench", "RATE_LIMITS_TABLE=bench", "LEDGER_TABLE=bench", "METRICS_TABLE=bench",
-		"EVENT_BUS_NAME=bench", "EXPORT_BUCKET=bench", "QUEUE_URL=http://127.0.0.1:1/q", "DLQ_URL=http://127.0.0.1:1/d",
+		"EVENT_BUS_NAME=bench", "EXPORT_BUCKET=bench", "ANCHOR_BUCKET=bench", "QUEUE_URL=http://127.0.0.1:1/q", "DLQ_URL=http://127.0.0.1:1/d",
 		"SENDER_EMAIL=bench@example.com", "_HANDLER=bootstrap",
 	}
 	start := time.Now()
