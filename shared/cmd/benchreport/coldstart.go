@@ -9,7 +9,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/partnerleads/pipeline/shared/testkit/chaos"
 )
 
 // binaries compares every function's bootstrap with the hello bootstrap:
@@ -37,13 +40,17 @@ func binaries(ctx context.Context, build string, starts int) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
+	env, err := placeholderEnv()
+	if err != nil {
+		return nil, err
+	}
 	times := map[string][]time.Duration{}
 	for i := range starts {
 		// hello between every function, so drift on this noisy machine
 		// touches both sides of each ratio alike.
 		for _, fn := range fns {
 			for _, f := range []string{fn, "hello"} {
-				d, err := coldInit(ctx, filepath.Join(build, f, "bootstrap"))
+				d, err := coldInit(ctx, filepath.Join(build, f, "bootstrap"), env)
 				if err != nil {
 					return nil, fmt.Errorf("%s: %w", f, err)
 				}
@@ -69,7 +76,7 @@ func binaries(ctx context.Context, build string, starts int) ([]row, error) {
 	return rows, nil
 }
 
-func coldInit(ctx context.Context, bin string) (time.Duration, error) {
+func coldInit(ctx context.Context, bin string, env []string) (time.Duration, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
@@ -88,15 +95,7 @@ func coldInit(ctx context.Context, bin string) (time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = []string{
-		"AWS_LAMBDA_RUNTIME_API=" + ln.Addr().String(),
-		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=bench", "AWS_SECRET_ACCESS_KEY=bench",
-		// Every variable some function requires, with placeholder values:
-		// nothing is called before the first event.
-		"LEADS_TABLE=bench", "DIRECTORY_TABLE=bench", "RATE_LIMITS_TABLE=bench", "LEDGER_TABLE=bench", "METRICS_TABLE=bench",
-		"EVENT_BUS_NAME=bench", "EXPORT_BUCKET=bench", "ANCHOR_BUCKET=bench", "QUEUE_URL=http://127.0.0.1:1/q", "DLQ_URL=http://127.0.0.1:1/d",
-		"SENDER_EMAIL=bench@example.com", "_HANDLER=bootstrap",
-	}
+	cmd.Env = append([]string{"AWS_LAMBDA_RUNTIME_API=" + ln.Addr().String(), "_HANDLER=bootstrap"}, env...)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return 0, err
@@ -108,6 +107,36 @@ func coldInit(ctx context.Context, bin string) (time.Duration, error) {
 	case <-ctx.Done():
 		return 0, fmt.Errorf("%s never asked for an event", bin)
 	}
+}
+
+// placeholderEnv is every variable any function in the synthesized stack
+// reads, so a new function needs nothing here: literals as synthesized,
+// references (tables, queues, buckets) as placeholders, since nothing is
+// called before the first event.
+func placeholderEnv() ([]string, error) {
+	tpl, err := chaos.ReadTemplate("infra/cdk.out", "PartnerLeads")
+	if err != nil {
+		return nil, err
+	}
+	vars := map[string]string{"AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
+	for _, f := range tpl.Functions {
+		for k, v := range f.Env {
+			switch {
+			case v.Literal != "":
+				vars[k] = v.Literal
+			case strings.HasSuffix(k, "_URL"):
+				vars[k] = "http://127.0.0.1:1/bench"
+			default:
+				vars[k] = "bench"
+			}
+		}
+	}
+	env := make([]string, 0, len(vars))
+	for k, v := range vars {
+		env = append(env, k+"="+v)
+	}
+	slices.Sort(env)
+	return env, nil
 }
 
 func median(ds []time.Duration) time.Duration {
