@@ -9,6 +9,8 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
+	"github.com/partnerleads/pipeline/shared/domain/routing"
+	"github.com/partnerleads/pipeline/shared/domain/validation"
 )
 
 // validators are the handlers' own checks of a request body, per operation:
@@ -32,6 +34,38 @@ var validators = map[string]func(body map[string]any) error{
 		_, err := commission.ParsePeriod(through)
 		return err
 	},
+	"approveCommissions": func(b map[string]any) error {
+		var in struct {
+			Period    string `json:"period"`
+			PartnerID string `json:"partnerId"`
+		}
+		return decodePeriod(b, &in, &in.Period)
+	},
+	"requestExport": func(b map[string]any) error {
+		var in struct {
+			Period string `json:"period"`
+		}
+		return decodePeriod(b, &in, &in.Period)
+	},
+	"putCalendar": func(b map[string]any) error {
+		raw, _ := json.Marshal(b)
+		var c routing.CalendarDef
+		if err := validation.Decode(raw, &c); err != nil {
+			return err
+		}
+		return c.Validate()
+	},
+}
+
+// decodePeriod is a finance handler's check: the body decodes into its
+// request type, whose period then parses.
+func decodePeriod(b map[string]any, in any, period *string) error {
+	raw, _ := json.Marshal(b)
+	if err := validation.Decode(raw, in); err != nil {
+		return err
+	}
+	_, err := commission.ParsePeriod(*period)
+	return err
 }
 
 type contractError string
@@ -59,6 +93,17 @@ func TestTheDocumentAcceptsWhatTheHandlersAccept(t *testing.T) {
 			`{"partnerId":"p1","through":"2026-03"}`, `{"partnerId":"p1","through":"2026-3"}`, `{"partnerId":"p1","through":"2026-13"}`,
 			`{"partnerId":"p1","through":"1999-12"}`, `{"partnerId":"p1","through":"2201-01"}`, `{"partnerId":"","through":"2026-03"}`,
 			`{"partnerId":"p1","through":"2026-03-01"}`, `{"partnerId":"p1","through":"2200-12"}`,
+		},
+		"approveCommissions": {
+			`{"period":"2026-03"}`, `{"period":"2026-03","partnerId":"p1"}`, `{"period":"2026-00"}`, `{}`, `{"period":"2026-03","extra":1}`,
+		},
+		"requestExport": {`{"period":"2026-03"}`, `{"period":"26-03"}`, `{"period":"2026-03","partnerId":"p1"}`},
+		"putCalendar": {
+			`{"name":"sp","extends":"BR","dates":["2026-01-25"]}`, `{"name":"sp","extends":"","dates":[]}`,
+			`{"name":"","extends":"BR","dates":[]}`, `{"name":"BR","extends":"BR","dates":[]}`, `{"name":"s p","extends":"BR","dates":[]}`,
+			`{"name":"a/b","extends":"BR","dates":[]}`, `{"name":"sp","extends":"US","dates":[]}`, `{"name":"sp","extends":"BR","dates":["2026-02-30"]}`,
+			`{"name":"sp","extends":"BR","dates":["25/01/2026"]}`, `{"name":"sp","extends":"BR","dates":[],"zone":"x"}`,
+			`{"name":"abcdefghijklmnopqrstuvwxyz0123456","extends":"BR","dates":[]}`,
 		},
 	}
 	for opID, cases := range bodies {
