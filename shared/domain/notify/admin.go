@@ -97,6 +97,18 @@ func (a Admin) PutPrefs(ctx context.Context, p Prefs) (Prefs, error) {
 
 // PutChannel validates and saves a chat channel (channel_kinds.go).
 func (a Admin) PutChannel(ctx context.Context, c Channel) (Channel, error) {
+	if err := c.Validate(a.Targets); err != nil {
+		return Channel{}, err
+	}
+	if err := a.Store.PutChannel(ctx, c); err != nil {
+		return Channel{}, fmt.Errorf("store channel %s: %w", c.ID, err)
+	}
+	return c, nil
+}
+
+// Validate checks a chat channel: its id, a registered kind, a URL the
+// targets allow, and known event types.
+func (c Channel) Validate(tg Targets) error {
 	var ve validation.Error
 	if c.ID == "" || len(c.ID) > 64 || strings.ContainsAny(c.ID, "#/ ") {
 		ve.Add("id", "invalid", "is required: up to 64 characters, no '#', '/' or spaces")
@@ -104,7 +116,7 @@ func (a Admin) PutChannel(ctx context.Context, c Channel) (Channel, error) {
 	if _, err := lookupChannelKind(c.Kind); err != nil {
 		ve.Add("kind", "invalid_enum", "%s", channelKindChoices())
 	}
-	if err := a.Targets.CheckURL(c.URL); err != nil {
+	if err := tg.CheckURL(c.URL); err != nil {
 		ve.Add("url", "unsafe_url", "%s", err.Error())
 	}
 	for _, e := range c.Events {
@@ -112,11 +124,5 @@ func (a Admin) PutChannel(ctx context.Context, c Channel) (Channel, error) {
 			ve.Add("events", "invalid_enum", "%q is not an event type", e)
 		}
 	}
-	if err := ve.OrNil(); err != nil {
-		return Channel{}, err
-	}
-	if err := a.Store.PutChannel(ctx, c); err != nil {
-		return Channel{}, fmt.Errorf("store channel %s: %w", c.ID, err)
-	}
-	return c, nil
+	return ve.OrNil()
 }

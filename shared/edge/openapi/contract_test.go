@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
+	"github.com/partnerleads/pipeline/shared/domain/notify"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
 )
@@ -54,6 +56,14 @@ var validators = map[string]func(body map[string]any) error{
 			return err
 		}
 		return c.Validate()
+	},
+	"putChannel": func(b map[string]any) error {
+		raw, _ := json.Marshal(b)
+		var c notify.Channel
+		if err := validation.Decode(raw, &c); err != nil {
+			return err
+		}
+		return c.Validate(notify.Targets{})
 	},
 }
 
@@ -104,6 +114,14 @@ func TestTheDocumentAcceptsWhatTheHandlersAccept(t *testing.T) {
 			`{"name":"a/b","extends":"BR","dates":[]}`, `{"name":"sp","extends":"US","dates":[]}`, `{"name":"sp","extends":"BR","dates":["2026-02-30"]}`,
 			`{"name":"sp","extends":"BR","dates":["25/01/2026"]}`, `{"name":"sp","extends":"BR","dates":[],"zone":"x"}`,
 			`{"name":"abcdefghijklmnopqrstuvwxyz0123456","extends":"BR","dates":[]}`,
+		},
+		"putChannel": {
+			`{"id":"vendas","kind":"slack","url":"https://hooks.example.com/T1"}`, `{"id":"vendas","kind":"teams","url":"https://x.example.com/w","events":["lead.assigned"]}`,
+			`{"id":"","kind":"slack","url":"https://hooks.example.com/T1"}`, `{"id":"a b","kind":"slack","url":"https://hooks.example.com/T1"}`,
+			`{"id":"a#b","kind":"slack","url":"https://hooks.example.com/T1"}`, `{"id":"` + strings.Repeat("c", 65) + `","kind":"slack","url":"https://hooks.example.com/T1"}`,
+			`{"id":"vendas","kind":"discord","url":"https://hooks.example.com/T1"}`, `{"id":"vendas","kind":"slack","url":"http://hooks.example.com/T1"}`,
+			`{"id":"vendas","kind":"slack","url":"hooks.example.com"}`, `{"id":"vendas","kind":"slack","url":"https://hooks.example.com/T1","events":["lead.won"]}`,
+			`{"id":"vendas","kind":"slack","url":"https://hooks.example.com/T1","secret":"x"}`,
 		},
 	}
 	for opID, cases := range bodies {
