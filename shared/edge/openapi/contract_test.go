@@ -12,6 +12,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/domain/commission"
 	"github.com/partnerleads/pipeline/shared/domain/notify"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
+	"github.com/partnerleads/pipeline/shared/domain/sla"
 	"github.com/partnerleads/pipeline/shared/domain/validation"
 )
 
@@ -64,6 +65,15 @@ var validators = map[string]func(body map[string]any) error{
 			return err
 		}
 		return c.Validate(notify.Targets{})
+	},
+	"putSLAPolicy": func(b map[string]any) error {
+		raw, _ := json.Marshal(b)
+		var p sla.Policy
+		if err := validation.Decode(raw, &p); err != nil {
+			return err
+		}
+		p.Program = sla.DefaultProgram // from the path
+		return p.Validate()
 	},
 }
 
@@ -123,6 +133,7 @@ func TestTheDocumentAcceptsWhatTheHandlersAccept(t *testing.T) {
 			`{"id":"vendas","kind":"slack","url":"hooks.example.com"}`, `{"id":"vendas","kind":"slack","url":"https://hooks.example.com/T1","events":["lead.won"]}`,
 			`{"id":"vendas","kind":"slack","url":"https://hooks.example.com/T1","secret":"x"}`,
 		},
+		"putSLAPolicy": slaBodies(),
 	}
 	for opID, cases := range bodies {
 		schema := requestSchema(t, doc, opID)
@@ -137,6 +148,36 @@ func TestTheDocumentAcceptsWhatTheHandlersAccept(t *testing.T) {
 				t.Errorf("%s %s: the handler says %v, the document says %v", opID, raw, orOK(handler), orOK(document))
 			}
 		}
+	}
+}
+
+// slaBodies are SLA policies around each edge of Policy.Validate that a
+// schema can state; the order of steps is the handler's alone.
+func slaBodies() []string {
+	hours := `{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1,2,3,4,5],"start":"09:00","end":"18:00"}`
+	policy := func(hours, stages, extra string) string {
+		return `{"workingHours":` + hours + `,"stages":` + stages + extra + `}`
+	}
+	ladder := func(status, after string) string {
+		return `[{"status":"` + status + `","steps":[{"action":"remind","after":"` + after + `"}]}]`
+	}
+	ok := ladder("contacted", "3d")
+	return []string{
+		policy(hours, ok, ""), policy(hours, ladder("assigned", "5m"), `,"escalateTo":["gerente@example.com"]`),
+		policy(hours, ladder("unreachable", "90d"), ""), policy(hours, ladder("contacted", "91d"), ""), policy(hours, ladder("contacted", "9999h"), ""),
+		policy(hours, ladder("contacted", "0d"), ""), policy(hours, ladder("contacted", "3w"), ""), policy(hours, ladder("won", "3d"), ""),
+		policy(hours, ladder("new", "3d"), ""), policy(hours, `[{"status":"contacted","steps":[]}]`, ""),
+		policy(hours, `[{"status":"contacted","steps":[{"action":"call","after":"3d"}]}]`, ""),
+		policy(hours, `[{"status":"contacted","steps":[{"action":"remind","after":"3d"}],"note":"x"}]`, ""),
+		policy(hours, ok, `,"escalateTo":["gerente"]`), policy(hours, ok, `,"escalateTo":["@example.com"]`), policy(hours, ok, `,"escalateTo":["a b@example.com"]`),
+		policy(hours, ok, `,"owner":"x"`),
+		policy(`{"timeZone":"America/Sao_Paulo","start":"09:00","end":"18:00"}`, ok, ""),
+		policy(`{"timeZone":"","calendar":"BR","weekdays":[1],"start":"09:00","end":"18:00"}`, ok, ""),
+		policy(`{"timeZone":"America/Sao_Paulo","calendar":"sp","weekdays":[1],"start":"09:00","end":"18:00"}`, ok, ""),
+		policy(`{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[7],"start":"09:00","end":"18:00"}`, ok, ""),
+		policy(`{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1],"start":"24:00","end":"18:00"}`, ok, ""),
+		policy(`{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1],"start":"9:00","end":"18:00"}`, ok, ""),
+		policy(`{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1],"start":"09:00","end":"18:00","lunch":"12:00"}`, ok, ""),
 	}
 }
 
