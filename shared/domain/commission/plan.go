@@ -61,7 +61,10 @@ func (p Plan) Scope() string {
 // Ref names the version, as ledger lines and manifests cite it.
 func (p Plan) Ref() string { return p.ID + "@" + itoa(int64(p.Version)) }
 
-var slug = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+var (
+	slug     = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+	currency = regexp.MustCompile(`^[A-Z]{3}$`)
+)
 
 // Validate checks a plan as saved, field by field.
 func (p Plan) Validate() error {
@@ -80,7 +83,7 @@ func (p Plan) Validate() error {
 	if _, err := time.Parse(lead.DateLayout, p.EffectiveFrom); err != nil {
 		ve.Add("effectiveFrom", "invalid", "must be a date, YYYY-MM-DD")
 	}
-	if len(p.Currency) != 3 || p.Currency != upper(p.Currency) {
+	if !currency.MatchString(p.Currency) {
 		ve.Add("currency", "invalid", "must be an ISO 4217 code such as BRL")
 	}
 	// Each type reads some of these fields and validates them; setting
@@ -134,14 +137,4 @@ func validateFlatAmount(p Plan, ve *validation.Error) {
 	if p.FlatAmount < 1 {
 		ve.Add("flatAmount", "out_of_range", "a positive amount in minor units")
 	}
-}
-
-func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - 32
-		}
-	}
-	return string(b)
 }

@@ -75,6 +75,18 @@ var validators = map[string]func(body map[string]any) error{
 		p.Program = sla.DefaultProgram // from the path
 		return p.Validate()
 	},
+	"savePlan": func(b map[string]any) error {
+		raw, _ := json.Marshal(b)
+		var p commission.Plan
+		if err := validation.Decode(raw, &p); err != nil {
+			return err
+		}
+		p.ID = "plano-2027" // from the path
+		if p.EffectiveFrom == "" {
+			p.EffectiveFrom = "2027-01-01" // SavePlan's default: today
+		}
+		return p.Validate()
+	},
 }
 
 // decodePeriod is a finance handler's check: the body decodes into its
@@ -134,6 +146,7 @@ func TestTheDocumentAcceptsWhatTheHandlersAccept(t *testing.T) {
 			`{"id":"vendas","kind":"slack","url":"https://hooks.example.com/T1","secret":"x"}`,
 		},
 		"putSLAPolicy": slaBodies(),
+		"savePlan":     planBodies(),
 	}
 	for opID, cases := range bodies {
 		schema := requestSchema(t, doc, opID)
@@ -178,6 +191,27 @@ func slaBodies() []string {
 		policy(`{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1],"start":"24:00","end":"18:00"}`, ok, ""),
 		policy(`{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1],"start":"9:00","end":"18:00"}`, ok, ""),
 		policy(`{"timeZone":"America/Sao_Paulo","calendar":"BR","weekdays":[1],"start":"09:00","end":"18:00","lunch":"12:00"}`, ok, ""),
+	}
+}
+
+// planBodies are plans around the edges every plan type shares; each
+// type's own fields are checked by its file (plan_types_test.go).
+func planBodies() []string {
+	plan := func(fields string) string {
+		return `{"name":"Parceiros 2027","currency":"BRL","type":"percent_of_deal","rateBps":1000,"effectiveFrom":"2027-01-01"` + fields + `}`
+	}
+	return []string{
+		plan(`,"partnerId":"p1"`), plan(`,"tier":"ouro"`), plan(`,"tier":"ouro","partnerId":""`),
+		plan(``), plan(`,"partnerId":"p1","tier":"ouro"`), plan(`,"partnerId":"","tier":""`), plan(`,"tier":"Ouro"`), plan(`,"tier":"-ouro"`),
+		plan(`,"tier":"` + strings.Repeat("o", 41) + `"`), plan(`,"tier":"ouro","currency":"brl"`), plan(`,"tier":"ouro","currency":"BR1"`),
+		plan(`,"tier":"ouro","name":""`), plan(`,"tier":"ouro","effectiveFrom":"2027-02-30"`), plan(`,"tier":"ouro","effectiveFrom":"01/01/2027"`),
+		plan(`,"tier":"ouro","holdDays":365`), plan(`,"tier":"ouro","holdDays":366`), plan(`,"tier":"ouro","clawbackDays":3650,"clawbackMode":"full"`),
+		plan(`,"tier":"ouro","clawbackDays":3651,"clawbackMode":"full"`), plan(`,"tier":"ouro","capPerLead":-1`), plan(`,"tier":"ouro","bonus":1`),
+		`{"name":"Sem moeda","type":"flat_per_won","flatAmount":5000,"effectiveFrom":"2027-01-01","tier":"ouro"}`,
+		`{"name":"Sem data","currency":"BRL","type":"flat_per_won","flatAmount":5000,"tier":"ouro"}`,
+		`{"name":"Recorrente","currency":"BRL","type":"recurring_percent","rateBps":500,"months":120,"effectiveFrom":"2027-01-01","tier":"ouro"}`,
+		`{"name":"Recorrente","currency":"BRL","type":"recurring_percent","rateBps":500,"months":121,"effectiveFrom":"2027-01-01","tier":"ouro"}`,
+		`{"name":"Faixas","currency":"BRL","type":"tiered","tierMode":"marginal","tiers":[{"upTo":100000,"rateBps":500},{"upTo":0,"rateBps":10001}],"effectiveFrom":"2027-01-01","tier":"ouro"}`,
 	}
 }
 
