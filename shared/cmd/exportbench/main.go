@@ -97,7 +97,7 @@ func (zeros) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// countingUploader counts the CSV's bytes, so the baseline uploads as many.
+// countingUploader counts the CSVs' bytes, so the baseline uploads as many.
 type countingUploader struct {
 	up    commission.Uploader
 	count *int64
@@ -108,7 +108,7 @@ func (c countingUploader) Upload(ctx context.Context, key, ct string, write func
 		cw := &counter{w: w}
 		err := write(cw)
 		if ct != "application/json" {
-			*c.count = cw.n
+			*c.count += cw.n // the ledger CSV and the payouts CSV
 		}
 		return err
 	})
