@@ -10,6 +10,7 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
+	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
 	"github.com/partnerleads/pipeline/shared/domain/notify"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 	"github.com/partnerleads/pipeline/shared/domain/sla"
@@ -74,6 +75,14 @@ var validators = map[string]func(body map[string]any) error{
 		}
 		p.Program = sla.DefaultProgram // from the path
 		return p.Validate()
+	},
+	"putCRMMapping": func(b map[string]any) error {
+		raw, _ := json.Marshal(b)
+		var m lifecycle.CRMMapping
+		if err := validation.Decode(raw, &m); err != nil {
+			return err
+		}
+		return m.Validate()
 	},
 	"savePlan": func(b map[string]any) error {
 		raw, _ := json.Marshal(b)
@@ -147,6 +156,12 @@ func TestTheDocumentAcceptsWhatTheHandlersAccept(t *testing.T) {
 		},
 		"putSLAPolicy": slaBodies(),
 		"savePlan":     planBodies(),
+		"putCRMMapping": {
+			`{"crm":"hubspot","statuses":{"Closed Won":"won","appointmentscheduled":"contacted"}}`, `{"crm":"rd","statuses":{"x":"junk"}}`,
+			`{"crm":"hubspot","statuses":{}}`, `{"crm":"hubspot","statuses":{"Open":"assigned"}}`, `{"crm":"hubspot","statuses":{"Open":"open"}}`,
+			`{"crm":"","statuses":{"x":"won"}}`, `{"crm":"hub spot","statuses":{"x":"won"}}`, `{"crm":"` + strings.Repeat("h", 33) + `","statuses":{"x":"won"}}`,
+			`{"crm":"hubspot","statuses":{"x":"won"},"token":"t"}`, `{"crm":"hubspot"}`,
+		},
 	}
 	for opID, cases := range bodies {
 		schema := requestSchema(t, doc, opID)
