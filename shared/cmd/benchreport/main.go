@@ -49,6 +49,7 @@ func run(ctx context.Context, build, reportFile string, samples, cold int, only 
 		{"commission export to the emulator's S3", func() ([]row, error) { return exportBench(ctx) }},
 		{"SLA scan cost at 1k, 10k and 100k leads", func() ([]row, error) { return scanCost(ctx) }},
 		{"metrics read cost at 1k, 10k and 100k leads", func() ([]row, error) { return metricsReadCost(ctx) }},
+		{"commission diff of a 10k-line partner-month", func() ([]row, error) { return diffCost(ctx) }},
 		{"cost model: 200 leads through the whole lifecycle", func() ([]row, error) { return costModel(ctx, build) }},
 	} {
 		if !strings.Contains(step.name, only) {
