@@ -38,75 +38,47 @@ var validators = map[string]func(body map[string]any) error{
 		_, err := commission.ParsePeriod(through)
 		return err
 	},
-	"approveCommissions": func(b map[string]any) error {
-		var in struct {
-			Period    string `json:"period"`
-			PartnerID string `json:"partnerId"`
-		}
-		return decodePeriod(b, &in, &in.Period)
-	},
-	"requestExport": func(b map[string]any) error {
-		var in struct {
-			Period string `json:"period"`
-		}
-		return decodePeriod(b, &in, &in.Period)
-	},
-	"putCalendar": func(b map[string]any) error {
-		raw, _ := json.Marshal(b)
-		var c routing.CalendarDef
-		if err := validation.Decode(raw, &c); err != nil {
-			return err
-		}
-		return c.Validate()
-	},
-	"putChannel": func(b map[string]any) error {
-		raw, _ := json.Marshal(b)
-		var c notify.Channel
-		if err := validation.Decode(raw, &c); err != nil {
-			return err
-		}
-		return c.Validate(notify.Targets{})
-	},
-	"putSLAPolicy": func(b map[string]any) error {
-		raw, _ := json.Marshal(b)
-		var p sla.Policy
-		if err := validation.Decode(raw, &p); err != nil {
-			return err
-		}
+	"approveCommissions": decoded(func(in *struct {
+		Period    string `json:"period"`
+		PartnerID string `json:"partnerId"`
+	}) error {
+		_, err := commission.ParsePeriod(in.Period)
+		return err
+	}),
+	"requestExport": decoded(func(in *struct {
+		Period string `json:"period"`
+	}) error {
+		_, err := commission.ParsePeriod(in.Period)
+		return err
+	}),
+	"putCalendar":   decoded(func(c *routing.CalendarDef) error { return c.Validate() }),
+	"putChannel":    decoded(func(c *notify.Channel) error { return c.Validate(notify.Targets{}) }),
+	"putCRMMapping": decoded(func(m *lifecycle.CRMMapping) error { return m.Validate() }),
+	"putSLAPolicy": decoded(func(p *sla.Policy) error {
 		p.Program = sla.DefaultProgram // from the path
 		return p.Validate()
-	},
-	"putCRMMapping": func(b map[string]any) error {
-		raw, _ := json.Marshal(b)
-		var m lifecycle.CRMMapping
-		if err := validation.Decode(raw, &m); err != nil {
-			return err
-		}
-		return m.Validate()
-	},
-	"savePlan": func(b map[string]any) error {
-		raw, _ := json.Marshal(b)
-		var p commission.Plan
-		if err := validation.Decode(raw, &p); err != nil {
-			return err
-		}
+	}),
+	"savePlan": decoded(func(p *commission.Plan) error {
 		p.ID = "plano-2027" // from the path
 		if p.EffectiveFrom == "" {
 			p.EffectiveFrom = "2027-01-01" // SavePlan's default: today
 		}
 		return p.Validate()
-	},
+	}),
 }
 
-// decodePeriod is a finance handler's check: the body decodes into its
-// request type, whose period then parses.
-func decodePeriod(b map[string]any, in any, period *string) error {
-	raw, _ := json.Marshal(b)
-	if err := validation.Decode(raw, in); err != nil {
-		return err
+// decoded is a handler's check of a body: it decodes into the handler's
+// request type as every handler decodes (unknown fields refused), then
+// check runs on it.
+func decoded[T any](check func(*T) error) func(map[string]any) error {
+	return func(b map[string]any) error {
+		raw, _ := json.Marshal(b)
+		var in T
+		if err := validation.Decode(raw, &in); err != nil {
+			return err
+		}
+		return check(&in)
 	}
-	_, err := commission.ParsePeriod(*period)
-	return err
 }
 
 type contractError string
