@@ -25,7 +25,7 @@ func NewBenchStack(scope constructs.Construct, id string, props *BenchStackProps
 		Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod_POST},
 		Integration: awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("HelloIntegration"), fn, nil),
 	})
-	accessLogs(stack, api) // as the pipeline's API, so the baseline pays the same
+	accessLogs(stack, "", api) // as the pipeline's API, so the baseline pays the same
 	acceptedFindings(stack)
 	awscdk.NewCfnOutput(stack, jsii.String("ApiId"), &awscdk.CfnOutputProps{Value: api.ApiId()})
 	return stack

@@ -31,7 +31,11 @@ func matching(regex string) cdknag.RegexAppliesTo {
 // oversight. Findings on one resource are suppressed where it is built.
 func acceptedFindings(stack awscdk.Stack) {
 	suppress(stack, "AwsSolutions-APIG4",
-		"Every route authenticates in the function: a Bearer API key, stored hashed, with a role and a partner scope, so an IAM or JWT authorizer would add nothing. The public routes are the OpenAPI document and the dashboard's static files, which carry no data.")
+		"On the machines' API every route authenticates in the function: a Bearer API key, stored hashed, with a role and a partner scope, which a JWT authorizer cannot check. On the app's API every non-public route has the user pool's JWT authorizer. The public routes are the OpenAPI document, the dashboard's and the app's static files, which carry no data, and the sign-in, whose credential is the password.")
+	suppress(stack, "AwsSolutions-COG2",
+		"MFA (TOTP) is offered to every user; partners' and reps' users may sign in without it, as the product decided.")
+	suppress(stack, "AwsSolutions-COG3",
+		"Threat protection needs Cognito's Plus plan, a per-user cost the operator can switch on; lockout after failed sign-ins is Cognito's, on every plan.")
 	suppress(stack, "AwsSolutions-IAM4",
 		"AWSLambdaBasicExecutionRole allows only logs:CreateLogGroup, logs:CreateLogStream and logs:PutLogEvents: the least a function needs to log.",
 		"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")

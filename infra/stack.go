@@ -82,9 +82,11 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 		fn.AddEnvironment(jsii.String("RATE_LIMIT_PER_MINUTE"), jsii.String(cfg.RateLimitPerMinute), nil)
 		rates.GrantReadWriteData(fn)
 	}
-	api := httpAPI(stack, cfg, map[string]awslambda.IFunction{
+	apiFns := map[string]awslambda.IFunction{
 		endpoints.Intake: intakeFn, endpoints.Admin: adminFn, endpoints.Finance: financeFn, endpoints.Metrics: metricsFn,
-	})
+	}
+	api := httpAPI(stack, cfg, "", apiFns, func(e endpoints.Endpoint) bool { return e.Function != endpoints.Web }, nil)
+	app := webApp(stack, cfg, apiFns)
 	auditAnchors(stack, cfg, leads)
 	observability(stack, cfg)
 	acceptedFindings(stack)
@@ -94,6 +96,11 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	}
 	out("ApiId", api.ApiId())
 	out("ApiUrl", api.ApiEndpoint())
+	out("AppApiId", app.api.ApiId())
+	out("AppApiUrl", app.api.ApiEndpoint())
+	out("AppUrl", awscdk.Fn_Join(jsii.String(""), &[]*string{app.api.ApiEndpoint(), jsii.String("/app")}))
+	out("UserPoolId", app.pool.UserPoolId())
+	out("UserPoolClientId", app.client.UserPoolClientId())
 	out("LeadsTableName", leads.TableName())
 	out("DirectoryTableName", directory.TableName())
 	out("EventBusName", bus.EventBusName())
@@ -147,26 +154,37 @@ func leadsTable(stack awscdk.Stack) awsdynamodb.Table { return table(stack, sche
 func directoryTable(stack awscdk.Stack) awsdynamodb.Table { return table(stack, schema.Directory) }
 
 // httpAPI has one route per row of the endpoint table
-// (shared/edge/endpoints), each to the function that serves it.
-func httpAPI(stack awscdk.Stack, cfg Config, fns map[string]awslambda.IFunction) awsapigatewayv2.HttpApi {
-	api := awsapigatewayv2.NewHttpApi(stack, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
-		Description: jsii.String("Partner lead pipeline API"),
+// (shared/edge/endpoints) that keep accepts, each to the function that
+// serves it; rows with roles get authorizer (nil: the functions check API
+// keys). prefix keeps each API's construct ids apart ("" for the machines'
+// API, whose ids predate the app's).
+func httpAPI(stack awscdk.Stack, cfg Config, prefix string, fns map[string]awslambda.IFunction,
+	keep func(endpoints.Endpoint) bool, authorizer awsapigatewayv2.IHttpRouteAuthorizer) awsapigatewayv2.HttpApi {
+	api := awsapigatewayv2.NewHttpApi(stack, jsii.String(prefix+"Api"), &awsapigatewayv2.HttpApiProps{
+		Description: jsii.String("Partner lead pipeline API " + prefix),
 	})
 	integrations := map[string]awsapigatewayv2.HttpRouteIntegration{}
-	for _, name := range endpoints.Functions() {
-		fn, ok := fns[name]
-		if !ok {
-			panic("no function for the endpoints of " + name)
-		}
-		integrations[name] = awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(integrationID(name)), fn, nil)
-	}
 	for _, e := range endpoints.All {
-		api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{
+		if !keep(e) {
+			continue
+		}
+		if _, made := integrations[e.Function]; !made {
+			fn, ok := fns[e.Function]
+			if !ok {
+				panic("no function for the endpoints of " + e.Function)
+			}
+			integrations[e.Function] = awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(prefix+integrationID(e.Function)), fn, nil)
+		}
+		opts := &awsapigatewayv2.AddRoutesOptions{
 			Path: jsii.String(e.Path), Methods: &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod(e.Method)},
 			Integration: integrations[e.Function],
-		})
+		}
+		if e.Roles != nil && authorizer != nil {
+			opts.Authorizer = authorizer
+		}
+		api.AddRoutes(opts)
 	}
-	accessLogs(stack, api)
+	accessLogs(stack, prefix, api)
 	stage := api.DefaultStage().Node().DefaultChild().(awsapigatewayv2.CfnStage)
 	stage.SetDefaultRouteSettings(&awsapigatewayv2.CfnStage_RouteSettingsProperty{
 		ThrottlingRateLimit: jsii.Number(cfg.APIRateLimit), ThrottlingBurstLimit: jsii.Number(cfg.APIBurstLimit),
@@ -181,8 +199,8 @@ func integrationID(function string) string {
 
 // accessLogs writes one JSON line per API request: ids, route, status and
 // latencies. No source IP and no body, so no personal data.
-func accessLogs(stack awscdk.Stack, api awsapigatewayv2.HttpApi) {
-	logs := awslogs.NewLogGroup(stack, jsii.String("ApiAccessLogs"), &awslogs.LogGroupProps{
+func accessLogs(stack awscdk.Stack, prefix string, api awsapigatewayv2.HttpApi) {
+	logs := awslogs.NewLogGroup(stack, jsii.String(prefix+"ApiAccessLogs"), &awslogs.LogGroupProps{
 		Retention:     awslogs.RetentionDays_ONE_MONTH,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})

@@ -99,8 +99,8 @@ func TestStack(t *testing.T) {
 
 	t.Run("functions: provided.al2023 on arm64 with JSON logs and retention", func(t *testing.T) {
 		fns := resources(m, "AWS::Lambda::Function")
-		if len(fns) != 15 {
-			t.Fatalf("%d functions, want 15 (the bench baseline is not in this stack)", len(fns))
+		if len(fns) != 16 {
+			t.Fatalf("%d functions, want 16 (the bench baseline is not in this stack)", len(fns))
 		}
 		for id, p := range fns {
 			if p["Runtime"] != "provided.al2023" || p["Handler"] != "bootstrap" {
@@ -354,7 +354,8 @@ func TestStack(t *testing.T) {
 				integrationFn[id], _ = att[0].(string)
 			}
 		}
-		routes := map[string]string{} // route key → function logical id
+		type route struct{ fn, auth string }
+		routes := map[string]map[string]route{} // API logical id → route key → its function and authorization
 		for _, p := range resources(m, "AWS::ApiGatewayV2::Route") {
 			target, _ := p["Target"].(map[string]any)
 			join, _ := target["Fn::Join"].([]any)
@@ -366,22 +367,47 @@ func TestStack(t *testing.T) {
 					}
 				}
 			}
-			routes[p["RouteKey"].(string)] = integrationFn[integration]
-		}
-		cdkID := map[string]string{endpoints.Intake: "Intake", endpoints.Admin: "Admin", endpoints.Finance: "Finance", endpoints.Metrics: "MetricsApi"}
-		for _, e := range endpoints.All {
-			fn, ok := routes[e.Key()]
-			if !ok {
-				t.Errorf("no route %s", e.Key())
-				continue
+			ref, _ := p["ApiId"].(map[string]any)["Ref"].(string)
+			apiID := "Api" // logical ids end in a hash
+			if strings.HasPrefix(ref, "AppApi") {
+				apiID = "AppApi"
 			}
-			if !strings.HasPrefix(fn, cdkID[e.Function]) || strings.HasPrefix(fn, cdkID[e.Function]+"Integration") {
-				t.Errorf("%s goes to %q, want the %s function", e.Key(), fn, e.Function)
+			if routes[apiID] == nil {
+				routes[apiID] = map[string]route{}
 			}
-			delete(routes, e.Key())
+			authType, _ := p["AuthorizationType"].(string)
+			routes[apiID][p["RouteKey"].(string)] = route{integrationFn[integration], authType}
 		}
-		for k := range routes {
-			t.Errorf("route %s is not in the endpoint table", k)
+		if len(routes) != 2 || routes["Api"] == nil || routes["AppApi"] == nil {
+			t.Fatalf("want the machines' Api and the people's AppApi, got %d APIs", len(routes))
+		}
+		cdkID := map[string]string{endpoints.Intake: "Intake", endpoints.Admin: "Admin", endpoints.Finance: "Finance", endpoints.Metrics: "MetricsApi", endpoints.Web: "Web"}
+		for api, rs := range routes {
+			for _, e := range endpoints.All {
+				r, ok := rs[e.Key()]
+				if api == "Api" && e.Function == endpoints.Web {
+					if ok {
+						t.Errorf("%s: the app's %s is on the machines' API", api, e.Key())
+					}
+					continue
+				}
+				if !ok {
+					t.Errorf("%s: no route %s", api, e.Key())
+					continue
+				}
+				if !strings.HasPrefix(r.fn, cdkID[e.Function]) || strings.HasPrefix(r.fn, cdkID[e.Function]+"Integration") {
+					t.Errorf("%s: %s goes to %q, want the %s function", api, e.Key(), r.fn, e.Function)
+				}
+				// People's tokens are checked by the authorizer on every
+				// non-public route of the app's API; keys by the functions.
+				if wantJWT := api == "AppApi" && e.Roles != nil; (r.auth == "JWT") != wantJWT {
+					t.Errorf("%s: %s has authorization %q, want JWT: %v", api, e.Key(), r.auth, wantJWT)
+				}
+				delete(rs, e.Key())
+			}
+			for k := range rs {
+				t.Errorf("%s: route %s is not in the endpoint table", api, k)
+			}
 		}
 	})
 

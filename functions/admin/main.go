@@ -44,5 +44,5 @@ func main() {
 	}
 	gate := directorydb.NewGate(db, directoryTable, ratesTable, perMinute, cacheTTL)
 	router := httpapi.Router{Routes: routes(h), Auth: gate.Auth, Limiter: gate.Limiter, Log: log}
-	platform.Start(router.Handle)
+	platform.Start(router.HandleJSON)
 }

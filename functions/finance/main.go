@@ -40,5 +40,5 @@ func main() {
 	h := handler{svc: svc, links: s3store.New(cfg, bucket, platform.PathStyleS3()), log: log}
 	gate := directorydb.NewGate(db, directory, ratesTable, perMinute, cacheTTL)
 	router := httpapi.Router{Routes: routes(h), Auth: gate.Auth, Limiter: gate.Limiter, Log: log}
-	platform.Start(router.Handle)
+	platform.Start(router.HandleJSON)
 }

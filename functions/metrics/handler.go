@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"embed"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -16,6 +17,8 @@ import (
 //go:embed dashboard
 var dashboard embed.FS
 
+var page, _ = fs.Sub(dashboard, "dashboard")
+
 // handler serves the indicators and the dashboard page that shows them.
 type handler struct {
 	metrics metrics.Service
@@ -27,9 +30,9 @@ func routes(h handler) []httpapi.Route {
 		"GET /v1/metrics":                h.indicators,
 		"GET /v1/metrics/stale":          h.stale,
 		"GET /v1/metrics/reports/{week}": h.report,
-		"GET /dashboard":                 h.file("index.html", "text/html; charset=utf-8"),
-		"GET /dashboard/app.js":          h.file("app.js", "text/javascript; charset=utf-8"),
-		"GET /dashboard/app.css":         h.file("app.css", "text/css; charset=utf-8"),
+		"GET /dashboard":                 httpapi.Static(page, "index.html"),
+		"GET /dashboard/app.js":          httpapi.Static(page, "app.js"),
+		"GET /dashboard/app.css":         httpapi.Static(page, "app.css"),
 	})
 }
 
@@ -71,25 +74,4 @@ func (h handler) report(ctx context.Context, r httpapi.Request) (httpapi.Respons
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusOK, rep), nil
-}
-
-func (h handler) file(name, contentType string) httpapi.HandlerFunc {
-	return func(context.Context, httpapi.Request) (httpapi.Response, error) {
-		b, err := dashboard.ReadFile("dashboard/" + name)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		return httpapi.Response{
-			StatusCode: http.StatusOK,
-			Headers: map[string]string{
-				"Content-Type":  contentType,
-				"Cache-Control": "no-cache",
-				// Only this page's own script and style, and calls to this API.
-				"Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'",
-				"X-Content-Type-Options":  "nosniff",
-				"Referrer-Policy":         "no-referrer",
-			},
-			Body: string(b),
-		}, nil
-	}
 }

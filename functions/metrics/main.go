@@ -32,5 +32,5 @@ func main() {
 	}, log: log}
 	gate := directorydb.NewGate(db, directoryTable, ratesTable, perMinute, cacheTTL)
 	router := httpapi.Router{Routes: routes(h), Auth: gate.Auth, Limiter: gate.Limiter, Log: log}
-	platform.Start(router.Handle)
+	platform.Start(router.HandleJSON)
 }

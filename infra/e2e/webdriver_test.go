@@ -4,11 +4,14 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 )
@@ -62,6 +65,15 @@ func newBrowser(t *testing.T) *browser {
 
 func (b *browser) do(method, path string, in, out any) {
 	b.t.Helper()
+	if status, msg := b.send(method, path, in, out); status != 200 {
+		b.t.Fatalf("webdriver %s %s: %d %s", method, path, status, msg)
+	}
+}
+
+// send is one WebDriver command; it returns the status and, unless 200,
+// the error the driver gave.
+func (b *browser) send(method, path string, in, out any) (int, string) {
+	b.t.Helper()
 	var body bytes.Buffer
 	if in != nil {
 		_ = json.NewEncoder(&body).Encode(in)
@@ -78,11 +90,12 @@ func (b *browser) do(method, path string, in, out any) {
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&wrap)
 	if resp.StatusCode != 200 {
-		b.t.Fatalf("webdriver %s %s: %d %s", method, path, resp.StatusCode, wrap.Value)
+		return resp.StatusCode, string(wrap.Value)
 	}
 	if out != nil {
 		_ = json.Unmarshal(wrap.Value, out)
 	}
+	return 200, ""
 }
 
 func (b *browser) open(url string) {
@@ -116,7 +129,11 @@ func (b *browser) text(css string) string {
 		return ""
 	}
 	var s string
-	b.do("GET", "/session/"+b.session+"/element/"+id+"/text", nil, &s)
+	// The page may have replaced the element since it was found: then it
+	// shows nothing, and a wait asks again.
+	if status, msg := b.send("GET", "/session/"+b.session+"/element/"+id+"/text", nil, &s); status != 200 && !strings.Contains(msg, "stale element") {
+		b.t.Fatalf("webdriver text of %s: %d %s", css, status, msg)
+	}
 	return s
 }
 
@@ -146,4 +163,77 @@ func (b *browser) waitText(css, want string, within time.Duration) {
 		got := b.text(css)
 		return got == want, fmt.Sprintf("%s shows %q (status line: %q)", css, got, b.text("#status"))
 	})
+}
+
+func (b *browser) clear(css string) {
+	b.do("POST", "/session/"+b.session+"/element/"+b.mustFind(css)+"/clear", map[string]any{}, nil)
+}
+
+// waitContains waits until the element's text contains want.
+func (b *browser) waitContains(css, want string, within time.Duration) string {
+	b.t.Helper()
+	var got string
+	eventually(b.t, within, 250*time.Millisecond, fmt.Sprintf("%s containing %q", css, want), func() (bool, string) {
+		got = b.text(css)
+		return strings.Contains(got, want), fmt.Sprintf("%s shows %q", css, got)
+	})
+	return got
+}
+
+// selectOption picks the option with value in a select, as a person does.
+func (b *browser) selectOption(css, value string) {
+	b.click(css + ` option[value="` + value + `"]`)
+}
+
+// The sizes every page is checked at: a partner's salesperson's phone and
+// an office laptop.
+var viewports = [][2]int{{390, 844}, {1366, 768}}
+
+// audit checks the page as it is now at each viewport: a screenshot under
+// .local/screenshots for review, and axe-core (pinned in
+// localstack/package.json) finding no serious or critical violation. It
+// ends at the last viewport.
+func (b *browser) audit(name string) {
+	b.t.Helper()
+	src, err := os.ReadFile("../../localstack/node_modules/axe-core/axe.min.js")
+	if err != nil {
+		b.t.Fatalf("axe-core is not installed (make test installs it with npm ci): %v", err)
+	}
+	dir := "../../.local/screenshots"
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.t.Fatal(err)
+	}
+	for _, v := range viewports {
+		b.do("POST", "/session/"+b.session+"/window/rect", map[string]int{"width": v[0], "height": v[1]}, nil)
+		var shot string
+		b.do("GET", "/session/"+b.session+"/screenshot", nil, &shot)
+		png, err := base64.StdEncoding.DecodeString(shot)
+		if err != nil {
+			b.t.Fatalf("screenshot of %s: %v", name, err)
+		}
+		if err := os.WriteFile(fmt.Sprintf("%s/%s-%dx%d.png", dir, name, v[0], v[1]), png, 0o644); err != nil {
+			b.t.Fatal(err)
+		}
+		b.do("POST", "/session/"+b.session+"/execute/sync", map[string]any{"script": string(src) + "\nreturn true;", "args": []any{}}, nil)
+		var found struct {
+			Rules      int // how many rules axe ran: none means it did not run
+			Violations []struct {
+				ID, Impact, Help string
+				Nodes            []string
+			}
+		}
+		b.do("POST", "/session/"+b.session+"/execute/async", map[string]any{"args": []any{}, "script": `const done = arguments[arguments.length - 1];
+axe.run(document, { resultTypes: ["violations"] })
+  .then((r) => done({ rules: r.passes.length + r.inapplicable.length + r.incomplete.length + r.violations.length,
+    violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) })) }))
+  .catch((e) => done({ rules: 0, violations: [{ id: "axe-failed", impact: "critical", help: String(e), nodes: [] }] }));`}, &found)
+		if found.Rules == 0 && len(found.Violations) == 0 {
+			b.t.Fatalf("%s at %dx%d: axe-core ran no rule", name, v[0], v[1])
+		}
+		for _, f := range found.Violations {
+			if f.Impact == "serious" || f.Impact == "critical" {
+				b.t.Errorf("%s at %dx%d: %s (%s): %s on %v", name, v[0], v[1], f.ID, f.Impact, f.Help, f.Nodes)
+			}
+		}
+	}
 }

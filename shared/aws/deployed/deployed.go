@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/partnerleads/pipeline/shared/aws/cognito"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/directorydb"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/ledgerdb"
@@ -28,6 +30,8 @@ type Stack struct {
 	Outputs stackinfo.Outputs
 	DB      *dynamodb.Client
 	Base    string             // the API's base URL
+	AppBase string             // the app's API's base URL (people, signed in)
+	Users   cognito.Users      // the people who sign in
 	Keys    *directorydb.Store // partners and API keys
 	Routing *routingdb.Config  // reps, teams, calendars, rule sets
 	Leads   *dynamo.Leads
@@ -42,6 +46,14 @@ func Open(ctx context.Context, name string) (*Stack, error) {
 		return nil, err
 	}
 	base, err := outs.APIBase()
+	if err != nil {
+		return nil, err
+	}
+	appBase, err := outs.AppBase()
+	if err != nil {
+		return nil, err
+	}
+	pool, err := outs.Get("UserPoolId")
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +72,8 @@ func Open(ctx context.Context, name string) (*Stack, error) {
 	db := dynamodb.NewFromConfig(cfg)
 	keys := directorydb.New(db, dir)
 	return &Stack{
-		Cfg: cfg, Outputs: outs, DB: db, Base: base, Keys: keys,
+		Cfg: cfg, Outputs: outs, DB: db, Base: base, AppBase: appBase, Keys: keys,
+		Users:   cognito.Users{Client: cip.NewFromConfig(cfg), PoolID: pool},
 		Routing: routingdb.NewConfig(db, dir), Leads: dynamo.NewLeads(db, leads),
 		Ledger: ledgerdb.New(db, ledger),
 		Admin:  admin.Service{Partners: keys, Keys: keys, Now: time.Now},

@@ -52,9 +52,15 @@ func (o Outputs) Get(key string) (string, error) {
 // APIBase is the URL that /v1/... paths hang off. On the emulator
 // (AWS_ENDPOINT_URL set) it is the path-style execute-api URL, which needs no
 // DNS; on AWS it is the stack's ApiUrl output.
-func (o Outputs) APIBase() (string, error) {
+func (o Outputs) APIBase() (string, error) { return o.base("ApiId", "ApiUrl") }
+
+// AppBase is the same for the app's API, which people use: /app is the web
+// app, /v1/... the API behind the user pool's sign-in.
+func (o Outputs) AppBase() (string, error) { return o.base("AppApiId", "AppApiUrl") }
+
+func (o Outputs) base(idOutput, urlOutput string) (string, error) {
 	if ep := os.Getenv("AWS_ENDPOINT_URL"); ep != "" {
-		id, err := o.Get("ApiId")
+		id, err := o.Get(idOutput)
 		if err != nil {
 			return "", err
 		}
@@ -64,7 +70,7 @@ func (o Outputs) APIBase() (string, error) {
 		}
 		return strings.TrimRight(u.String(), "/") + "/_aws/execute-api/" + id, nil
 	}
-	return o.Get("ApiUrl")
+	return o.Get(urlOutput)
 }
 
 // Connect loads the AWS configuration and a deployed stack's outputs: what

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -119,7 +120,7 @@ func placeholderEnv() ([]string, error) {
 		return nil, err
 	}
 	vars := map[string]string{"AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
-	for _, f := range tpl.Functions {
+	for _, f := range slices.Concat(slices.Collect(maps.Values(tpl.Functions)), slices.Collect(maps.Values(tpl.PeopleOnly))) {
 		for k, v := range f.Env {
 			switch {
 			case v.Literal != "":

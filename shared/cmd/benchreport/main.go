@@ -44,6 +44,7 @@ func run(ctx context.Context, build, reportFile string, samples, cold int, only 
 		{"binary size and cold init", func() ([]row, error) { return binaries(ctx, build, cold) }},
 		{"POST latency on the emulator", func() ([]row, error) { return emulatorLatency(ctx, samples) }},
 		{"POST latency with 20 partners at once", func() ([]row, error) { return concurrentLatency(ctx, 25) }},
+		{"web app first page on the emulator", func() ([]row, error) { return appFirstPage(ctx, 30) }},
 		{"accepted → assigned on the emulator", func() ([]row, error) { return routingLatency(ctx, 10) }},
 		{"status change → webhook on the emulator", func() ([]row, error) { return notifyLatency(ctx, 5) }},
 		{"commission export to the emulator's S3", func() ([]row, error) { return exportBench(ctx) }},

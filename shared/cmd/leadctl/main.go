@@ -5,6 +5,7 @@
 //	leadctl key create --role manager --subject mgr-ana --name "Ana"
 //	leadctl key list
 //	leadctl key revoke|disable|enable KEY_ID
+//	leadctl user add --email ana@example.com --role rep --subject rep-ana
 //	leadctl commissions diff --partner P --period 2026-03
 //	leadctl dlq list
 //	leadctl dlq redrive [--max 1000] RouteNewLeads
@@ -22,6 +23,7 @@ import (
 	"time"
 	_ "time/tzdata"
 
+	"github.com/partnerleads/pipeline/shared/aws/cognito"
 	"github.com/partnerleads/pipeline/shared/aws/deployed"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
 	"github.com/partnerleads/pipeline/shared/aws/stackinfo"
@@ -35,6 +37,7 @@ const usage = `usage:
   leadctl key create --role partner|rep|manager|finance|admin [--partner ID] [--subject ID] [--name NAME]
   leadctl key list
   leadctl key revoke|disable|enable KEY_ID
+  leadctl user add --email EMAIL --role partner|rep|manager|finance|admin [--partner ID] [--subject ID]
   leadctl commissions diff --partner ID [--period YYYY-MM]
   leadctl dlq list
   leadctl dlq redrive [--max N] QUEUE
@@ -66,7 +69,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	cmd := args[0]
 	sub, rest := "", args[1:]
-	if cmd == "partner" || cmd == "key" || cmd == "commissions" || cmd == "dlq" {
+	if cmd == "partner" || cmd == "key" || cmd == "user" || cmd == "commissions" || cmd == "dlq" {
 		if len(args) < 2 {
 			return errUsage
 		}
@@ -78,7 +81,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	role := fs.String("role", "", "key role")
 	partner := fs.String("partner", "", "partner id (partner keys, commissions diff)")
 	period := fs.String("period", "", "commissions diff: YYYY-MM (default: this month)")
-	subject := fs.String("subject", "", "subject id (rep, manager, finance keys)")
+	subject := fs.String("subject", "", "subject id (rep, manager, finance keys and users)")
+	email := fs.String("email", "", "user add: the person's sign-in e-mail")
 	envFile := fs.String("env-file", "", "demo: write API_URL and PARTNER_API_KEY here")
 	rulesFile := fs.String("rules", "", "simulate: proposed rule set (JSON)")
 	leadsFile := fs.String("leads", "", "simulate: JSONL file of lead submissions")
@@ -134,7 +138,20 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	case "commissions diff":
 		return diff(ctx, commission.Service{Store: st.Ledger, Now: time.Now}, *partner, *period, out)
 	case "demo ":
-		return demo(ctx, svc, routingAdmin, st.Outputs, *envFile, out)
+		return demo(ctx, svc, routingAdmin, st.Users, st.Outputs, *envFile, out)
+	case "user add":
+		pw, err := cognito.Password()
+		if err != nil {
+			return err
+		}
+		r, err := auth.ParseRole(*role)
+		if err != nil {
+			return err
+		}
+		if err := st.Users.Ensure(ctx, cognito.User{Email: *email, Role: r, PartnerID: *partner, SubjectID: *subject}, pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "user     %s (%s)\npassword %s\n(shown once: give it to the person)\n", *email, r, pw)
 	case "verify ":
 		if fs.NArg() != 1 {
 			return errors.New("name exactly one LEAD_ID")

@@ -31,7 +31,8 @@ func ParseRole(s string) (Role, error) {
 
 // Principal is the authenticated caller of one request.
 type Principal struct {
-	KeyID     string
+	KeyID     string // set for API keys
+	UserID    string // set for people signed in (the token's subject)
 	Role      Role
 	PartnerID string // set for partner keys
 	SubjectID string // the rep, manager or finance user the key belongs to
@@ -44,6 +45,8 @@ func (p Principal) ActorID() string {
 		return p.PartnerID
 	case p.SubjectID != "":
 		return p.SubjectID
+	case p.UserID != "":
+		return "user:" + p.UserID
 	default:
 		return "key:" + p.KeyID
 	}

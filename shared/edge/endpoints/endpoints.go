@@ -14,6 +14,8 @@ const (
 	Admin   = "admin"
 	Finance = "finance"
 	Metrics = "metrics"
+	// Web serves the web app's files and its sign-in, on the app's API only.
+	Web = "web"
 )
 
 // Endpoint is one operation.
@@ -108,6 +110,12 @@ var All = []Endpoint{
 	{"GET", "/dashboard", Metrics, nil},
 	{"GET", "/dashboard/app.js", Metrics, nil},
 	{"GET", "/dashboard/app.css", Metrics, nil},
+	// The web app: its files and its sign-in (public: the password is the credential).
+	{"GET", "/app", Web, nil},
+	{"GET", "/app/{file}", Web, nil},
+	{"POST", "/app/session", Web, nil},
+	{"POST", "/app/session/refresh", Web, nil},
+	{"POST", "/app/session/revoke", Web, nil},
 }
 
 // Of is the endpoints one function serves.

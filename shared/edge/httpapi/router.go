@@ -154,10 +154,19 @@ func (rt Router) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest) 
 		}
 	}
 	rt.Log.InfoContext(ctx, "request",
-		"route", route, "status", resp.StatusCode, "keyId", req.Principal.KeyID,
+		"route", route, "status", resp.StatusCode, "keyId", req.Principal.KeyID, "userId", req.Principal.UserID,
 		"role", string(req.Principal.Role), "partnerId", req.Principal.PartnerID,
 		"ms", float64(time.Since(start).Microseconds())/1000)
 	return resp, nil
+}
+
+// principal is the caller: a person whose token the API's JWT authorizer
+// checked (the app's API), or else the holder of an API key.
+func (rt Router) principal(ctx context.Context, req *Request) (auth.Principal, error) {
+	if a := req.Event.RequestContext.Authorizer; a != nil && a.JWT != nil {
+		return auth.FromClaims(a.JWT.Claims)
+	}
+	return rt.Auth.Authenticate(ctx, req.Header("Authorization"))
 }
 
 func (rt Router) dispatch(ctx context.Context, method, path string, req *Request) (Response, string, error) {
@@ -177,7 +186,7 @@ func (rt Router) dispatch(ctx context.Context, method, path string, req *Request
 			return Response{}, name, err
 		}
 		if len(r.Roles) > 0 {
-			p, err := rt.Auth.Authenticate(ctx, req.Header("Authorization"))
+			p, err := rt.principal(ctx, req)
 			if err != nil {
 				return Response{}, name, err
 			}

@@ -20,12 +20,15 @@ type Template struct {
 	Dir       string                  // the cloud assembly directory holding the assets
 	Tables    map[string]schema.Table // by logical id; the shape is the schema's, which the stack builds from
 	Functions map[string]FunctionSpec
-	Queues    []string   // queue logical ids; the harness sets its own visibility timeout
-	Rules     []RuleSpec // rules on the stack's event bus
-	Mappings  []MappingSpec
-	Routes    []RouteSpec
-	Bus       string // the event bus's logical id
-	Buckets   []string
+	// PeopleOnly are the functions left out of the harness because they
+	// need the user pool (the web app's), by logical id.
+	PeopleOnly map[string]FunctionSpec
+	Queues     []string   // queue logical ids; the harness sets its own visibility timeout
+	Rules      []RuleSpec // rules on the stack's event bus
+	Mappings   []MappingSpec
+	Routes     []RouteSpec
+	Bus        string // the event bus's logical id
+	Buckets    []string
 }
 
 // FunctionSpec is an AWS::Lambda::Function: its bundled binary and its
@@ -108,7 +111,7 @@ func ReadTemplate(dir, stack string) (*Template, error) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, fmt.Errorf("%s template: %w", stack, err)
 	}
-	t := &Template{Dir: dir, Tables: map[string]schema.Table{}, Functions: map[string]FunctionSpec{}}
+	t := &Template{Dir: dir, Tables: map[string]schema.Table{}, Functions: map[string]FunctionSpec{}, PeopleOnly: map[string]FunctionSpec{}}
 	ids := make([]string, 0, len(doc.Resources))
 	for id := range doc.Resources {
 		ids = append(ids, id)
@@ -118,7 +121,10 @@ func ReadTemplate(dir, stack string) (*Template, error) {
 	var routes []struct {
 		RouteKey string
 		Target   json.RawMessage
+		ApiID    Value `json:"ApiId"`
 	}
+	people := map[string]bool{}  // APIs with a JWT authorizer: the app's, for people's tokens
+	cognito := map[string]bool{} // the user pool and its parts, which the harness does not create
 	for _, id := range ids {
 		r := doc.Resources[id]
 		var err error
@@ -157,15 +163,39 @@ func ReadTemplate(dir, stack string) (*Template, error) {
 			var p struct {
 				RouteKey string
 				Target   json.RawMessage
+				ApiID    Value `json:"ApiId"`
 			}
 			err = json.Unmarshal(r.Properties, &p)
 			routes = append(routes, p)
+		case "AWS::ApiGatewayV2::Authorizer":
+			var p struct {
+				ApiID Value `json:"ApiId"`
+			}
+			err = json.Unmarshal(r.Properties, &p)
+			people[p.ApiID.Ref] = true
+		}
+		if strings.HasPrefix(r.Type, "AWS::Cognito::") {
+			cognito[id] = true
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", r.Type, id, err)
 		}
 	}
+	// The harness drives the pipeline as machines do, with API keys: the
+	// people's API (the same routes behind a JWT authorizer) and the
+	// functions that need the user pool (the web app's) are left out.
+	for id, f := range t.Functions {
+		for _, v := range f.Env {
+			if cognito[v.Ref] {
+				t.PeopleOnly[id] = f
+				delete(t.Functions, id)
+			}
+		}
+	}
 	for _, r := range routes {
+		if people[r.ApiID.Ref] {
+			continue
+		}
 		method, path, _ := strings.Cut(r.RouteKey, " ")
 		var join struct {
 			Join []json.RawMessage `json:"Fn::Join"`

@@ -1,0 +1,336 @@
+// The web app: one page, views by the URL's hash, every string from the
+// catalogue of the chosen language, every value written as text (never as
+// HTML). Tokens live in this tab's memory only: a reload signs out.
+import { h, field, formData, showErrors, clearErrors } from "./dom.js";
+
+const root = location.pathname.replace(/\/app\/?[^/]*$/, "");
+const $ = (id) => document.getElementById(id);
+const zone = "America/Sao_Paulo";
+
+let lang = "pt-BR";
+let messages = {};
+let session = null; // {idToken, refreshToken, claims, timer}
+
+// ---- language ------------------------------------------------------------
+
+export function t(key, vars = {}) {
+  const s = messages[key] ?? key;
+  return s.replace(/\{(\w+)\}/g, (_, k) => (vars[k] ?? ""));
+}
+
+async function loadLanguage(l) {
+  const res = await fetch(root + "/app/" + l + ".json");
+  if (!res.ok) throw new Error("catalogue " + l + ": HTTP " + res.status);
+  messages = await res.json();
+  lang = l;
+  document.documentElement.lang = l;
+  document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  $("nav").setAttribute("aria-label", t("nav"));
+  document.title = t("brand");
+}
+
+const when = (iso) => iso ? new Intl.DateTimeFormat(lang, { dateStyle: "short", timeStyle: "short", timeZone: zone }).format(new Date(iso)) : "—";
+
+// ---- session and API -----------------------------------------------------
+
+function claimsOf(jwt) {
+  const part = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+  return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(part), (c) => c.charCodeAt(0))));
+}
+
+// The role is shown for navigation only: the API decides what is allowed.
+function roleOf(claims) {
+  const g = claims["cognito:groups"];
+  const groups = Array.isArray(g) ? g : String(g || "").replace(/[[\]"]/g, "").split(/[ ,]+/);
+  return ["partner", "rep", "manager", "finance", "admin"].find((r) => groups.includes(r)) || "";
+}
+
+function startSession(tokens) {
+  if (session?.timer) clearTimeout(session.timer);
+  const refreshToken = tokens.refreshToken || session?.refreshToken;
+  session = { idToken: tokens.idToken, refreshToken, claims: claimsOf(tokens.idToken) };
+  // Renew a minute before the ID token expires.
+  session.timer = setTimeout(renew, Math.max(30, tokens.expiresIn - 60) * 1000);
+}
+
+async function renew() {
+  if (!session) return;
+  try {
+    startSession(await call("POST", "/app/session/refresh", { refreshToken: session.refreshToken }, false));
+  } catch {
+    endSession("expired");
+  }
+}
+
+function endSession(reason) {
+  if (session?.timer) clearTimeout(session.timer);
+  session = null;
+  render(reason === "expired" ? "#/entrar?expirou" : "#/entrar");
+}
+
+export class Problem extends Error {
+  constructor(status, body) {
+    super(body.detail || body.title || "HTTP " + status);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+async function call(method, path, body, authenticated = true, headers = {}) {
+  const init = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  if (authenticated) init.headers.Authorization = "Bearer " + session.idToken;
+  let res;
+  try {
+    res = await fetch(root + path, init);
+  } catch {
+    throw new Problem(0, { title: t("error.network") });
+  }
+  const data = res.status === 204 ? {} : await res.json().catch(() => ({}));
+  if (res.status === 401 && authenticated) {
+    endSession("expired");
+    throw new Problem(401, data);
+  }
+  if (!res.ok) throw new Problem(res.status, data);
+  return data;
+}
+
+// ---- views ---------------------------------------------------------------
+
+const views = {
+  entrar: { roles: null, render: signInView },
+  "leads/novo": { roles: ["partner"], render: newLeadView, nav: "nav.newLead" },
+  leads: { roles: ["partner", "manager", "admin"], render: leadsView, nav: "nav.leads" },
+  lead: { roles: ["partner", "rep", "manager", "admin"], render: leadView },
+};
+
+function home() {
+  const role = roleOf(session.claims);
+  return role === "partner" ? "#/leads/novo" : views.leads.roles.includes(role) ? "#/leads" : "#/inicio";
+}
+
+function render(hash) {
+  if (hash && location.hash !== hash) { location.hash = hash; return; }
+  const [path, query] = location.hash.replace(/^#\//, "").split("?");
+  const parts = path.split("/");
+  const name = views[path] ? path : parts[0] === "leads" && parts[1] ? "lead" : path;
+  const view = views[name];
+  const main = $("view");
+  if (!session && name !== "entrar") { render("#/entrar"); return; }
+  if (session && (name === "entrar" || !view)) {
+    if (name === "inicio") { main.replaceChildren(h("h1", {}, t("home.title")), h("p", {}, t("home.noScreens"))); return; }
+    render(home());
+    return;
+  }
+  nav();
+  main.replaceChildren();
+  if (view.roles && !view.roles.includes(roleOf(session.claims))) {
+    main.append(h("h1", {}, t("forbidden.title")), h("p", {}, t("forbidden.body")));
+    return;
+  }
+  view.render(main, { id: parts[1], query: new URLSearchParams(query || "") });
+  main.focus();
+}
+
+function nav() {
+  const el = $("nav");
+  el.replaceChildren();
+  el.hidden = !session;
+  $("signout").hidden = !session;
+  $("who").textContent = session ? session.claims.email + " · " + t("role." + roleOf(session.claims)) : "";
+  if (!session) return;
+  const role = roleOf(session.claims);
+  for (const [path, v] of Object.entries(views)) {
+    if (!v.nav || !v.roles.includes(role)) continue;
+    const a = h("a", { href: "#/" + path }, t(v.nav));
+    if (location.hash === "#/" + path) a.setAttribute("aria-current", "page");
+    el.append(a);
+  }
+}
+
+function status(text, kind = "") {
+  return h("p", { class: "status " + kind, role: kind === "error" ? "alert" : "status" }, text);
+}
+
+function signInView(main, { query }) {
+  const email = field("email", t("signIn.email"), { type: "email", autocomplete: "username", required: true });
+  const password = field("password", t("signIn.password"), { type: "password", autocomplete: "current-password", required: true });
+  const out = h("div", { id: "signin-status" });
+  const form = h("form", { id: "signin", novalidate: true }, email, password, h("button", { type: "submit" }, t("signIn.submit")), out);
+  if (query.has("expirou")) out.append(status(t("signIn.expired")));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    out.replaceChildren(status(t("signIn.working")));
+    try {
+      startSession(await call("POST", "/app/session", formData(form), false));
+      render(home());
+    } catch (e) {
+      out.replaceChildren();
+      if (!showErrors(form, e.body?.errors, fieldMessage)) out.append(status(problemText(e), "error"));
+    }
+  });
+  main.append(h("h1", {}, t("signIn.title")), form);
+}
+
+// A field error in words, by its code; the API's English text otherwise.
+function fieldMessage(err) {
+  const key = "field." + err.code;
+  return messages[key] ? t(key) : err.message;
+}
+
+function problemText(e) {
+  const slug = (e.body?.type || "").split(":").pop();
+  const key = "problem." + slug;
+  if (e.status === 0) return t("error.network");
+  return messages[key] ? t(key) : t("error.generic", { detail: e.message });
+}
+
+function newLeadView(main) {
+  const sizes = ["", "1-9", "10-49", "50-99", "100-499", "500+"];
+  const form = h("form", { id: "lead-form", novalidate: true },
+    h("fieldset", {}, h("legend", {}, t("lead.contact")),
+      field("contact.name", t("lead.contactName"), { required: true, autocomplete: "name" }),
+      field("contact.email", t("lead.email"), { type: "email", autocomplete: "email" }),
+      field("contact.phone", t("lead.phone"), { type: "tel", autocomplete: "tel" })),
+    h("fieldset", {}, h("legend", {}, t("lead.company")),
+      field("company.name", t("lead.companyName"), { required: true, autocomplete: "organization" }),
+      field("company.domain", t("lead.domain")),
+      field("company.taxId", t("lead.taxId"), { inputmode: "numeric" }),
+      field("company.size", t("lead.size"), { options: sizes.map((s) => [s, s || t("lead.sizeUnknown")]) })),
+    h("fieldset", {}, h("legend", {}, t("lead.location")),
+      field("location.country", t("lead.country"), { value: "BR", required: true }),
+      field("location.state", t("lead.state")),
+      field("location.city", t("lead.city")),
+      field("location.postalCode", t("lead.postalCode"), { inputmode: "numeric" })),
+    field("interest", t("lead.interest")),
+    field("notes", t("lead.notes"), { multiline: true }),
+    field("consent.lgpd", t("lead.consent"), { type: "checkbox", required: true }),
+    h("button", { type: "submit" }, t("lead.submit")));
+  const out = h("div", { id: "lead-result", "aria-live": "polite" });
+  let idempotencyKey = crypto.randomUUID();
+  form.addEventListener("input", () => { idempotencyKey = crypto.randomUUID(); });
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const body = formData(form);
+    body.source = "form";
+    body.consent = { lgpd: body.consent?.lgpd === true };
+    out.replaceChildren(status(t("lead.sending")));
+    try {
+      // The same key on a retried click: the API answers the first receipt.
+      const r = await call("POST", "/v1/leads", body, true, { "Idempotency-Key": idempotencyKey });
+      out.replaceChildren(status(t("lead.accepted", { id: r.id }), "ok"),
+        h("a", { href: "#/leads/" + r.id, id: "accepted-link" }, t("lead.open")));
+      form.reset();
+      idempotencyKey = crypto.randomUUID();
+    } catch (e) {
+      out.replaceChildren();
+      const slug = (e.body?.type || "").split(":").pop();
+      if (slug === "duplicate-lead") {
+        out.append(status(t("lead.duplicate"), "warn"), h("a", { href: "#/leads/" + e.body.existingLeadId }, t("lead.open")));
+      } else if (!showErrors(form, e.body?.errors, fieldMessage)) {
+        out.append(status(problemText(e), "error"));
+      } else {
+        out.append(status(t("lead.fixFields"), "error"));
+      }
+    }
+  });
+  main.append(h("h1", {}, t("lead.title")), h("p", { class: "hint" }, t("lead.hint")), form, out);
+}
+
+const statuses = ["new", "assigned", "contacted", "qualified", "proposal", "won", "lost", "unreachable", "recycled", "junk"];
+
+function leadsView(main, { query }) {
+  const filter = h("form", { id: "filter", class: "filters" },
+    field("status", t("leads.status"), { options: [["", t("leads.any")], ...statuses.map((s) => [s, t("status." + s)])], value: query.get("status") || "" }),
+    h("button", { type: "submit" }, t("leads.filter")));
+  const list = h("div", { id: "leads" }, status(t("loading")));
+  filter.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const s = formData(filter).status;
+    location.hash = "#/leads" + (s ? "?status=" + encodeURIComponent(s) : "");
+  });
+  main.append(h("h1", {}, t("leads.title")), filter, list);
+  const q = new URLSearchParams({ limit: "50" });
+  if (query.get("status")) q.set("status", query.get("status"));
+  call("GET", "/v1/leads?" + q).then((page) => {
+    if (!page.items.length) { list.replaceChildren(status(t("leads.empty"))); return; }
+    const rows = page.items.map((l) => h("tr", { "data-id": l.id },
+      h("td", {}, h("a", { href: "#/leads/" + l.id }, l.company.name)),
+      h("td", {}, l.contact.name),
+      h("td", {}, h("span", { class: "badge " + l.status }, t("status." + l.status))),
+      h("td", {}, when(l.receivedAt)),
+      h("td", {}, when(l.updatedAt))));
+    list.replaceChildren(h("table", {},
+      h("thead", {}, h("tr", {}, ...["leads.company", "leads.contact", "leads.status", "leads.received", "leads.updated"].map((k) => h("th", { scope: "col" }, t(k))))),
+      h("tbody", {}, ...rows)));
+  }).catch((e) => list.replaceChildren(status(problemText(e), "error")));
+}
+
+function leadView(main, { id }) {
+  const body = h("div", { id: "lead" }, status(t("loading")));
+  const again = h("button", { type: "button", id: "refresh", class: "secondary" }, t("lead.refresh"));
+  again.addEventListener("click", () => { main.replaceChildren(); leadView(main, { id }); });
+  main.append(h("p", { class: "bar" }, h("a", { href: "#/leads" }, t("lead.back")), again), body);
+  Promise.all([call("GET", "/v1/leads/" + encodeURIComponent(id)), call("GET", "/v1/leads/" + encodeURIComponent(id) + "/history")])
+    .then(([l, hist]) => {
+      const dl = h("dl", {});
+      const add = (k, v) => { if (v) dl.append(h("dt", {}, t(k)), h("dd", {}, v)); };
+      add("lead.contactName", l.contact.name);
+      add("lead.email", l.contact.email);
+      add("lead.phone", l.contact.phone);
+      add("lead.interest", l.interest);
+      add("leads.received", when(l.receivedAt));
+      add("lead.owner", l.ownerId);
+      // The next step the team owes the lead: first contact, then each follow-up.
+      add("lead.nextDue", l.nextFollowUpAt || l.firstContactDueAt ? when(l.nextFollowUpAt || l.firstContactDueAt) : "");
+      // Partners get the partner-safe view; the team the full entries.
+      const items = (hist.partnerView || hist.entries || []).map((e) => h("li", {},
+        h("time", { datetime: e.at }, when(e.at)), " ",
+        e.to ? h("span", { class: "badge " + e.to }, t("status." + e.to)) : t("change." + e.change),
+        e.reason ? " — " + e.reason : ""));
+      body.replaceChildren(
+        h("h1", {}, l.company.name),
+        h("p", {}, h("span", { class: "badge " + l.status, id: "lead-status" }, t("status." + l.status))),
+        dl,
+        h("h2", {}, t("lead.timeline")),
+        items.length ? h("ol", { class: "timeline", id: "timeline" }, ...items) : status(t("lead.noHistory")));
+    })
+    .catch((e) => body.replaceChildren(h("h1", {}, t(e.status === 404 ? "lead.notFound" : "lead.error")), status(problemText(e), "error")));
+}
+
+// ---- start ---------------------------------------------------------------
+
+async function start() {
+  const saved = document.cookie.match(/(?:^|; )lang=([^;]+)/)?.[1];
+  const chosen = saved === "en" ? "en" : "pt-BR";
+  $("lang").value = chosen;
+  try {
+    await loadLanguage(chosen);
+  } catch (e) {
+    $("view").replaceChildren(h("p", { class: "status error", role: "alert" }, "Não foi possível carregar o aplicativo / The app could not load: " + e.message));
+    return;
+  }
+  $("lang").addEventListener("change", async () => {
+    document.cookie = "lang=" + $("lang").value + "; path=/; max-age=31536000; SameSite=Strict";
+    await loadLanguage($("lang").value);
+    render();
+  });
+  $("signout").addEventListener("click", async () => {
+    const token = session?.refreshToken;
+    endSession();
+    if (token) await call("POST", "/app/session/revoke", { refreshToken: token }, false).catch(() => {});
+  });
+  const online = () => { $("offline").hidden = navigator.onLine; };
+  addEventListener("online", online);
+  addEventListener("offline", online);
+  online();
+  addEventListener("hashchange", () => render());
+  render();
+}
+
+start();

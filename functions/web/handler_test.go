@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"log/slog"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	lambdaevents "github.com/aws/aws-lambda-go/events"
+
+	"github.com/partnerleads/pipeline/shared/aws/cognito"
+	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/edge/httpapi"
+)
+
+// pool knows one user.
+type pool struct{ revoked []string }
+
+func (p *pool) SignIn(_ context.Context, email, password string) (cognito.Tokens, error) {
+	if email != "ana@example.com" || password != "Right-Password-1" {
+		return cognito.Tokens{}, auth.ErrBadCredentials
+	}
+	return cognito.Tokens{IDToken: "id.for.ana", RefreshToken: "refresh-ana", ExpiresIn: 3600}, nil
+}
+
+func (p *pool) Refresh(_ context.Context, token string) (cognito.Tokens, error) {
+	if token != "refresh-ana" {
+		return cognito.Tokens{}, auth.ErrBadCredentials
+	}
+	return cognito.Tokens{IDToken: "id.for.ana.2", ExpiresIn: 3600}, nil
+}
+
+func (p *pool) Revoke(_ context.Context, token string) error {
+	p.revoked = append(p.revoked, token)
+	return nil
+}
+
+func TestWebRoutes(t *testing.T) {
+	t.Parallel()
+	p := &pool{}
+	r := httpapi.Router{Routes: routes(handler{sessions: p}), Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	cases := []struct {
+		name, method, path, body string
+		status                   int
+		contains                 string
+	}{
+		{"the page", "GET", "/app", "", 200, `<script type="module" src="app/app.js">`},
+		{"its script", "GET", "/app/app.js", "", 200, `import { h, field`},
+		{"its catalogue", "GET", "/app/pt-BR.json", "", 200, `"signIn.title": "Entrar"`},
+		{"no other file", "GET", "/app/secret.go", "", 404, ""},
+		{"no way out of the folder", "GET", "/app/..%2Fhandler.go", "", 404, ""},
+		{"sign in", "POST", "/app/session", `{"email":" Ana@Example.com ","password":"Right-Password-1"}`, 200, `"idToken":"id.for.ana"`},
+		{"a wrong password", "POST", "/app/session", `{"email":"ana@example.com","password":"nope"}`, 401, `bad-credentials`},
+		{"nothing typed", "POST", "/app/session", `{"email":"","password":""}`, 422, `"field":"password"`},
+		{"not JSON", "POST", "/app/session", `email=ana`, 400, `malformed`},
+		{"renew", "POST", "/app/session/refresh", `{"refreshToken":"refresh-ana"}`, 200, `"idToken":"id.for.ana.2"`},
+		{"renew without a token", "POST", "/app/session/refresh", `{}`, 422, `"field":"refreshToken"`},
+		{"sign out", "POST", "/app/session/revoke", `{"refreshToken":"refresh-ana"}`, 204, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ev := lambdaevents.APIGatewayV2HTTPRequest{RawPath: c.path, Body: c.body, Headers: map[string]string{"content-type": "application/json"}}
+			ev.RequestContext.HTTP.Method = c.method
+			resp, _ := r.Handle(context.Background(), ev)
+			if resp.StatusCode != c.status || !strings.Contains(resp.Body, c.contains) {
+				t.Fatalf("%s %s: %d %.300s", c.method, c.path, resp.StatusCode, resp.Body)
+			}
+			if c.method == "GET" && c.status == 200 && !strings.Contains(resp.Headers["Content-Security-Policy"], "script-src 'self'") {
+				t.Fatalf("%s has no strict CSP: %v", c.path, resp.Headers)
+			}
+			if c.method == "POST" && strings.Contains(resp.Body, "idToken") && resp.Headers["Cache-Control"] != "no-store" {
+				t.Fatalf("tokens may be cached: %v", resp.Headers)
+			}
+		})
+	}
+	if !slices.Equal(p.revoked, []string{"refresh-ana"}) {
+		t.Fatalf("revoked %v", p.revoked)
+	}
+}
+
+// Every string the page shows is in both catalogues, and the catalogues
+// have the same keys.
+func TestCataloguesCoverThePage(t *testing.T) {
+	t.Parallel()
+	read := func(name string) map[string]string {
+		b, err := fs.ReadFile(files, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return m
+	}
+	pt, en := read("pt-BR.json"), read("en.json")
+	if a, b := slices.Sorted(maps.Keys(pt)), slices.Sorted(maps.Keys(en)); !slices.Equal(a, b) {
+		t.Fatalf("the catalogues differ:\npt-BR %v\nen    %v", a, b)
+	}
+	used := map[string]bool{}
+	for _, name := range []string{"app.js", "index.html"} {
+		b, _ := fs.ReadFile(files, name)
+		for _, m := range regexp.MustCompile(`(?:\bt\(|data-i18n=|nav: )"([a-zA-Z.]*[a-zA-Z])"`).FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+		}
+	}
+	if len(used) < 40 {
+		t.Fatalf("found only %d keys in the page: the pattern no longer matches it", len(used))
+	}
+	for _, s := range lead.Statuses {
+		used["status."+string(s)] = true
+	}
+	for _, r := range auth.Roles {
+		used["role."+string(r)] = true
+	}
+	for _, c := range []string{lead.ChangeCreated, lead.ChangeStatusChanged, lead.ChangeAssigned, lead.ChangeReassigned, lead.ChangeStale, lead.ChangeRecalled} {
+		used["change."+c] = true
+	}
+	for k := range used {
+		if _, ok := pt[k]; !ok {
+			t.Errorf("%q is shown but not in the catalogues", k)
+		}
+	}
+}

@@ -1,0 +1,154 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/partnerleads/pipeline/shared/aws/cognito"
+	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/testkit/storetest"
+)
+
+// person signs u up in the user pool with a new password and signs in
+// through the app's sign-in, as the browser does; it returns the ID token.
+func (a *api) person(t *testing.T, u cognito.User) (token, password string) {
+	t.Helper()
+	pw, err := cognito.Password()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.stack.Users.Ensure(context.Background(), u, pw); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]string{"email": u.Email, "password": pw})
+	r := a.call(t, "POST", "/app/session", "", string(body), nil, false).expect(t, 200)
+	return r.str(t, "idToken"), pw
+}
+
+func email(tag string) string { return storetest.Unique(tag) + "@example.com" }
+
+func TestE2EApp(t *testing.T) {
+	t.Parallel() // mostly waits on the browser and the router
+	app, machines := newAppAPI(t), newAPI(t)
+	partnerA, keyA := machines.partner(t, "E2E App A")
+	partnerB, _ := machines.partner(t, "E2E App B")
+	reps, _ := machines.routeTo(t, partnerA, 1)
+	partnerEmail := email("app-partner-")
+	tokens := map[string]string{}
+	var partnerPassword string
+	tokens["partner"], partnerPassword = app.person(t, cognito.User{Email: partnerEmail, Role: auth.RolePartner, PartnerID: partnerA})
+	for _, role := range []auth.Role{auth.RoleRep, auth.RoleManager, auth.RoleFinance, auth.RoleAdmin} {
+		tokens[string(role)], _ = app.person(t, cognito.User{Email: email("app-" + string(role) + "-"), Role: role, SubjectID: "app-" + string(role)})
+	}
+
+	// The same matrix as the API keys', with people's tokens on the app's
+	// API: the role comes from the pool group, checked in the function.
+	t.Run("roles", func(t *testing.T) { roleMatrix(t, app, tokens, partnerA) })
+
+	t.Run("people see only their own", func(t *testing.T) {
+		leadA := machines.createLead(t, keyA, lead(storetest.Unique("app-iso")))
+		otherPartner, _ := app.person(t, cognito.User{Email: email("app-partner-b-"), Role: auth.RolePartner, PartnerID: partnerB})
+		owner, _ := app.person(t, cognito.User{Email: email("app-owner-"), Role: auth.RoleRep, SubjectID: reps[0]})
+		machines.waitAssigned(t, leadA, machines.admin)
+		tampered := tokens["partner"][:len(tokens["partner"])-4] + "AAAA"
+		cases := []struct {
+			name, token string
+			api         *api
+			status      int
+		}{
+			{"its partner's user reads it", tokens["partner"], app, 200},
+			{"another partner's user gets 404", otherPartner, app, 404},
+			{"a rep who does not own it gets 404", tokens["rep"], app, 404},
+			{"the rep who owns it reads it", owner, app, 200},
+			{"a manager reads it", tokens["manager"], app, 200},
+			{"a tampered token is refused", tampered, app, 401},
+			{"an API key is not a person's token", keyA, app, 401},
+			{"a person's token is not an API key", tokens["partner"], machines, 401},
+		}
+		for _, c := range cases {
+			if r := c.api.call(t, "GET", "/v1/leads/"+leadA, c.token, "", nil, true); r.status != c.status {
+				t.Errorf("%s: want %d, got %s", c.name, c.status, r)
+			}
+		}
+	})
+
+	t.Run("a partner sends a lead in the browser and sees the rep's change", func(t *testing.T) {
+		b := newBrowser(t)
+		b.open(app.base + "/app")
+		b.waitText("h1", "Entrar", 20*time.Second)
+		b.audit("sign-in")
+		b.typeInto("#f-email", partnerEmail)
+		b.typeInto("#f-password", "wrong-"+partnerPassword)
+		b.click("#signin button[type=submit]")
+		b.waitContains("#signin-status", "E-mail ou senha incorretos.", 20*time.Second)
+		b.audit("sign-in-refused")
+		b.clear("#f-password")
+		b.typeInto("#f-password", partnerPassword)
+		b.click("#signin button[type=submit]")
+		b.waitText("h1", "Enviar um lead", 20*time.Second)
+		if who := b.text("#who"); !strings.Contains(who, partnerEmail) || !strings.Contains(who, "parceiro") {
+			t.Errorf("the header names %q, want the partner user", who)
+		}
+
+		tag := storetest.Unique("app-form")
+		b.typeInto("#f-contact-name", "Maria "+tag)
+		b.typeInto("#f-contact-email", tag+"@example.com.br")
+		b.typeInto("#f-company-name", "Empresa "+tag)
+		b.typeInto("#f-company-taxId", "11.222.333/0001-00") // wrong check digits
+		b.typeInto("#f-location-state", "SP")
+		b.click("#lead-form button[type=submit]")
+		b.waitText("#f-consent-lgpd-error", "Sem o consentimento do contato o lead não pode ser recebido.", 20*time.Second)
+		if got := b.text("#f-company-taxId-error"); got != "CNPJ inválido: confira os dígitos." {
+			t.Errorf("the CNPJ's error reads %q", got)
+		}
+		b.audit("lead-form-errors")
+		b.clear("#f-company-taxId")
+		b.click("#f-consent-lgpd")
+		b.click("#lead-form button[type=submit]")
+		got := b.waitContains("#lead-result", "Lead recebido.", 20*time.Second)
+		m := regexp.MustCompile(`Número: (\S+)\.`).FindStringSubmatch(got)
+		if m == nil {
+			t.Fatalf("the receipt reads %q, with no lead number", got)
+		}
+		id := m[1]
+		b.audit("lead-received")
+		if r := machines.call(t, "GET", "/v1/leads/"+id, keyA, "", nil, true); r.status != 200 || r.body["source"] != "form" {
+			t.Fatalf("the lead sent in the browser: %s", r)
+		}
+
+		machines.waitAssigned(t, id, machines.admin)
+		repKey := machines.key(t, "rep", reps[0])
+		machines.call(t, "POST", "/v1/leads/"+id+"/status", repKey, `{"status":"contacted"}`, nil, true).expect(t, 200)
+		b.click("#accepted-link")
+		eventually(t, 30*time.Second, time.Second, "the partner's lead page showing the rep's change", func() (bool, string) {
+			s, tl := b.text("#lead-status"), b.text("#timeline")
+			if s == "Em contato" && strings.Contains(tl, "Em contato") {
+				return true, ""
+			}
+			if s != "" { // loaded, without the change yet: as a person would, refresh
+				b.click("#refresh")
+			}
+			return false, fmt.Sprintf("status %q, timeline %q; the page reads %q", s, tl, b.text("#view"))
+		})
+		b.audit("lead")
+
+		b.click(`#nav a[href="#/leads"]`)
+		b.waitContains("#leads tbody", "Empresa "+tag, 20*time.Second)
+		if got := b.text(`#leads tr[data-id="` + id + `"]`); !strings.Contains(got, "Em contato") {
+			t.Errorf("the list's row for %s reads %q", id, got)
+		}
+		b.audit("leads")
+
+		b.selectOption("#lang", "en")
+		b.waitText(`#nav a[href="#/leads/novo"]`, "Send a lead", 10*time.Second)
+		b.click("#signout")
+		b.waitText("h1", "Sign in", 10*time.Second)
+	})
+}
