@@ -49,7 +49,11 @@ func webApp(stack awscdk.Stack, cfg Config, fns map[string]awslambda.IFunction) 
 		})
 	}
 	client := pool.AddClient(jsii.String("AppClient"), &awscognito.UserPoolClientOptions{
-		GenerateSecret:             jsii.Bool(false),
+		GenerateSecret: jsii.Bool(false),
+		// The client is public (its id is in every token), so a user may
+		// write no attribute of their own: above all not custom:partnerId or
+		// custom:subjectId, which say whom the user acts for. Admins set them.
+		WriteAttributes:            awscognito.NewClientAttributes().WithStandardAttributes(&awscognito.StandardAttributesMask{Fullname: jsii.Bool(true)}),
 		AuthFlows:                  &awscognito.AuthFlow{UserPassword: jsii.Bool(true)},
 		PreventUserExistenceErrors: jsii.Bool(true),
 		EnableTokenRevocation:      jsii.Bool(true),

@@ -339,6 +339,24 @@ func TestStack(t *testing.T) {
 		}
 	})
 
+	t.Run("people cannot write whom they act for", func(t *testing.T) {
+		clients := resources(m, "AWS::Cognito::UserPoolClient")
+		if len(clients) != 1 {
+			t.Fatalf("%d user pool clients, want the app's one", len(clients))
+		}
+		for id, p := range clients {
+			write := asList(p["WriteAttributes"])
+			if len(write) == 0 {
+				t.Errorf("%s: no WriteAttributes, so Cognito lets users write every attribute", id)
+			}
+			for _, a := range write {
+				if strings.HasPrefix(a, "custom:") {
+					t.Errorf("%s: users may write %s", id, a)
+				}
+			}
+		}
+	})
+
 	t.Run("the API stage is throttled as configured", func(t *testing.T) {
 		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), map[string]any{
 			"DefaultRouteSettings": map[string]any{"ThrottlingRateLimit": 200, "ThrottlingBurstLimit": 400},

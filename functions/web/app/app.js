@@ -121,7 +121,7 @@ function render(hash) {
   const main = $("view");
   if (!session && name !== "entrar") { render("#/entrar"); return; }
   if (session && (name === "entrar" || !view)) {
-    if (name === "inicio") { main.replaceChildren(h("h1", {}, t("home.title")), h("p", {}, t("home.noScreens"))); return; }
+    if (name === "inicio") { nav(); main.replaceChildren(h("h1", {}, t("home.title")), h("p", {}, t("home.noScreens"))); return; }
     render(home());
     return;
   }

@@ -59,8 +59,9 @@ func (s Sessions) Refresh(ctx context.Context, refreshToken string) (Tokens, err
 	return tokens(out.AuthenticationResult), nil
 }
 
-// Revoke ends the session: the refresh token, and the tokens it issued,
-// stop working.
+// Revoke ends the session's renewals: the refresh token stops working.
+// An ID token already issued stays valid until it expires (at most an
+// hour): API Gateway's JWT authorizer does not ask Cognito.
 func (s Sessions) Revoke(ctx context.Context, refreshToken string) error {
 	_, err := s.Client.RevokeToken(ctx, &cip.RevokeTokenInput{ClientId: aws.String(s.ClientID), Token: aws.String(refreshToken)})
 	if err != nil {

@@ -10,10 +10,11 @@ import (
 // API's JWT authorizer): the user, the one group that is the role, and the
 // partner or subject the user acts for.
 const (
-	ClaimUser    = "sub"
-	ClaimGroups  = "cognito:groups"
-	ClaimPartner = "custom:partnerId"
-	ClaimSubject = "custom:subjectId"
+	ClaimUser     = "sub"
+	ClaimGroups   = "cognito:groups"
+	ClaimPartner  = "custom:partnerId"
+	ClaimSubject  = "custom:subjectId"
+	ClaimTokenUse = "token_use"
 )
 
 // ErrNoRole refuses a signed-in user who is in no role group, or in more
@@ -26,7 +27,9 @@ var ErrNoRole = fault.New(fault.Forbidden, "no-role", "No role", "this user has 
 // emulator) or as AWS's string form "[a b]".
 func FromClaims(claims map[string]string) (Principal, error) {
 	user := claims[ClaimUser]
-	if user == "" {
+	// Only ID tokens carry the partner and subject; the authorizer would
+	// also let the pool's access tokens through.
+	if user == "" || claims[ClaimTokenUse] != "id" {
 		return Principal{}, ErrUnauthenticated
 	}
 	var role Role
@@ -44,8 +47,8 @@ func FromClaims(claims map[string]string) (Principal, error) {
 	switch {
 	case role == "":
 		return Principal{}, ErrNoRole
-	case role == RolePartner && p.PartnerID == "":
-		return Principal{}, ErrNoRole
+	case role == RolePartner && p.PartnerID == "", role == RoleRep && p.SubjectID == "":
+		return Principal{}, ErrNoRole // whose leads, or which rep, is not said
 	case role != RolePartner:
 		p.PartnerID = "" // only partners act for a partner
 	}

@@ -19,8 +19,8 @@ func jwtEvent(path, claims string) []byte {
 func TestDecodeReadsClaimsInBothForms(t *testing.T) {
 	t.Parallel()
 	for name, claims := range map[string]string{
-		"the emulator's JSON types": `{"sub":"u1","cognito:groups":["partner"],"custom:partnerId":"p1","auth_time":1764000000}`,
-		"AWS's strings":             `{"sub":"u1","cognito:groups":"[partner]","custom:partnerId":"p1","auth_time":"1764000000"}`,
+		"the emulator's JSON types": `{"token_use":"id","sub":"u1","cognito:groups":["partner"],"custom:partnerId":"p1","auth_time":1764000000}`,
+		"AWS's strings":             `{"token_use":"id","sub":"u1","cognito:groups":"[partner]","custom:partnerId":"p1","auth_time":"1764000000"}`,
 	} {
 		ev, err := Decode(jwtEvent("/x", claims))
 		if err != nil {
@@ -56,13 +56,13 @@ func TestTheAuthorizersClaimsAreThePrincipal(t *testing.T) {
 		}
 		return r.StatusCode
 	}
-	if got := call(`{"sub":"u1","cognito:groups":["partner"],"custom:partnerId":"p1"}`); got != 200 || seen.UserID != "u1" || seen.KeyID != "" {
+	if got := call(`{"token_use":"id","sub":"u1","cognito:groups":["partner"],"custom:partnerId":"p1"}`); got != 200 || seen.UserID != "u1" || seen.KeyID != "" {
 		t.Fatalf("partner user: status %d, principal %+v", got, seen)
 	}
-	if got := call(`{"sub":"u2","cognito:groups":["rep"]}`); got != 403 {
+	if got := call(`{"token_use":"id","sub":"u2","cognito:groups":["rep"],"custom:subjectId":"rep-u2"}`); got != 403 {
 		t.Fatalf("a rep user on a partner route: status %d, want 403", got)
 	}
-	if got := call(`{"sub":"u3"}`); got != 403 {
+	if got := call(`{"token_use":"id","sub":"u3"}`); got != 403 {
 		t.Fatalf("a user in no group: status %d, want 403", got)
 	}
 }
