@@ -79,13 +79,16 @@ func (s Service) Pay(ctx context.Context, p auth.Principal, partnerID, through s
 		if ok {
 			return s.finishPayout(ctx, open)
 		}
-		po, err := s.newPayout(ctx, p, partnerID, through)
+		po, first, err := s.newPayout(ctx, p, partnerID, through)
 		if err != nil {
 			return Payout{}, err
 		}
-		switch err := s.Store.CreatePayout(ctx, po); {
+		// The lines were read before the batch existed: a concurrent batch
+		// may have been made, paid and closed since. The guard refuses the
+		// batch then, and the next attempt reads the lines again.
+		switch err := s.Store.CreatePayout(ctx, po, first); {
 		case errors.Is(err, ErrConflict):
-			continue // another request opened a batch first: finish that one
+			continue // another request opened a batch first, or paid these lines: finish or re-read
 		case err != nil:
 			return Payout{}, err
 		}
@@ -94,18 +97,24 @@ func (s Service) Pay(ctx context.Context, p auth.Principal, partnerID, through s
 	return Payout{}, fmt.Errorf("pay %s: %w", partnerID, ErrConflict)
 }
 
+// payoutGuard is how many of a new batch's first lines its creation checks
+// (within one transaction's limit, beside the batch's own two items).
+const payoutGuard = 24
+
 // newPayout picks the batch's lines: approved, in no batch, in the plan's
-// currency, oldest first.
-func (s Service) newPayout(ctx context.Context, p auth.Principal, partnerID, through string) (Payout, error) {
+// currency, oldest first. It also returns the first of them, for
+// CreatePayout's guard.
+func (s Service) newPayout(ctx context.Context, p auth.Principal, partnerID, through string) (Payout, []Entry, error) {
 	at := s.now()
 	plan, err := s.PlanFor(ctx, partnerID, at)
 	if err != nil {
-		return Payout{}, err
+		return Payout{}, nil, err
 	}
 	lines, err := s.Store.LinesThrough(ctx, partnerID, through)
 	if err != nil {
-		return Payout{}, err
+		return Payout{}, nil, err
 	}
+	var first []Entry
 	po := Payout{ID: "pay_" + strings.ToLower(ulid.MustNew(ulid.Timestamp(at), rand.Reader).String()), PartnerID: partnerID, Through: through,
 		State: PayoutCreated, CreatedAt: at, CreatedBy: p.ActorID()}
 	for _, e := range lines {
@@ -126,14 +135,17 @@ func (s Service) newPayout(ctx context.Context, p auth.Principal, partnerID, thr
 			break
 		}
 		po.LineIDs, po.Total, po.Lines = append(po.LineIDs, e.ID), po.Total+e.Amount, po.Lines+1
+		if len(first) < payoutGuard {
+			first = append(first, e)
+		}
 	}
 	switch {
 	case po.Lines == 0:
-		return Payout{}, ErrNothingToPay
+		return Payout{}, nil, ErrNothingToPay
 	case po.Total <= 0 || (plan != nil && po.Total < plan.MinPayout):
-		return Payout{}, ErrBelowMinimumPayout
+		return Payout{}, nil, ErrBelowMinimumPayout
 	}
-	return po, nil
+	return po, first, nil
 }
 
 // finishPayout claims the batch's lines not yet claimed, a chunk per

@@ -48,9 +48,10 @@ type Store interface {
 
 	// OpenPayout is the partner's batch still being recorded, if any.
 	OpenPayout(ctx context.Context, partnerID string) (Payout, bool, error)
-	// CreatePayout stores a new batch as the partner's open one;
-	// ErrConflict if the partner has one.
-	CreatePayout(ctx context.Context, po Payout) error
+	// CreatePayout stores a new batch as the partner's open one, only if
+	// the partner has none and each of guard (the batch's first lines) is
+	// still approved and in no batch; ErrConflict if not.
+	CreatePayout(ctx context.Context, po Payout, guard []Entry) error
 	// ClaimLines writes lines as paid by po, all or nothing, each only if
 	// it is approved and in no batch, or already po's; ErrConflict if not.
 	ClaimLines(ctx context.Context, po Payout, lines []Entry) error

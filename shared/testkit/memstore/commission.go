@@ -215,11 +215,16 @@ func (l *Ledger) OpenPayout(_ context.Context, partnerID string) (commission.Pay
 	return commission.Payout{}, false, fmt.Errorf("open payout %s is not stored", id)
 }
 
-func (l *Ledger) CreatePayout(_ context.Context, po commission.Payout) error {
+func (l *Ledger) CreatePayout(_ context.Context, po commission.Payout, guard []commission.Entry) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if _, ok := l.open[po.PartnerID]; ok {
 		return commission.ErrConflict
+	}
+	for _, e := range guard {
+		if cur, ok := l.lines[e.ID]; !ok || cur.State != commission.StateApproved || cur.PayoutID != "" {
+			return commission.ErrConflict
+		}
 	}
 	l.open[po.PartnerID] = po.ID
 	l.payouts[po.PartnerID] = append(l.payouts[po.PartnerID], po)

@@ -237,6 +237,34 @@ func RunLedger(t *testing.T, st commission.Store) {
 		}
 	})
 
+	t.Run("a batch made from lines another batch paid meanwhile is not stored", func(t *testing.T) {
+		fourth := Unique("ptn")
+		if _, _, err := svc.SavePlan(ctx, fin, commission.Plan{ID: Unique("plan"), Name: "Fourth", PartnerID: fourth, Currency: "BRL", Type: commission.FlatPerWon, FlatAmount: 10_00}); err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if _, err := svc.Process(ctx, won(fourth, 100_00)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, _, err := svc.Approve(ctx, fin, period, fourth); err != nil || n != 3 {
+			t.Fatalf("approved %d: %v", n, err)
+		}
+		// A second finance request reads the lines, then the first request
+		// makes, pays and closes its batch, then the second creates its own.
+		late := svc
+		late.Store = &payFirst{Store: st, pay: func() {
+			if po, err := svc.Pay(ctx, fin, fourth, period); err != nil || po.State != commission.PayoutPaid {
+				t.Errorf("the first request: %+v %v", po, err)
+			}
+		}}
+		po, err := late.Pay(ctx, fin, fourth, period)
+		stored, _ := st.Payouts(ctx, fourth)
+		if !errors.Is(err, commission.ErrNothingToPay) || len(stored) != 1 || stored[0].State != commission.PayoutPaid {
+			t.Fatalf("the second request answered %+v (%v); stored %+v, want the first request's batch only", po, err, stored)
+		}
+	})
+
 	t.Run("an adjustment is added once, however often it is sent, and is in the export", func(t *testing.T) {
 		id := strings.ToLower(Unique("adj"))
 		adj := commission.Adjustment{PartnerID: partner, Period: period, Amount: lead.Money{Amount: -7_50, Currency: "BRL"}, Reason: "fee withheld"}
@@ -371,6 +399,21 @@ func RunLedger(t *testing.T, st commission.Store) {
 
 // crashAfter lets claims ClaimLines calls through, then fails like a
 // process that died halfway.
+// payFirst runs pay once just before the first batch it is asked to create.
+type payFirst struct {
+	commission.Store
+	pay  func()
+	done bool
+}
+
+func (p *payFirst) CreatePayout(ctx context.Context, po commission.Payout, guard []commission.Entry) error {
+	if !p.done {
+		p.done = true
+		p.pay()
+	}
+	return p.Store.CreatePayout(ctx, po, guard)
+}
+
 type crashAfter struct {
 	commission.Store
 	claims int

@@ -60,18 +60,27 @@ func (st *Store) OpenPayout(ctx context.Context, partnerID string) (commission.P
 	return po, err == nil, err
 }
 
-// CreatePayout writes the record and the OPEN item in one transaction.
-func (st *Store) CreatePayout(ctx context.Context, po commission.Payout) error {
+// CreatePayout writes the record and the OPEN item in one transaction,
+// which also checks that each guard line is still approved and unclaimed.
+func (st *Store) CreatePayout(ctx context.Context, po commission.Payout, guard []commission.Entry) error {
 	rec, err := payoutItem(po)
 	if err != nil {
 		return err
 	}
 	open := map[string]types.AttributeValue{dynamo.AttrPK: dynamo.S(payoutsPK(po.PartnerID)), dynamo.AttrSK: dynamo.S("OPEN"), "payoutId": dynamo.S(po.ID)}
 	fresh := aws.String("attribute_not_exists(PK)")
-	return st.transact(ctx, "create payout "+po.ID, []types.TransactWriteItem{
+	items := []types.TransactWriteItem{
 		{Put: &types.Put{TableName: &st.table, Item: open, ConditionExpression: fresh}},
 		{Put: &types.Put{TableName: &st.table, Item: rec, ConditionExpression: fresh}},
-	})
+	}
+	for _, e := range guard {
+		items = append(items, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: &st.table,
+			Key:                       dynamo.Key(ledgerPK(e.PartnerID, e.Period), "LINE#"+e.ID),
+			ConditionExpression:       aws.String("#state = :approved AND attribute_not_exists(payoutId)"),
+			ExpressionAttributeNames:  map[string]string{"#state": "state"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":approved": dynamo.S(string(commission.StateApproved))}}})
+	}
+	return st.transact(ctx, "create payout "+po.ID, items)
 }
 
 func (st *Store) ClaimLines(ctx context.Context, po commission.Payout, lines []commission.Entry) error {
