@@ -16,7 +16,10 @@ import (
 //go:embed app
 var embedded embed.FS
 
-var files, _ = fs.Sub(embedded, "app")
+var files = func() fs.FS {
+	app, _ := fs.Sub(embedded, "app")
+	return withFile{FS: app, name: "lifecycle.json", data: lifecycleFile()}
+}()
 
 // sessions is the user pool (cognito.Sessions).
 type sessions interface {

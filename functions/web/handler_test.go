@@ -54,6 +54,7 @@ func TestWebRoutes(t *testing.T) {
 		{"the page", "GET", "/app", "", 200, `<script type="module" src="app/app.js">`},
 		{"its script", "GET", "/app/app.js", "", 200, `import { h, field`},
 		{"its catalogue", "GET", "/app/pt-BR.json", "", 200, `"signIn.title": "Entrar"`},
+		{"the lifecycle, from package lead", "GET", "/app/lifecycle.json", "", 200, `"proposal":["won","lost","qualified"]`},
 		{"no other file", "GET", "/app/secret.go", "", 404, ""},
 		{"no way out of the folder", "GET", "/app/..%2Fhandler.go", "", 404, ""},
 		{"sign in", "POST", "/app/session", `{"email":" Ana@Example.com ","password":"Right-Password-1"}`, 200, `"idToken":"id.for.ana"`},

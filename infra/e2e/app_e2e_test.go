@@ -40,6 +40,8 @@ func TestE2EApp(t *testing.T) {
 	partnerA, keyA := machines.partner(t, "E2E App A")
 	partnerB, _ := machines.partner(t, "E2E App B")
 	reps, _ := machines.routeTo(t, partnerA, 1)
+	repEmail := email("app-owner-")
+	owner, repPassword := app.person(t, cognito.User{Email: repEmail, Role: auth.RoleRep, SubjectID: reps[0]})
 	partnerEmail := email("app-partner-")
 	tokens := map[string]string{}
 	var partnerPassword string
@@ -55,7 +57,6 @@ func TestE2EApp(t *testing.T) {
 	t.Run("people see only their own", func(t *testing.T) {
 		leadA := machines.createLead(t, keyA, lead(storetest.Unique("app-iso")))
 		otherPartner, _ := app.person(t, cognito.User{Email: email("app-partner-b-"), Role: auth.RolePartner, PartnerID: partnerB})
-		owner, _ := app.person(t, cognito.User{Email: email("app-owner-"), Role: auth.RoleRep, SubjectID: reps[0]})
 		machines.waitAssigned(t, leadA, machines.admin)
 		tampered := tokens["partner"][:len(tokens["partner"])-4] + "AAAA"
 		cases := []struct {
@@ -89,9 +90,8 @@ func TestE2EApp(t *testing.T) {
 		b.click("#signin button[type=submit]")
 		b.waitContains("#signin-status", "E-mail ou senha incorretos.", 20*time.Second)
 		b.audit("sign-in-refused")
-		b.clear("#f-password")
-		b.typeInto("#f-password", partnerPassword)
-		b.click("#signin button[type=submit]")
+		b.clear("#f-email")
+		signIn(b, partnerEmail, partnerPassword)
 		b.waitText("h1", "Enviar um lead", 20*time.Second)
 		if who := b.text("#who"); !strings.Contains(who, partnerEmail) || !strings.Contains(who, "parceiro") {
 			t.Errorf("the header names %q, want the partner user", who)
@@ -124,9 +124,47 @@ func TestE2EApp(t *testing.T) {
 		}
 
 		machines.waitAssigned(t, id, machines.admin)
-		repKey := machines.key(t, "rep", reps[0])
-		machines.call(t, "POST", "/v1/leads/"+id+"/status", repKey, `{"status":"contacted"}`, nil, true).expect(t, 200)
-		b.click("#accepted-link")
+		b.click("#signout")
+		b.waitText("h1", "Entrar", 10*time.Second)
+		signIn(b, repEmail, repPassword)
+		b.waitText("h1", "Minha fila", 20*time.Second)
+		row := `#queue tr[data-id="` + id + `"]`
+		eventually(t, 30*time.Second, time.Second, "the rep's queue listing the lead", func() (bool, string) {
+			if b.displayed(row) {
+				return true, ""
+			}
+			b.click("#refresh")
+			return false, "the queue reads " + b.text("#view")
+		})
+		if got := b.text(row); !strings.Contains(got, "Atribuído") || !strings.Contains(got, "Primeiro contato") {
+			t.Errorf("the queue's row reads %q, want the status and the first-contact deadline", got)
+		}
+		b.audit("queue")
+		b.click(row + " a")
+		b.waitContains("#move label[for=f-status]", "Nova situação", 20*time.Second)
+		if got := b.text("#lead"); !strings.Contains(got, tag+"@example.com.br") {
+			t.Errorf("the rep's lead page reads %q, without the contact's e-mail", got)
+		}
+		b.selectOption("#f-status", "lost")
+		b.click("#move button[type=submit]")
+		b.waitText("#f-reason-error", "Obrigatório.", 20*time.Second)
+		b.audit("lead-move-errors")
+		b.selectOption("#f-status", "contacted")
+		b.typeInto("#f-note", "Liguei; retorno na sexta.")
+		b.click("#move button[type=submit]")
+		b.waitText("#lead-status", "Em contato", 20*time.Second)
+		b.audit("lead-rep")
+		b.click("#signout")
+		b.waitText("h1", "Entrar", 10*time.Second)
+		signIn(b, partnerEmail, partnerPassword)
+		b.waitText("h1", "Enviar um lead", 20*time.Second)
+		b.click(`#nav a[href="#/leads"]`)
+		b.waitContains("#leads tbody", "Empresa "+tag, 20*time.Second)
+		if got := b.text(`#leads tr[data-id="` + id + `"]`); !strings.Contains(got, "Em contato") {
+			t.Errorf("the list's row for %s reads %q", id, got)
+		}
+		b.audit("leads")
+		b.click(`#leads tr[data-id="` + id + `"] a`)
 		eventually(t, 30*time.Second, time.Second, "the partner's lead page showing the rep's change", func() (bool, string) {
 			s, tl := b.text("#lead-status"), b.text("#timeline")
 			if s == "Em contato" && strings.Contains(tl, "Em contato") {
@@ -137,18 +175,22 @@ func TestE2EApp(t *testing.T) {
 			}
 			return false, fmt.Sprintf("status %q, timeline %q; the page reads %q", s, tl, b.text("#view"))
 		})
-		b.audit("lead")
-
-		b.click(`#nav a[href="#/leads"]`)
-		b.waitContains("#leads tbody", "Empresa "+tag, 20*time.Second)
-		if got := b.text(`#leads tr[data-id="` + id + `"]`); !strings.Contains(got, "Em contato") {
-			t.Errorf("the list's row for %s reads %q", id, got)
+		if b.displayed("#move") {
+			t.Error("the partner's lead page offers the rep's status form")
 		}
-		b.audit("leads")
+		b.audit("lead")
 
 		b.selectOption("#lang", "en")
 		b.waitText(`#nav a[href="#/leads/novo"]`, "Send a lead", 10*time.Second)
 		b.click("#signout")
 		b.waitText("h1", "Sign in", 10*time.Second)
 	})
+}
+
+func signIn(b *browser, email, password string) {
+	b.clear("#f-email")
+	b.clear("#f-password")
+	b.typeInto("#f-email", email)
+	b.typeInto("#f-password", password)
+	b.click("#signin button[type=submit]")
 }

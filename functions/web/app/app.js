@@ -6,6 +6,9 @@ import { h, field, formData, showErrors, clearErrors } from "./dom.js";
 const root = location.pathname.replace(/\/app\/?[^/]*$/, "");
 const $ = (id) => document.getElementById(id);
 const zone = "America/Sao_Paulo";
+// São Paulo has kept -03:00 all year since 2019: a time typed in the page is
+// read in that zone, whatever the device's.
+const zoneOffset = "-03:00";
 
 let lang = "pt-BR";
 let messages = {};
@@ -103,13 +106,16 @@ async function call(method, path, body, authenticated = true, headers = {}) {
 const views = {
   entrar: { roles: null, render: signInView },
   "leads/novo": { roles: ["partner"], render: newLeadView, nav: "nav.newLead" },
+  fila: { roles: ["rep"], render: queueView, nav: "nav.queue" },
   leads: { roles: ["partner", "manager", "admin"], render: leadsView, nav: "nav.leads" },
   lead: { roles: ["partner", "rep", "manager", "admin"], render: leadView },
 };
 
 function home() {
   const role = roleOf(session.claims);
-  return role === "partner" ? "#/leads/novo" : views.leads.roles.includes(role) ? "#/leads" : "#/inicio";
+  if (role === "partner") return "#/leads/novo";
+  if (role === "rep") return "#/fila";
+  return views.leads.roles.includes(role) ? "#/leads" : "#/inicio";
 }
 
 function render(hash) {
@@ -275,7 +281,9 @@ function leadView(main, { id }) {
   const body = h("div", { id: "lead" }, status(t("loading")));
   const again = h("button", { type: "button", id: "refresh", class: "secondary" }, t("lead.refresh"));
   again.addEventListener("click", () => { main.replaceChildren(); leadView(main, { id }); });
-  main.append(h("p", { class: "bar" }, h("a", { href: "#/leads" }, t("lead.back")), again), body);
+  const role = roleOf(session.claims);
+  const back = role === "rep" ? h("a", { href: "#/fila" }, t("queue.back")) : h("a", { href: "#/leads" }, t("lead.back"));
+  main.append(h("p", { class: "bar" }, back, again), body);
   Promise.all([call("GET", "/v1/leads/" + encodeURIComponent(id)), call("GET", "/v1/leads/" + encodeURIComponent(id) + "/history")])
     .then(([l, hist]) => {
       const dl = h("dl", {});
@@ -299,8 +307,96 @@ function leadView(main, { id }) {
         dl,
         h("h2", {}, t("lead.timeline")),
         items.length ? h("ol", { class: "timeline", id: "timeline" }, ...items) : status(t("lead.noHistory")));
+      if (["rep", "manager", "admin"].includes(role)) moveForm(body, l, () => { main.replaceChildren(); leadView(main, { id }); });
     })
     .catch((e) => body.replaceChildren(h("h1", {}, t(e.status === 404 ? "lead.notFound" : "lead.error")), status(problemText(e), "error")));
+}
+
+// The rep's queue: its open leads, what is due first first, with the SLA
+// state in words.
+function queueView(main) {
+  const list = h("div", { id: "queue" }, status(t("loading")));
+  const again = h("button", { type: "button", id: "refresh", class: "secondary" }, t("lead.refresh"));
+  again.addEventListener("click", () => { main.replaceChildren(); queueView(main); });
+  main.append(h("h1", {}, t("queue.title")), h("p", { class: "bar" }, h("span", { class: "hint" }, t("queue.hint")), again), list);
+  call("GET", "/v1/queue").then((page) => {
+    if (!page.items.length) { list.replaceChildren(status(t("queue.empty"))); return; }
+    const now = Date.now();
+    const rows = page.items.map((l) => h("tr", { "data-id": l.id },
+      h("td", {}, h("a", { href: "#/leads/" + l.id }, l.company.name)),
+      h("td", {}, l.contact.name),
+      h("td", {}, h("span", { class: "badge " + l.status }, t("status." + l.status))),
+      h("td", {}, dueText(l, now))));
+    list.replaceChildren(h("table", {},
+      h("thead", {}, h("tr", {}, ...["leads.company", "leads.contact", "leads.status", "queue.due"].map((k) => h("th", { scope: "col" }, t(k))))),
+      h("tbody", {}, ...rows)));
+  }).catch((e) => list.replaceChildren(status(problemText(e), "error")));
+}
+
+function dueText(l, now) {
+  if (!l.dueAt) return h("span", { class: "due" }, t("queue.nothingDue"));
+  const mins = Math.round((new Date(l.dueAt).getTime() - now) / 60000);
+  const span = Math.abs(mins) < 120 ? t("queue.minutes", { n: Math.abs(mins) }) : t("queue.hours", { n: Math.round(Math.abs(mins) / 60) });
+  const what = l.firstContactAt ? "queue.followUp" : "queue.firstContact";
+  return h("span", { class: "due " + (mins < 0 ? "overdue" : mins < 60 ? "soon" : "") },
+    t(what), " · ", mins < 0 ? t("queue.late", { span }) : t("queue.in", { span }), " (", when(l.dueAt), ")");
+}
+
+let lifecycle = null;
+
+// moveForm offers the lead's next statuses, as package lead defines them
+// (app/lifecycle.json); the API checks the move again.
+async function moveForm(body, l, done) {
+  lifecycle ??= await fetch(root + "/app/lifecycle.json").then((r) => r.json()).catch(() => null);
+  const next = lifecycle?.next[l.status] || [];
+  if (!next.length) return;
+  const deal = h("fieldset", { id: "deal", hidden: true }, h("legend", {}, t("move.deal")),
+    field("deal.value.amount", t("move.dealValue"), { required: true, inputmode: "decimal" }),
+    field("deal.contractStart", t("move.contractStart"), { type: "date", required: true }));
+  const form = h("form", { id: "move", novalidate: true },
+    field("status", t("move.to"), { options: [["", t("move.choose")], ...next.map((s) => [s, t("status." + s)])], required: true }),
+    field("reason", t("move.reason")),
+    field("note", t("move.note"), { multiline: true }),
+    field("nextFollowUpAt", t("move.followUp"), { type: "datetime-local" }),
+    deal,
+    h("button", { type: "submit" }, t("move.submit")));
+  const out = h("div", { id: "move-result", "aria-live": "polite" });
+  const reasonLabel = form.querySelector('label[for="f-reason"]');
+  form.elements.status.addEventListener("change", () => {
+    const to = form.elements.status.value;
+    deal.hidden = to !== "won";
+    reasonLabel.textContent = t(lifecycle.reasonRequired.includes(to) ? "move.reasonRequired" : "move.reason");
+  });
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const f = formData(form);
+    const req = { status: f.status || "", reason: f.reason, note: f.note, version: l.version };
+    if (f.nextFollowUpAt) req.nextFollowUpAt = new Date(f.nextFollowUpAt + ":00" + zoneOffset).toISOString();
+    if (f.status === "won") {
+      req.deal = { value: { amount: cents(f.deal?.value?.amount), currency: "BRL" }, contractStart: f.deal?.contractStart || "" };
+    }
+    out.replaceChildren(status(t("move.sending")));
+    try {
+      await call("POST", "/v1/leads/" + encodeURIComponent(l.id) + "/status", req);
+      done();
+    } catch (e) {
+      out.replaceChildren();
+      if (e.status === 409 || e.status === 412) out.append(status(t("move.conflict"), "error"));
+      else if (!showErrors(form, e.body?.errors, fieldMessage)) out.append(status(problemText(e), "error"));
+      else out.append(status(t("lead.fixFields"), "error"));
+    }
+  });
+  body.append(h("h2", {}, t("move.title")), form, out);
+}
+
+// cents reads "1.234,56" (or "1234.56") as minor units; 0 when unreadable,
+// which the API refuses next to the field.
+function cents(text = "") {
+  const s = text.replace(/[^\d,.]/g, "");
+  const normal = s.includes(",") ? s.replace(/\./g, "").replace(",", ".") : s;
+  const n = Math.round(parseFloat(normal) * 100);
+  return Number.isFinite(n) ? n : 0;
 }
 
 // ---- start ---------------------------------------------------------------

@@ -24,6 +24,7 @@ const (
 	AttrSK             = schema.SK
 	GSIByPartner       = schema.ByPartner       // leads GSI1: a partner's leads by update time
 	GSIByPartnerStatus = schema.ByPartnerStatus // leads GSI2: a partner's leads in one status
+	GSIByOwner         = schema.ByOwner         // leads GSI3: a rep's leads by status, then update time
 	GSIByDue           = schema.ByDue           // leads GSI4: SLA items with a running deadline, sharded
 	GSIByType          = schema.ByType          // directory: every item of a kind
 )

@@ -14,5 +14,5 @@ func LogAccess(ctx context.Context, log *slog.Logger, p Principal, what string, 
 	if p.Has(RolePartner) || log == nil {
 		return
 	}
-	log.InfoContext(ctx, "data access", append([]any{"access", what, "keyId", p.KeyID, "role", string(p.Role), "subjectId", p.SubjectID}, attrs...)...)
+	log.InfoContext(ctx, "data access", append([]any{"access", what, "keyId", p.KeyID, "role", string(p.Role), "subjectId", p.SubjectID, "userId", p.UserID}, attrs...)...)
 }

@@ -21,6 +21,8 @@ type Store interface {
 	Claims(ctx context.Context, keys []lead.IdentityKey) ([]lead.Claim, error)
 	Get(ctx context.Context, id string) (lead.Lead, error)
 	List(ctx context.Context, q ListQuery) (Page, error)
+	// Owned returns up to limit of the leads owner holds in status st.
+	Owned(ctx context.Context, owner string, st lead.Status, limit int) ([]lead.Lead, error)
 }
 
 // ErrIdempotencyKeyTaken is returned by Store.Create when a live record for

@@ -44,6 +44,7 @@ var All = []Endpoint{
 	{"GET", "/v1/openapi.json", Intake, nil},
 	{"POST", "/v1/leads", Intake, partner},
 	{"GET", "/v1/leads", Intake, listers},
+	{"GET", "/v1/queue", Intake, sales},
 	{"POST", "/v1/leads/bulk-status", Intake, sales},
 	{"POST", "/v1/integrations/{crm}/status", Intake, managers},
 	{"GET", "/v1/leads/{id}", Intake, anyLeadReader},

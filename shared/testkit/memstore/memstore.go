@@ -185,6 +185,19 @@ func (s *Store) List(_ context.Context, q intake.ListQuery) (intake.Page, error)
 	return page, nil
 }
 
+func (s *Store) Owned(_ context.Context, owner string, st lead.Status, limit int) ([]lead.Lead, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []lead.Lead{}
+	for _, l := range s.leads {
+		if l.OwnerID == owner && l.Status == st {
+			out = append(out, l)
+		}
+	}
+	slices.SortFunc(out, func(a, b lead.Lead) int { return cmp.Or(a.UpdatedAt.Compare(b.UpdatedAt), cmp.Compare(a.ID, b.ID)) })
+	return out[:min(len(out), limit)], nil
+}
+
 func (s *Store) GetKey(_ context.Context, id string) (auth.Key, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -271,4 +271,47 @@ func RunLeadStore(t *testing.T, newStore func(t *testing.T) LeadStore) {
 			t.Fatalf("bad cursor: %v", err)
 		}
 	})
+
+	t.Run("a rep's leads by status, oldest update first, and only its own", func(t *testing.T) {
+		t.Parallel()
+		st := newStore(t)
+		p, rep, other := Unique("p"), Unique("rep"), Unique("rep")
+		owned := func(owner string, s lead.Status, at time.Time) string {
+			c := creation(p, Unique("e")+"@x.com", at)
+			c.Lead.OwnerID, c.Lead.Status = owner, s
+			if err := st.Create(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			return c.Lead.ID
+		}
+		later := owned(rep, lead.StatusContacted, t0.Add(time.Minute))
+		first := owned(rep, lead.StatusContacted, t0)
+		proposal := owned(rep, lead.StatusProposal, t0)
+		owned(other, lead.StatusContacted, t0)
+		ids := func(s lead.Status, limit int) []string {
+			ls, err := st.Owned(ctx, rep, s, limit)
+			if err != nil {
+				t.Fatalf("Owned(%s): %v", s, err)
+			}
+			out := []string{}
+			for _, l := range ls {
+				out = append(out, l.ID)
+			}
+			return out
+		}
+		for _, c := range []struct {
+			status lead.Status
+			limit  int
+			want   []string
+		}{
+			{lead.StatusContacted, 10, []string{first, later}},
+			{lead.StatusContacted, 1, []string{first}},
+			{lead.StatusProposal, 10, []string{proposal}},
+			{lead.StatusWon, 10, []string{}},
+		} {
+			if got := ids(c.status, c.limit); !slices.Equal(got, c.want) {
+				t.Errorf("Owned(%s, limit %d) = %v, want %v", c.status, c.limit, got, c.want)
+			}
+		}
+	})
 }
