@@ -29,7 +29,7 @@ CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 CDK_DISABLE_VERSION_C
 # allowed, and a webhook retry schedule in seconds instead of hours.
 LOCAL_CONTEXT := -c arch=$(HOST_ARCH) -c local=true -c retryBaseSeconds=1 -c retryCapSeconds=3 -c retryMaxAgeSeconds=600 -c reconcileGraceSeconds=5
 
-.PHONY: help deps build synth up deploy-local run simulate test test-fast test-adapter test-e2e load chaos bench lint fuzz deploy stop clean
+.PHONY: FORCE help deps build synth up deploy-local run simulate test test-fast test-adapter test-e2e load chaos bench lint fuzz deploy stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -75,8 +75,12 @@ build: $(LOCAL)/go.installed ## build every function for ARCH (default: this hos
 	done
 	@echo "==> built $(FUNCTIONS) for linux/$(ARCH)"
 
-$(LOCAL)/bin/infra: $(LOCAL)/go.installed $(wildcard infra/*.go)
+# Always asked of go build, whose cache knows what the CDK app imports
+# (the endpoint table, the event names): a changed package rebuilds it.
+$(LOCAL)/bin/infra: $(LOCAL)/go.installed FORCE
 	go build -o $@ ./infra
+
+FORCE:
 
 synth: deps $(LOCAL)/bin/infra ## write the CloudFormation template (arm64, as for AWS) under infra/cdk.out
 	$(MAKE) --no-print-directory build ARCH=arm64

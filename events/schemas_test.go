@@ -83,12 +83,15 @@ func TestEveryChangeMatchesItsSchema(t *testing.T) {
 			SLA: &lead.SLAStep{Program: "default", Step: 1, Action: "escalate", DueAt: at, IdleSince: at}},
 		{Seq: 5, At: at, Change: lead.ChangeRecalled, From: lead.StatusAssigned, To: lead.StatusAssigned, Owner: "rep-cid", Actor: lead.ScannerActor, Reason: "recalled",
 			SLA: &lead.SLAStep{Program: "default", Step: 2, Action: "recall", DueAt: at, IdleSince: at, FromOwner: "rep-bia"}},
-		{Seq: 6, At: at, Change: lead.ChangeStatusChanged, From: lead.StatusProposal, To: lead.StatusLost, Reason: "price", Actor: lead.Actor{ID: "rep-bia", Role: "rep"}},
+		{Seq: 6, At: at, Change: lead.ChangeTouched, From: lead.StatusContacted, To: lead.StatusContacted, Owner: "rep-cid", Actor: lead.Actor{ID: "rep-cid", Role: "rep"},
+			Note: "internal", Touch: &lead.Touch{Channel: "whatsapp", Outcome: "no_answer", At: at}},
+		{Seq: 7, At: at, Change: lead.ChangeStatusChanged, From: lead.StatusProposal, To: lead.StatusLost, Reason: "price", Actor: lead.Actor{ID: "rep-bia", Role: "rep"}},
 	}
 	for _, c := range changes {
 		if c.Change == lead.ChangeCreated {
 			l.Status = lead.StatusNew
 		}
+		l.Touches = 1
 		ev, err := lead.EventFor(l, c)
 		if err != nil {
 			t.Fatal(err)

@@ -54,6 +54,7 @@ func routes(h handler) []httpapi.Route {
 		"PUT /v1/admin/calendars/{name}":         h.putCalendar,
 		"GET /v1/admin/routing/rules":            h.getRules,
 		"PUT /v1/admin/routing/rules":            h.putRules,
+		"GET /v1/admin/partners":                 h.listPartners,
 		"POST /v1/admin/partners":                h.createPartner,
 		"PUT /v1/admin/partners/{id}/program":    h.putProgram,
 		"PUT /v1/admin/partners/{id}/rate-limit": h.putRateLimit,
@@ -70,6 +71,14 @@ func routes(h handler) []httpapi.Route {
 type partnerCreated struct {
 	Partner admin.Partner `json:"partner"`
 	admin.Issued
+}
+
+func (h handler) listPartners(ctx context.Context, _ httpapi.Request) (httpapi.Response, error) {
+	ps, err := h.admin.ListPartners(ctx)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, map[string]any{"items": ps}), nil
 }
 
 func (h handler) createPartner(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {

@@ -104,6 +104,26 @@ func TestAdminRoutes(t *testing.T) {
 	}
 }
 
+// Managers pick a partner from the list to see its leads; it comes by name.
+func TestPartnersListedByName(t *testing.T) {
+	t.Parallel()
+	_, adminToken, mgrToken, do := adminAPI()
+	for _, n := range []string{"zeta Ltda", "Acme", "beta SA"} {
+		if code, m := do("POST", "/v1/admin/partners", adminToken, `{"name":"`+n+`"}`); code != 201 {
+			t.Fatalf("create %s: %d %v", n, code, m)
+		}
+	}
+	code, m := do("GET", "/v1/admin/partners", mgrToken, "")
+	items, _ := m["items"].([]any)
+	var names []string
+	for _, it := range items {
+		names = append(names, it.(map[string]any)["name"].(string))
+	}
+	if code != 200 || strings.Join(names, ",") != "Acme,beta SA,zeta Ltda" {
+		t.Fatalf("GET /v1/admin/partners = %d %v, want 200 with Acme,beta SA,zeta Ltda", code, m)
+	}
+}
+
 // A rule set saved with If-Match must be based on the current version, so
 // two admins editing at once cannot lose one's change.
 func TestRuleSetIfMatch(t *testing.T) {

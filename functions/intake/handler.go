@@ -44,6 +44,7 @@ func routes(h handler) []httpapi.Route {
 		"GET /v1/leads/{id}/routing":         h.routingExplanation,
 		"POST /v1/leads/{id}/assign":         h.assign,
 		"POST /v1/leads/{id}/status":         h.changeStatus,
+		"POST /v1/leads/{id}/touches":        h.logTouch,
 		"GET /v1/leads/{id}/history":         h.history,
 		"GET /v1/events":                     h.events,
 		"POST /v1/admin/routing/simulate":    h.simulate,

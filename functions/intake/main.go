@@ -2,6 +2,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"strings"
 	"time"
@@ -14,9 +15,11 @@ import (
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/intakedb"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/lifecycledb"
 	"github.com/partnerleads/pipeline/shared/aws/dynamo/routingdb"
+	"github.com/partnerleads/pipeline/shared/aws/dynamo/sladb"
 	"github.com/partnerleads/pipeline/shared/domain/intake"
 	"github.com/partnerleads/pipeline/shared/domain/lifecycle"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
+	"github.com/partnerleads/pipeline/shared/domain/sla"
 	"github.com/partnerleads/pipeline/shared/edge/emf"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 	"github.com/partnerleads/pipeline/shared/edge/platform"
@@ -40,6 +43,11 @@ func main() {
 	keys, rules := directorydb.New(db, directoryTable), routingdb.NewConfig(db, directoryTable)
 	lc := lifecycle.NewService(lifecycledb.New(db, leadsTable), time.Now)
 	lc.Partner = partnerView
+	policies := &sla.Resolver{Store: sladb.NewPolicies(keys.Directory), Now: time.Now, TTL: cacheTTL}
+	lc.MinTouches = func(ctx context.Context, partnerID string) (int, error) {
+		p, err := policies.For(ctx, partnerID)
+		return p.MinTouches, err
+	}
 	leads := intake.NewService(intakedb.New(db, leadsTable), cfg, time.Now)
 	leads.Partner = partnerView
 	h := handler{

@@ -17,6 +17,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/aws/cognito"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/routing"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 )
 
@@ -106,9 +107,10 @@ func TestCataloguesCoverThePage(t *testing.T) {
 		t.Fatalf("the catalogues differ:\npt-BR %v\nen    %v", a, b)
 	}
 	used := map[string]bool{}
-	for _, name := range []string{"app.js", "index.html"} {
+	pages, _ := fs.Glob(files, "*.js")
+	for _, name := range append(pages, "index.html") {
 		b, _ := fs.ReadFile(files, name)
-		for _, m := range regexp.MustCompile(`(?:\bt\(|data-i18n=|nav: )"([a-zA-Z.]*[a-zA-Z])"`).FindAllStringSubmatch(string(b), -1) {
+		for _, m := range regexp.MustCompile(`(?:\bt\(|data-i18n=|nav: )"([a-zA-Z_.]*[a-zA-Z])"`).FindAllStringSubmatch(string(b), -1) {
 			used[m[1]] = true
 		}
 	}
@@ -118,10 +120,25 @@ func TestCataloguesCoverThePage(t *testing.T) {
 	for _, s := range lead.Statuses {
 		used["status."+string(s)] = true
 	}
+	for _, x := range routing.Exclusions {
+		used["why.excluded."+x] = true
+	}
+	for _, x := range routing.Paths {
+		used["why.path."+x] = true
+	}
+	for _, x := range routing.StrategyNames() {
+		used["strategy."+x] = true
+	}
+	for _, c := range lead.TouchChannels {
+		used["channel."+c] = true
+	}
+	for _, o := range lead.TouchOutcomes {
+		used["outcome."+o] = true
+	}
 	for _, r := range auth.Roles {
 		used["role."+string(r)] = true
 	}
-	for _, c := range []string{lead.ChangeCreated, lead.ChangeStatusChanged, lead.ChangeAssigned, lead.ChangeReassigned, lead.ChangeStale, lead.ChangeRecalled} {
+	for _, c := range []string{lead.ChangeCreated, lead.ChangeStatusChanged, lead.ChangeAssigned, lead.ChangeReassigned, lead.ChangeStale, lead.ChangeRecalled, lead.ChangeTouched} {
 		used["change."+c] = true
 	}
 	for k := range used {

@@ -8,19 +8,24 @@ import (
 )
 
 // lifecycleFile is the lifecycle as the app reads it (app/lifecycle.json):
-// the moves from each status and the statuses a move into must explain,
-// from the one definition in package lead, so the page offers what the API
-// accepts.
+// the moves from each status, the statuses a move into must explain and
+// those in which a lead holds its owner (and so can be reassigned or
+// touched) and the words a touch is logged with, from the one definition in
+// package lead, so the page offers what the API accepts.
 func lifecycleFile() []byte {
 	next := map[lead.Status][]lead.Status{}
-	reason := []lead.Status{}
+	reason, owned := []lead.Status{}, []lead.Status{}
 	for _, s := range lead.Statuses {
 		next[s] = s.Next()
 		if s.RequiresReason() {
 			reason = append(reason, s)
 		}
+		if s.HoldsOwner() {
+			owned = append(owned, s)
+		}
 	}
-	b, err := json.Marshal(map[string]any{"next": next, "reasonRequired": reason})
+	b, err := json.Marshal(map[string]any{"next": next, "reasonRequired": reason, "reassignable": owned,
+		"touch": map[string][]string{"channels": lead.TouchChannels, "outcomes": lead.TouchOutcomes}})
 	if err != nil {
 		panic(err) // maps of strings always marshal
 	}

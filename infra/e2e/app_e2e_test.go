@@ -13,6 +13,7 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/aws/cognito"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/testkit/seed"
 	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
 
@@ -46,9 +47,14 @@ func TestE2EApp(t *testing.T) {
 	tokens := map[string]string{}
 	var partnerPassword string
 	tokens["partner"], partnerPassword = app.person(t, cognito.User{Email: partnerEmail, Role: auth.RolePartner, PartnerID: partnerA})
+	emails, passwords := map[auth.Role]string{}, map[auth.Role]string{}
 	for _, role := range []auth.Role{auth.RoleRep, auth.RoleManager, auth.RoleFinance, auth.RoleAdmin} {
-		tokens[string(role)], _ = app.person(t, cognito.User{Email: email("app-" + string(role) + "-"), Role: role, SubjectID: "app-" + string(role)})
+		emails[role] = email("app-" + string(role) + "-")
+		tokens[string(role)], passwords[role] = app.person(t, cognito.User{Email: emails[role], Role: role, SubjectID: "app-" + string(role)})
 	}
+	// The rep a manager hands the lead to.
+	second := storetest.Unique("rep-")
+	machines.call(t, "PUT", "/v1/admin/reps/"+second, machines.admin, seed.RepJSON(second, 100), nil, true).expect(t, 200)
 
 	// The same matrix as the API keys', with people's tokens on the app's
 	// API: the role comes from the pool group, checked in the function.
@@ -77,6 +83,22 @@ func TestE2EApp(t *testing.T) {
 			if r := c.api.call(t, "GET", "/v1/leads/"+leadA, c.token, "", nil, true); r.status != c.status {
 				t.Errorf("%s: want %d, got %s", c.name, c.status, r)
 			}
+		}
+	})
+
+	t.Run("a removed person is refused at once", func(t *testing.T) {
+		gone := email("app-removed-")
+		token, password := app.person(t, cognito.User{Email: gone, Role: auth.RolePartner, PartnerID: partnerB})
+		app.call(t, "GET", "/v1/leads", token, "", nil, true).expect(t, 200)
+		if err := app.stack.RemoveUser(context.Background(), gone); err != nil {
+			t.Fatal(err)
+		}
+		if r := app.call(t, "GET", "/v1/leads", token, "", nil, true); r.status != 401 {
+			t.Errorf("the removed person's unexpired token: %s, want 401", r)
+		}
+		body, _ := json.Marshal(map[string]string{"email": gone, "password": password})
+		if r := app.call(t, "POST", "/app/session", "", string(body), nil, false); r.status != 401 {
+			t.Errorf("the removed person signing in again: %s, want 401", r)
 		}
 	})
 
@@ -145,6 +167,26 @@ func TestE2EApp(t *testing.T) {
 		if got := b.text("#lead"); !strings.Contains(got, tag+"@example.com.br") {
 			t.Errorf("the rep's lead page reads %q, without the contact's e-mail", got)
 		}
+		// The rep logs a WhatsApp message nobody answered.
+		b.waitContains("#touch label[for=f-touch-channel]", "Canal", 20*time.Second)
+		b.selectOption("#f-touch-channel", "whatsapp")
+		b.selectOption("#f-touch-outcome", "no_answer")
+		b.typeInto("#f-touch-note", "Mandei mensagem às 10h.")
+		b.click("#touch button[type=submit]")
+		eventually(t, 30*time.Second, time.Second, "the rep's lead page showing the touch", func() (bool, string) {
+			if strings.Contains(b.text("#timeline"), "Tentativa de contato: WhatsApp · Sem resposta") {
+				return true, ""
+			}
+			if b.text("#lead-status") != "" {
+				b.click("#refresh")
+			}
+			return false, "the page reads " + b.text("#view")
+		})
+		if r := machines.call(t, "GET", "/v1/leads/"+id, keyA, "", nil, true); r.body["touches"] != 1.0 {
+			t.Errorf("after the rep's touch the partner reads %s, want touches 1", r)
+		}
+		b.audit("lead-touch")
+		b.waitContains("#move label[for=f-status]", "Nova situação", 20*time.Second)
 		b.selectOption("#f-status", "lost")
 		b.click("#move button[type=submit]")
 		b.waitText("#f-reason-error", "Obrigatório.", 20*time.Second)
@@ -180,8 +222,68 @@ func TestE2EApp(t *testing.T) {
 		}
 		b.audit("lead")
 
+		// A manager picks the partner, opens the lead and hands it to
+		// another rep, with a reason.
+		b.click("#signout")
+		b.waitText("h1", "Entrar", 10*time.Second)
+		signIn(b, emails[auth.RoleManager], passwords[auth.RoleManager])
+		b.waitText("h1", "Leads", 20*time.Second)
+		b.waitContains("label[for=f-partner]", "Parceiro", 20*time.Second)
+		b.selectOption("#f-partner", partnerA)
+		b.click("#filter button[type=submit]")
+		b.waitContains("#leads tbody", "Empresa "+tag, 20*time.Second)
+		b.audit("leads-manager")
+		b.click(`#leads tr[data-id="` + id + `"] a`)
+		b.waitContains("#assign label[for=f-assign-ownerId]", "Novo responsável", 20*time.Second)
+		if got := b.waitContains("#routing", "Pela regra e2e-"+partnerA, 20*time.Second); !strings.Contains(got, "Escolhido: "+reps[0]) {
+			t.Errorf("the routing decision reads %q, want it to name %s", got, reps[0])
+		}
+		b.selectOption("#f-assign-ownerId", second)
+		b.click("#assign button[type=submit]")
+		b.waitText("#f-assign-reason-error", "Obrigatório.", 20*time.Second)
+		b.typeInto("#f-assign-reason", "O cliente pediu atendimento em inglês.")
+		b.click("#assign button[type=submit]")
+		eventually(t, 30*time.Second, time.Second, "the manager's lead page showing the reassignment", func() (bool, string) {
+			tl := b.text("#timeline")
+			if strings.Contains(tl, "Passado a outro vendedor ("+second+")") && strings.Contains(tl, "atendimento em inglês") {
+				return true, ""
+			}
+			if b.text("#lead-status") != "" {
+				b.click("#refresh")
+			}
+			return false, "the page reads " + b.text("#view")
+		})
+		if r := machines.call(t, "GET", "/v1/leads/"+id, machines.admin, "", nil, true); r.body["ownerId"] != second {
+			t.Errorf("after the manager's reassignment the lead reads %s, want owner %s", r, second)
+		}
+		b.audit("lead-manager")
+		b.click(`#nav a[href="#/parados"]`)
+		b.waitText("h1", "Leads parados", 20*time.Second)
+		eventually(t, 20*time.Second, 250*time.Millisecond, "the stale list loaded", func() (bool, string) {
+			got := b.text("#stale")
+			return b.displayed("#stale table") || strings.Contains(got, "Nenhum lead parado há 3 dias"), "the list reads " + got
+		})
+		b.audit("stale")
+
+		// An admin registers a partner and gets its first key, once.
+		b.click("#signout")
+		b.waitText("h1", "Entrar", 10*time.Second)
+		signIn(b, emails[auth.RoleAdmin], passwords[auth.RoleAdmin])
+		b.waitText("h1", "Leads", 20*time.Second)
+		b.click(`#nav a[href="#/parceiros"]`)
+		b.waitText("h1", "Parceiros", 20*time.Second)
+		b.typeInto("#f-name", "Parceiro "+tag)
+		b.click("#partner-form button[type=submit]")
+		key := b.waitContains("#new-key", "plk_", 20*time.Second)
+		if r := machines.call(t, "GET", "/v1/leads", key, "", nil, true); r.status != 200 {
+			t.Errorf("the key the admin's page showed: GET /v1/leads answers %s", r)
+		}
+		b.audit("partners")
+		b.click("#partner-result button")
+		b.waitContains("#partners tbody", "Parceiro "+tag, 20*time.Second)
+
 		b.selectOption("#lang", "en")
-		b.waitText(`#nav a[href="#/leads/novo"]`, "Send a lead", 10*time.Second)
+		b.waitText("h1", "Partners", 10*time.Second)
 		b.click("#signout")
 		b.waitText("h1", "Sign in", 10*time.Second)
 	})

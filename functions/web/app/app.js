@@ -2,6 +2,8 @@
 // catalogue of the chosen language, every value written as text (never as
 // HTML). Tokens live in this tab's memory only: a reload signs out.
 import { h, field, formData, showErrors, clearErrors } from "./dom.js";
+import { partnersView, partnerPicker, reassignForm, routingWhy, staleView } from "./team.js";
+import { touchForm, touchText } from "./touch.js";
 
 const root = location.pathname.replace(/\/app\/?[^/]*$/, "");
 const $ = (id) => document.getElementById(id);
@@ -9,10 +11,11 @@ const zone = "America/Sao_Paulo";
 // São Paulo has kept -03:00 all year since 2019: a time typed in the page is
 // read in that zone, whatever the device's.
 const zoneOffset = "-03:00";
+const zoneOffsetMs = -3 * 3600e3;
 
 let lang = "pt-BR";
 let messages = {};
-let session = null; // {idToken, refreshToken, claims, timer}
+export let session = null; // {idToken, refreshToken, claims, timer}
 
 // ---- language ------------------------------------------------------------
 
@@ -32,7 +35,7 @@ async function loadLanguage(l) {
   document.title = t("brand");
 }
 
-const when = (iso) => iso ? new Intl.DateTimeFormat(lang, { dateStyle: "short", timeStyle: "short", timeZone: zone }).format(new Date(iso)) : "—";
+export const when = (iso) => iso ? new Intl.DateTimeFormat(lang, { dateStyle: "short", timeStyle: "short", timeZone: zone }).format(new Date(iso)) : "—";
 
 // ---- session and API -----------------------------------------------------
 
@@ -42,7 +45,7 @@ function claimsOf(jwt) {
 }
 
 // The role is shown for navigation only: the API decides what is allowed.
-function roleOf(claims) {
+export function roleOf(claims) {
   const g = claims["cognito:groups"];
   const groups = Array.isArray(g) ? g : String(g || "").replace(/[[\]"]/g, "").split(/[ ,]+/);
   return ["partner", "rep", "manager", "finance", "admin"].find((r) => groups.includes(r)) || "";
@@ -60,8 +63,11 @@ async function renew() {
   if (!session) return;
   try {
     startSession(await call("POST", "/app/session/refresh", { refreshToken: session.refreshToken }, false));
-  } catch {
-    endSession("expired");
+  } catch (e) {
+    // Offline or a server hiccup: try again shortly, while the token lasts.
+    const left = session.claims.exp * 1000 - Date.now();
+    if ((e.status === 0 || e.status >= 500) && left > 20000) session.timer = setTimeout(renew, 15000);
+    else endSession("expired");
   }
 }
 
@@ -79,7 +85,7 @@ export class Problem extends Error {
   }
 }
 
-async function call(method, path, body, authenticated = true, headers = {}) {
+export async function call(method, path, body, authenticated = true, headers = {}) {
   const init = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
@@ -108,6 +114,8 @@ const views = {
   "leads/novo": { roles: ["partner"], render: newLeadView, nav: "nav.newLead" },
   fila: { roles: ["rep"], render: queueView, nav: "nav.queue" },
   leads: { roles: ["partner", "manager", "admin"], render: leadsView, nav: "nav.leads" },
+  parados: { roles: ["partner", "manager", "admin"], render: staleView, nav: "nav.stale" },
+  parceiros: { roles: ["manager", "admin"], render: partnersView, nav: "nav.partners" },
   lead: { roles: ["partner", "rep", "manager", "admin"], render: leadView },
 };
 
@@ -157,7 +165,7 @@ function nav() {
   }
 }
 
-function status(text, kind = "") {
+export function status(text, kind = "") {
   return h("p", { class: "status " + kind, role: kind === "error" ? "alert" : "status" }, text);
 }
 
@@ -183,12 +191,12 @@ function signInView(main, { query }) {
 }
 
 // A field error in words, by its code; the API's English text otherwise.
-function fieldMessage(err) {
+export function fieldMessage(err) {
   const key = "field." + err.code;
   return messages[key] ? t(key) : err.message;
 }
 
-function problemText(e) {
+export function problemText(e) {
   const slug = (e.body?.type || "").split(":").pop();
   const key = "problem." + slug;
   if (e.status === 0) return t("error.network");
@@ -257,23 +265,29 @@ function leadsView(main, { query }) {
   const list = h("div", { id: "leads" }, status(t("loading")));
   filter.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const s = formData(filter).status;
-    location.hash = "#/leads" + (s ? "?status=" + encodeURIComponent(s) : "");
+    const f = new URLSearchParams(Object.entries(formData(filter)));
+    location.hash = "#/leads" + (f.size ? "?" + f : "");
   });
   main.append(h("h1", {}, t("leads.title")), filter, list);
-  const q = new URLSearchParams({ limit: "50" });
-  if (query.get("status")) q.set("status", query.get("status"));
-  call("GET", "/v1/leads?" + q).then((page) => {
-    if (!page.items.length) { list.replaceChildren(status(t("leads.empty"))); return; }
-    const rows = page.items.map((l) => h("tr", { "data-id": l.id },
-      h("td", {}, h("a", { href: "#/leads/" + l.id }, l.company.name)),
-      h("td", {}, l.contact.name),
-      h("td", {}, h("span", { class: "badge " + l.status }, t("status." + l.status))),
-      h("td", {}, when(l.receivedAt)),
-      h("td", {}, when(l.updatedAt))));
-    list.replaceChildren(h("table", {},
-      h("thead", {}, h("tr", {}, ...["leads.company", "leads.contact", "leads.status", "leads.received", "leads.updated"].map((k) => h("th", { scope: "col" }, t(k))))),
-      h("tbody", {}, ...rows)));
+  // The team lists one partner's leads at a time; a partner, its own.
+  const partner = roleOf(session.claims) === "partner" ? Promise.resolve(null) : partnerPicker(filter, query.get("partner"));
+  partner.then((id) => {
+    if (id === "") { list.replaceChildren(status(t("leads.noPartners"))); return null; }
+    const q = new URLSearchParams({ limit: "50" });
+    if (id) q.set("partnerId", id);
+    if (query.get("status")) q.set("status", query.get("status"));
+    return call("GET", "/v1/leads?" + q).then((page) => {
+      if (!page.items.length) { list.replaceChildren(status(t("leads.empty"))); return; }
+      const rows = page.items.map((l) => h("tr", { "data-id": l.id },
+        h("td", {}, h("a", { href: "#/leads/" + l.id }, l.company.name)),
+        h("td", {}, l.contact.name),
+        h("td", {}, h("span", { class: "badge " + l.status }, t("status." + l.status))),
+        h("td", {}, when(l.receivedAt)),
+        h("td", {}, when(l.updatedAt))));
+      list.replaceChildren(h("table", {},
+        h("thead", {}, h("tr", {}, ...["leads.company", "leads.contact", "leads.status", "leads.received", "leads.updated"].map((k) => h("th", { scope: "col" }, t(k))))),
+        h("tbody", {}, ...rows)));
+    });
   }).catch((e) => list.replaceChildren(status(problemText(e), "error")));
 }
 
@@ -294,12 +308,18 @@ function leadView(main, { id }) {
       add("lead.interest", l.interest);
       add("leads.received", when(l.receivedAt));
       add("lead.owner", l.ownerId);
+      add("lead.touches", String(l.touches ?? 0));
       // The next step the team owes the lead: first contact, then each follow-up.
       add("lead.nextDue", l.nextFollowUpAt || l.firstContactDueAt ? when(l.nextFollowUpAt || l.firstContactDueAt) : "");
       // Partners get the partner-safe view; the team the full entries.
+      // A team entry that is not a status change (a reassignment, a
+      // reminder) says what happened beside the status it left.
       const items = (hist.partnerView || hist.entries || []).map((e) => h("li", {},
         h("time", { datetime: e.at }, when(e.at)), " ",
-        e.to ? h("span", { class: "badge " + e.to }, t("status." + e.to)) : t("change." + e.change),
+        e.to ? h("span", { class: "badge " + e.to }, t("status." + e.to)) : "",
+        e.change && (!e.to || !["created", "status_changed"].includes(e.change)) ? " " + t("change." + e.change) : "",
+        e.touch ? ": " + touchText(e.touch) : "",
+        e.change && e.owner && e.change !== "status_changed" ? " (" + e.owner + ")" : "",
         e.reason ? " — " + e.reason : ""));
       body.replaceChildren(
         h("h1", {}, l.company.name),
@@ -307,7 +327,15 @@ function leadView(main, { id }) {
         dl,
         h("h2", {}, t("lead.timeline")),
         items.length ? h("ol", { class: "timeline", id: "timeline" }, ...items) : status(t("lead.noHistory")));
-      if (["rep", "manager", "admin"].includes(role)) moveForm(body, l, () => { main.replaceChildren(); leadView(main, { id }); });
+      const reload = () => { main.replaceChildren(); leadView(main, { id }); };
+      if (!["rep", "manager", "admin"].includes(role)) return;
+      loadLifecycle().then(() => {
+        const worked = lifecycle.reassignable.includes(l.status);
+        if (worked) touchForm(body, l, reload, lifecycle.touch);
+        moveForm(body, l, reload);
+        if (role === "rep") return;
+        return (worked ? reassignForm(body, l, reload) : Promise.resolve()).then(() => routingWhy(body, l));
+      }).catch((e) => body.append(status(problemText(e), "error")));
     })
     .catch((e) => body.replaceChildren(h("h1", {}, t(e.status === 404 ? "lead.notFound" : "lead.error")), status(problemText(e), "error")));
 }
@@ -344,11 +372,17 @@ function dueText(l, now) {
 
 let lifecycle = null;
 
-// moveForm offers the lead's next statuses, as package lead defines them
-// (app/lifecycle.json); the API checks the move again.
-async function moveForm(body, l, done) {
-  lifecycle ??= await fetch(root + "/app/lifecycle.json").then((r) => r.json()).catch(() => null);
-  const next = lifecycle?.next[l.status] || [];
+// loadLifecycle reads the moves package lead defines (app/lifecycle.json).
+async function loadLifecycle() {
+  if (lifecycle) return;
+  const res = await fetch(root + "/app/lifecycle.json");
+  if (!res.ok) throw new Problem(res.status, {});
+  lifecycle = await res.json();
+}
+
+// moveForm offers the lead's next statuses; the API checks the move again.
+function moveForm(body, l, done) {
+  const next = lifecycle.next[l.status] || [];
   if (!next.length) return;
   const deal = h("fieldset", { id: "deal", hidden: true }, h("legend", {}, t("move.deal")),
     field("deal.value.amount", t("move.dealValue"), { required: true, inputmode: "decimal" }),
@@ -372,7 +406,7 @@ async function moveForm(body, l, done) {
     clearErrors(form);
     const f = formData(form);
     const req = { status: f.status || "", reason: f.reason, note: f.note, version: l.version };
-    if (f.nextFollowUpAt) req.nextFollowUpAt = new Date(f.nextFollowUpAt + ":00" + zoneOffset).toISOString();
+    if (f.nextFollowUpAt) req.nextFollowUpAt = fromLocalTime(f.nextFollowUpAt);
     if (f.status === "won") {
       req.deal = { value: { amount: cents(f.deal?.value?.amount), currency: "BRL" }, contractStart: f.deal?.contractStart || "" };
     }
@@ -388,6 +422,16 @@ async function moveForm(body, l, done) {
     }
   });
   body.append(h("h2", {}, t("move.title")), form, out);
+}
+
+// localTime is an ISO time as a datetime-local value in Brasília time.
+export function localTime(d) {
+  return new Date(d.getTime() + zoneOffsetMs).toISOString().slice(0, 16);
+}
+
+// fromLocalTime reads a datetime-local value as Brasília time.
+export function fromLocalTime(v) {
+  return new Date(v + ":00" + zoneOffset).toISOString();
 }
 
 // cents reads "1.234,56" (or "1234.56") as minor units; 0 when unreadable,

@@ -18,9 +18,10 @@ export function h(tag, attrs = {}, ...children) {
 const idOf = (name) => "f-" + name.replace(/\./g, "-");
 
 // field is a labelled input (or select, textarea, checkbox) with a place
-// for its error.
+// for its error. A second form on a page names itself (opts.form) so its
+// ids stay unique.
 export function field(name, label, opts = {}) {
-  const id = idOf(name);
+  const id = idOf(opts.form ? opts.form + "." + name : name);
   const attrs = { id, name, "aria-describedby": id + "-error" };
   if (opts.required) { attrs.required = true; attrs["aria-required"] = "true"; }
   for (const k of ["type", "autocomplete", "inputmode"]) if (opts[k]) attrs[k] = opts[k];

@@ -51,6 +51,9 @@ func (us Users) Ensure(ctx context.Context, u User, password string) error {
 		}); err != nil {
 			return fmt.Errorf("update user %s: %w", u.Email, err)
 		}
+		if _, err := us.Client.AdminEnableUser(ctx, &cip.AdminEnableUserInput{UserPoolId: aws.String(us.PoolID), Username: aws.String(u.Email)}); err != nil {
+			return fmt.Errorf("enable user %s: %w", u.Email, err)
+		}
 	case err != nil:
 		return fmt.Errorf("create user %s: %w", u.Email, err)
 	}
@@ -63,6 +66,33 @@ func (us Users) Ensure(ctx context.Context, u User, password string) error {
 		UserPoolId: aws.String(us.PoolID), Username: aws.String(u.Email), GroupName: aws.String(string(u.Role)),
 	}); err != nil {
 		return fmt.Errorf("add %s to %s: %w", u.Email, u.Role, err)
+	}
+	return nil
+}
+
+// ID is the pool's id of the user (the sub of its tokens).
+func (us Users) ID(ctx context.Context, email string) (string, error) {
+	out, err := us.Client.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(us.PoolID), Username: aws.String(email)})
+	if err != nil {
+		return "", fmt.Errorf("read user %s: %w", email, err)
+	}
+	for _, a := range out.UserAttributes {
+		if aws.ToString(a.Name) == auth.ClaimUser {
+			return aws.ToString(a.Value), nil
+		}
+	}
+	return "", fmt.Errorf("user %s has no sub", email)
+}
+
+// Disable stops the user signing in and renewing; tokens already issued
+// stay valid for the authorizer until they expire (the directory's removed
+// list refuses them at once).
+func (us Users) Disable(ctx context.Context, email string) error {
+	if _, err := us.Client.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: aws.String(us.PoolID), Username: aws.String(email)}); err != nil {
+		return fmt.Errorf("disable user %s: %w", email, err)
+	}
+	if _, err := us.Client.AdminUserGlobalSignOut(ctx, &cip.AdminUserGlobalSignOutInput{UserPoolId: aws.String(us.PoolID), Username: aws.String(email)}); err != nil {
+		return fmt.Errorf("sign user %s out: %w", email, err)
 	}
 	return nil
 }

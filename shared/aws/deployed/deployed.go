@@ -80,6 +80,32 @@ func Open(ctx context.Context, name string) (*Stack, error) {
 	}, nil
 }
 
+// AddUser creates or updates a person with a new password and lets its
+// tokens in again if it had been removed.
+func (s *Stack) AddUser(ctx context.Context, u cognito.User, password string) error {
+	if err := s.Users.Ensure(ctx, u, password); err != nil {
+		return err
+	}
+	id, err := s.Users.ID(ctx, u.Email)
+	if err != nil {
+		return err
+	}
+	return s.Keys.RestorePerson(ctx, id)
+}
+
+// RemoveUser refuses the person at once: its tokens on the next request,
+// its sign-in and renewal from now on.
+func (s *Stack) RemoveUser(ctx context.Context, email string) error {
+	id, err := s.Users.ID(ctx, email)
+	if err != nil {
+		return err
+	}
+	if err := s.Keys.RemovePerson(ctx, id, time.Now()); err != nil {
+		return err
+	}
+	return s.Users.Disable(ctx, email)
+}
+
 // MintKey creates a key straight in the directory, as leadctl does (the way
 // in before any admin key exists), and returns its token.
 func (s *Stack) MintKey(ctx context.Context, role auth.Role, partnerID, subject, name string) (string, error) {

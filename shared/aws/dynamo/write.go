@@ -61,6 +61,7 @@ func leadUpdate(table string, next lead.Lead, change lead.Entry, token, extraCon
 	optional("firstContactAt", TimeAttr(next.FirstContactAt), next.FirstContactAt != nil)
 	optional("statusSince", TimeAttr(&next.StatusSince), !next.StatusSince.IsZero())
 	optional("nextFollowUpAt", TimeAttr(next.NextFollowUpAt), next.NextFollowUpAt != nil)
+	optional("touches", N(int64(next.Touches)), next.Touches > 0)
 	var deal types.AttributeValue
 	if next.Deal != nil {
 		var err error

@@ -6,6 +6,7 @@
 //	leadctl key list
 //	leadctl key revoke|disable|enable KEY_ID
 //	leadctl user add --email ana@example.com --role rep --subject rep-ana
+//	leadctl user remove --email ana@example.com
 //	leadctl commissions diff --partner P --period 2026-03
 //	leadctl dlq list
 //	leadctl dlq redrive [--max 1000] RouteNewLeads
@@ -38,6 +39,7 @@ const usage = `usage:
   leadctl key list
   leadctl key revoke|disable|enable KEY_ID
   leadctl user add --email EMAIL --role partner|rep|manager|finance|admin [--partner ID] [--subject ID]
+  leadctl user remove --email EMAIL
   leadctl commissions diff --partner ID [--period YYYY-MM]
   leadctl dlq list
   leadctl dlq redrive [--max N] QUEUE
@@ -148,10 +150,26 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := st.Users.Ensure(ctx, cognito.User{Email: *email, Role: r, PartnerID: *partner, SubjectID: *subject}, pw); err != nil {
+		switch {
+		case *email == "":
+			return errors.New("say whose sign-in with --email")
+		case r == auth.RolePartner && *partner == "":
+			return errors.New("a partner user acts for a partner: add --partner PARTNER_ID")
+		case r == auth.RoleRep && *subject == "":
+			return errors.New("a rep user works a rep's leads: add --subject REP_ID")
+		}
+		if err := st.AddUser(ctx, cognito.User{Email: *email, Role: r, PartnerID: *partner, SubjectID: *subject}, pw); err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "user     %s (%s)\npassword %s\n(shown once: give it to the person)\n", *email, r, pw)
+	case "user remove":
+		if *email == "" {
+			return errors.New("say whose sign-in with --email")
+		}
+		if err := st.RemoveUser(ctx, *email); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "user %s removed: its tokens are refused from the next request, and it can no longer sign in\n", *email)
 	case "verify ":
 		if fs.NArg() != 1 {
 			return errors.New("name exactly one LEAD_ID")

@@ -2,10 +2,12 @@
 package admin
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +36,7 @@ var ErrPartnerNotFound = fault.New(fault.NotFound, "not-found", "Not found", "no
 type PartnerStore interface {
 	PutPartner(ctx context.Context, p Partner) error
 	GetPartner(ctx context.Context, id string) (Partner, error)       // ErrPartnerNotFound if absent
+	ListPartners(ctx context.Context) ([]Partner, error)              // in no order
 	SetRateLimit(ctx context.Context, id string, perMinute int) error // ErrPartnerNotFound if absent
 }
 
@@ -63,6 +66,21 @@ func (s Service) CreatePartner(ctx context.Context, name string) (Partner, Issue
 	}
 	iss, err := s.CreateKey(ctx, auth.RolePartner, p.ID, "", name+" default key")
 	return p, iss, err
+}
+
+// ListPartners returns every partner, by name.
+func (s Service) ListPartners(ctx context.Context) ([]Partner, error) {
+	ps, err := s.Partners.ListPartners(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list partners: %w", err)
+	}
+	slices.SortFunc(ps, func(a, b Partner) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.ID, b.ID))
+	})
+	if ps == nil {
+		ps = []Partner{}
+	}
+	return ps, nil
 }
 
 // MaxRateLimit bounds a partner's requests per minute.

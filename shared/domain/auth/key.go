@@ -97,10 +97,12 @@ type KeyStore interface {
 }
 
 // Authenticator checks bearer tokens against the key store on every request.
-// Misses, when set, remembers key ids that do not exist.
+// Misses, when set, remembers key ids that do not exist. People, when set,
+// refuses removed people (Person).
 type Authenticator struct {
 	Keys   KeyStore
 	Misses *MissCache
+	People PeopleStore
 }
 
 // Authenticate returns the principal for an Authorization header value.

@@ -13,6 +13,7 @@ const (
 	EventLeadStatusChanged = "lead.status_changed"
 	EventLeadStale         = "lead.stale"
 	EventLeadRecalled      = "lead.recalled"
+	EventLeadTouched       = "lead.touched"
 )
 
 // Event is a domain event as published on the bus and delivered to
@@ -100,6 +101,17 @@ type RecalledDetail struct {
 	Reason    string    `json:"reason"`
 }
 
+// TouchedDetail is the detail of lead.touched: the owner logged an attempt
+// to reach the contact. The note stays internal.
+type TouchedDetail struct {
+	Status  Status    `json:"status"`
+	OwnerID string    `json:"ownerId"`
+	Channel string    `json:"channel"`
+	Outcome string    `json:"outcome"`
+	At      time.Time `json:"at"`
+	Touches int       `json:"touches"`
+}
+
 // EventFor is the one domain event of a lead version: the change that
 // produced version l.Version, described for consumers. Every stored version
 // has exactly one event, so the per-lead sequence has no gaps.
@@ -135,6 +147,13 @@ func EventFor(l Lead, change Entry) (Event, error) {
 		d := RecalledDetail{Status: change.To, OwnerID: change.Owner, Reason: change.Reason}
 		if change.SLA != nil {
 			d.FromOwner, d.Step, d.IdleSince = change.SLA.FromOwner, change.SLA.Step, change.SLA.IdleSince
+		}
+		e.Detail = d
+	case ChangeTouched:
+		e.Type = EventLeadTouched
+		d := TouchedDetail{Status: change.To, OwnerID: change.Owner, Touches: l.Touches}
+		if change.Touch != nil {
+			d.Channel, d.Outcome, d.At = change.Touch.Channel, change.Touch.Outcome, change.Touch.At
 		}
 		e.Detail = d
 	default:

@@ -15,6 +15,7 @@ const (
 	ChangeReassigned    = "reassigned" // a manager moved or re-routed it
 	ChangeStale         = "stale"      // the SLA scanner reminded or escalated
 	ChangeRecalled      = "recalled"   // the SLA scanner took it back and re-routed it
+	ChangeTouched       = "touched"    // the owner logged an attempt to reach the contact
 )
 
 // SLAStep is the escalation step a stale or recalled entry records.
@@ -45,6 +46,7 @@ type Entry struct {
 	Reason   string    `json:"reason,omitempty"`
 	Note     string    `json:"note,omitempty"` // internal only
 	SLA      *SLAStep  `json:"sla,omitempty"`
+	Touch    *Touch    `json:"touch,omitempty"`
 	PrevHash string    `json:"prevHash,omitempty"`
 	Hash     string    `json:"hash"`
 }

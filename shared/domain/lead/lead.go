@@ -22,16 +22,18 @@ type Lead struct {
 	// response time the indicators measure.
 	FirstContactAt *time.Time `json:"firstContactAt,omitempty"`
 	NextFollowUpAt *time.Time `json:"nextFollowUpAt,omitempty"`
-	Score          int        `json:"score,omitempty"`
-	Grade          string     `json:"grade,omitempty"`
-	Version        int64      `json:"version"`
-	ReceivedAt     time.Time  `json:"receivedAt"`
-	UpdatedAt      time.Time  `json:"updatedAt"`
-	Contact        Contact    `json:"contact"`
-	Company        Company    `json:"company"`
-	Location       Location   `json:"location"`
-	Interest       string     `json:"interest,omitempty"`
-	EstimatedValue *Money     `json:"estimatedValue,omitempty"`
+	// Touches counts the attempts to reach the contact its owners logged.
+	Touches        int       `json:"touches"`
+	Score          int       `json:"score,omitempty"`
+	Grade          string    `json:"grade,omitempty"`
+	Version        int64     `json:"version"`
+	ReceivedAt     time.Time `json:"receivedAt"`
+	UpdatedAt      time.Time `json:"updatedAt"`
+	Contact        Contact   `json:"contact"`
+	Company        Company   `json:"company"`
+	Location       Location  `json:"location"`
+	Interest       string    `json:"interest,omitempty"`
+	EstimatedValue *Money    `json:"estimatedValue,omitempty"`
 	// Deal is set when the lead is won, and cleared if it is reopened.
 	Deal    *Deal   `json:"deal,omitempty"`
 	Notes   string  `json:"notes,omitempty"`

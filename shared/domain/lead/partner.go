@@ -25,6 +25,7 @@ var ownerFields = map[string][]string{
 	EventLeadAssigned: {"ownerId", "reason"},
 	EventLeadStale:    {"ownerId"},
 	EventLeadRecalled: {"ownerId", "fromOwnerId", "reason"},
+	EventLeadTouched:  {"ownerId"},
 }
 
 // Event is e as the lead's partner sees it; its detail is then a JSON

@@ -19,6 +19,8 @@ type PartnerEntry struct {
 	To     lead.Status `json:"to,omitempty"`
 	Reason string      `json:"reason,omitempty"`
 	ByRole string      `json:"byRole"`
+	// Touch is how the contact was tried, on a touched entry.
+	Touch *lead.Touch `json:"touch,omitempty"`
 	// Only when the deployment shows owners to partners:
 	By    string `json:"by,omitempty"`
 	Owner string `json:"owner,omitempty"`
@@ -53,7 +55,7 @@ func (s *Service) History(ctx context.Context, p auth.Principal, leadID string, 
 	if p.Has(auth.RolePartner) {
 		h.Partner = make([]PartnerEntry, len(entries))
 		for i, e := range entries {
-			h.Partner[i] = PartnerEntry{Seq: e.Seq, At: e.At, Change: e.Change, From: e.From, To: e.To, Reason: e.Reason, ByRole: e.Actor.Role}
+			h.Partner[i] = PartnerEntry{Seq: e.Seq, At: e.At, Change: e.Change, From: e.From, To: e.To, Reason: e.Reason, ByRole: e.Actor.Role, Touch: e.Touch}
 			if s.Partner.ShowOwner {
 				h.Partner[i].By, h.Partner[i].Owner = e.Actor.ID, e.Owner
 			} else if routingChange[e.Change] {

@@ -55,6 +55,9 @@ type Service struct {
 	// Partner is what partners see of the sales side in their history and
 	// feed (lead.PartnerView). Internal notes are never shown.
 	Partner lead.PartnerView
+	// MinTouches is how many touches the partner's program asks for before
+	// a lead may be given up as unreachable; nil asks for none.
+	MinTouches func(ctx context.Context, partnerID string) (int, error)
 }
 
 func NewService(store Store, now func() time.Time) *Service { return &Service{store: store, now: now} }
@@ -75,6 +78,29 @@ const maxAttempts = 5
 // ChangeStatus moves a lead. Reps may move the leads they own; managers and
 // admins any lead. With IfMatch, a lead that moved on is a conflict.
 func (s *Service) ChangeStatus(ctx context.Context, p auth.Principal, leadID string, r Request) (lead.Lead, error) {
+	return s.commit(ctx, p, leadID, r.IfMatch, func(l lead.Lead) (Change, error) { return s.plan(ctx, p, l, r) })
+}
+
+// TouchRequest is a touch as logged.
+type TouchRequest struct {
+	Touch   lead.Touch
+	Note    string
+	IfMatch int64
+}
+
+// LogTouch records an attempt to reach a lead's contact, by its owner or a
+// manager or admin.
+func (s *Service) LogTouch(ctx context.Context, p auth.Principal, leadID string, r TouchRequest) (lead.Lead, error) {
+	return s.commit(ctx, p, leadID, r.IfMatch, func(l lead.Lead) (Change, error) {
+		next, e, err := lead.LogTouch(l, r.Touch, r.Note, lead.Actor{ID: p.ActorID(), Role: string(p.Role)}, s.now().UTC().Truncate(time.Microsecond))
+		return Change{Before: l, After: next, Entry: e}, err
+	})
+}
+
+// commit reads the lead, plans its next version and commits it, reading
+// again when another write got there first (unless the caller named the
+// version it saw).
+func (s *Service) commit(ctx context.Context, p auth.Principal, leadID string, ifMatch int64, plan func(lead.Lead) (Change, error)) (lead.Lead, error) {
 	if !p.Has(auth.RoleRep, auth.RoleManager, auth.RoleAdmin) {
 		return lead.Lead{}, auth.ErrForbidden
 	}
@@ -86,10 +112,10 @@ func (s *Service) ChangeStatus(ctx context.Context, p auth.Principal, leadID str
 		if !p.CanSeeLead(l.PartnerID, l.OwnerID) {
 			return lead.Lead{}, lead.ErrNotFound
 		}
-		if r.IfMatch > 0 && l.Version != r.IfMatch {
+		if ifMatch > 0 && l.Version != ifMatch {
 			return lead.Lead{}, lead.ErrVersionConflict
 		}
-		c, err := s.plan(ctx, p, l, r)
+		c, err := plan(l)
 		if err != nil {
 			return lead.Lead{}, err
 		}
@@ -97,16 +123,25 @@ func (s *Service) ChangeStatus(ctx context.Context, p auth.Principal, leadID str
 		switch {
 		case err == nil:
 			return c.After, nil
-		case errors.Is(err, lead.ErrVersionConflict) && r.IfMatch == 0:
+		case errors.Is(err, lead.ErrVersionConflict) && ifMatch == 0:
 			continue
 		default:
 			return lead.Lead{}, err
 		}
 	}
-	return lead.Lead{}, fmt.Errorf("change status of %s: %w", leadID, lead.ErrVersionConflict)
+	return lead.Lead{}, fmt.Errorf("change lead %s: %w", leadID, lead.ErrVersionConflict)
 }
 
 func (s *Service) plan(ctx context.Context, p auth.Principal, l lead.Lead, r Request) (Change, error) {
+	if r.To == lead.StatusUnreachable && l.Status != lead.StatusUnreachable && s.MinTouches != nil {
+		need, err := s.MinTouches(ctx, l.PartnerID)
+		if err != nil {
+			return Change{}, fmt.Errorf("read touches required for %s: %w", l.PartnerID, err)
+		}
+		if l.Touches < need {
+			return Change{}, &lead.TooFewTouches{Have: l.Touches, Need: need}
+		}
+	}
 	next, entry, err := lead.ChangeStatus(l, lead.StatusChange{
 		To: r.To, Reason: r.Reason, Note: r.Note, FollowUpAt: r.FollowUpAt, Deal: r.Deal,
 		Actor: lead.Actor{ID: p.ActorID(), Role: string(p.Role)}, At: s.now().UTC().Truncate(time.Microsecond),

@@ -33,6 +33,7 @@ type Indicators struct {
 	Received    int64        `json:"received"`
 	Won         int64        `json:"won"`
 	Conversion  float64      `json:"conversion"` // won ÷ received in the period
+	Touches     int64        `json:"touches"`    // contact attempts logged in the period
 	Funnel      []StageCount `json:"funnel"`
 	Response    Response     `json:"responseTime"`
 	TimeInStage []StageTime  `json:"timeInStage"`
@@ -138,7 +139,7 @@ func Compute(partnerID, from, to, today string, days []Day, gauges []Gauge) Indi
 			}
 		}
 	}
-	in.Received, in.Won = sum[Received], sum[Entered(lead.StatusWon)]
+	in.Received, in.Won, in.Touches = sum[Received], sum[Entered(lead.StatusWon)], sum[Touches]
 	in.Conversion = ratio(in.Won, in.Received)
 	for _, s := range lead.Statuses {
 		in.Funnel = append(in.Funnel, StageCount{Status: s, Entered: sum[Entered(s)]})

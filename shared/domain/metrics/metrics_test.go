@@ -64,6 +64,17 @@ func (j *journey) to(s lead.Status, when time.Time) *journey {
 	return j
 }
 
+func (j *journey) touch(when time.Time) *journey {
+	j.t.Helper()
+	before := j.l
+	next, e, err := lead.LogTouch(before, lead.Touch{Channel: "call", Outcome: "no_answer"}, "", lead.Actor{ID: "rep", Role: "rep"}, when)
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	j.apply(&before, next, e)
+	return j
+}
+
 // TestHandComputedFixture checks every indicator against numbers worked out
 // by hand (in the comments).
 func TestHandComputedFixture(t *testing.T) {
@@ -75,6 +86,7 @@ func TestHandComputedFixture(t *testing.T) {
 		to(lead.StatusProposal, at(4, 10, 0)).  // qualified 86400 s
 		to(lead.StatusWon, at(5, 10, 0))        // proposal 86400 s
 	newJourney(t, store, "L2", "p1", "", at(2, 11, 0)). // no source: api
+								touch(at(2, 11, 10)).                    // a call nobody answered: no contact yet
 								to(lead.StatusContacted, at(2, 11, 30)). // response 30 min
 								to(lead.StatusLost, at(3, 12, 0))        // contacted 24h30m = 88200 s
 	newJourney(t, store, "L3", "p1", "whatsapp", at(3, 9, 0)) // assigned, untouched since 3 March
@@ -96,6 +108,7 @@ func TestHandComputedFixture(t *testing.T) {
 	check("received", in.Received, int64(3))
 	check("won", in.Won, int64(1))
 	check("conversion", in.Conversion, 0.3333)
+	check("touches", in.Touches, int64(1))
 	entered := map[lead.Status]int64{}
 	for _, f := range in.Funnel {
 		entered[f.Status] = f.Entered

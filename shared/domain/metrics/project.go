@@ -17,6 +17,7 @@ func Date(t time.Time) string { return t.In(lead.BusinessZone()).Format(time.Dat
 const (
 	Received = "received"
 	Idle     = "idle" // open leads whose last update fell on this day (a gauge)
+	Touches  = "touches"
 )
 
 func ReceivedFrom(source string) string            { return "received|" + source }
@@ -77,6 +78,9 @@ func Project(before *lead.Lead, after lead.Lead, change lead.Entry) []Delta {
 			add(change.At, LeftStage(before.Status), 1)
 			add(change.At, StageSeconds(before.Status), seconds(change.At.Sub(since)))
 		}
+	}
+	if change.Change == lead.ChangeTouched {
+		add(change.At, Touches, 1)
 	}
 	if after.FirstContactAt != nil && (before == nil || before.FirstContactAt == nil) {
 		s := seconds(after.FirstContactAt.Sub(after.ReceivedAt))

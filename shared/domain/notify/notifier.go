@@ -144,7 +144,10 @@ func (n Notifier) otherJobs(ctx context.Context, ev lead.Event) ([]otherJob, err
 	// A retry to route a lead nobody owns is the team's problem, not news
 	// for the partner's inbox (webhooks still get the event).
 	retrying := ev.Type == lead.EventLeadStale && d.Action == "reroute"
-	if ok && p.Mode == "immediate" && p.Email != "" && ev.Type != lead.EventLeadCreated && !retrying && (len(p.Events) == 0 || slices.Contains(p.Events, ev.Type)) {
+	// Touches come often: they reach the partner's inbox only when its
+	// preferences name lead.touched.
+	wanted := slices.Contains(p.Events, ev.Type) || (len(p.Events) == 0 && ev.Type != lead.EventLeadTouched)
+	if ok && p.Mode == "immediate" && p.Email != "" && ev.Type != lead.EventLeadCreated && !retrying && wanted {
 		subject, text := Email(p.Language, n.Partner.Event(ev))
 		jobs = append(jobs, mail("email:partner", p.Email, subject, text))
 	}

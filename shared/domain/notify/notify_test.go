@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -342,5 +343,43 @@ func TestSLAStepsReachOwnerManagersAndPartner(t *testing.T) {
 				t.Fatalf("sent %q, want %q", mail.sent, c.want)
 			}
 		})
+	}
+}
+
+// Contact attempts reach a partner's inbox only when its preferences name them.
+func TestTouchesReachTheInboxOnlyWhenAskedFor(t *testing.T) {
+	t.Parallel()
+	ev := lead.Event{ID: "L.3", Type: lead.EventLeadTouched, LeadID: "L", PartnerID: "p1", Sequence: 3, OccurredAt: t0,
+		Detail: lead.TouchedDetail{Status: lead.StatusAssigned, OwnerID: "ana", Channel: "whatsapp", Outcome: "no_answer", At: t0, Touches: 2}}
+	for _, c := range []struct {
+		name   string
+		events []string
+		want   []string
+	}{
+		{"preferences that name nothing", nil, nil},
+		{"preferences that name lead.touched", []string{lead.EventLeadTouched}, []string{"partner@example.com: Lead L: tentativa de contato"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := fakeConfig{prefs: Prefs{PartnerID: "p1", Email: "partner@example.com", Mode: "immediate", Language: PtBR, Events: c.events}}
+			mail := &fakeMail{}
+			n := Notifier{Config: cfg, Deliveries: &fakeDeliveries{done: map[string]bool{}}, Mail: mail,
+				Send: NewSender(Targets{}, time.Second, time.Now), Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: time.Now}
+			if _, err := n.Handle(context.Background(), ev, false); err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(mail.sent) != fmt.Sprint(c.want) {
+				t.Fatalf("sent %q, want %q", mail.sent, c.want)
+			}
+		})
+	}
+	if _, text := Email(PtBR, ev); !strings.Contains(text, "(WhatsApp, sem resposta; tentativa 2)") {
+		t.Errorf("the touch e-mail reads %q", text)
+	}
+	for _, lang := range []string{PtBR, En} {
+		for _, w := range append(slices.Clone(lead.TouchChannels), lead.TouchOutcomes...) {
+			if touchWords[lang][w] == "" {
+				t.Errorf("%s has no word for %q", lang, w)
+			}
+		}
 	}
 }

@@ -28,6 +28,15 @@ var statusLabels = map[string]map[lead.Status]string{
 	},
 }
 
+// touchWords name a touch's channel and outcome (lead.TouchChannels,
+// lead.TouchOutcomes) in each language.
+var touchWords = map[string]map[string]string{
+	PtBR: {"call": "ligação", "whatsapp": "WhatsApp", "email": "e-mail", "meeting": "reunião",
+		"no_answer": "sem resposta", "voicemail": "caixa postal ou recado", "reached": "falou com o contato", "scheduled": "conversa agendada", "wrong_contact": "contato errado"},
+	En: {"call": "call", "whatsapp": "WhatsApp", "email": "e-mail", "meeting": "meeting",
+		"no_answer": "no answer", "voicemail": "voicemail or message left", "reached": "spoke to the contact", "scheduled": "conversation scheduled", "wrong_contact": "wrong contact"},
+}
+
 // detail is what messages need from any event's detail.
 type detail struct {
 	Status  lead.Status `json:"status"`
@@ -36,6 +45,10 @@ type detail struct {
 	OwnerID string      `json:"ownerId"`
 	Reason  string      `json:"reason"`
 	Action  string      `json:"action"` // lead.stale: remind | escalate
+	// lead.touched
+	Channel string `json:"channel"`
+	Outcome string `json:"outcome"`
+	Touches int    `json:"touches"`
 }
 
 func detailOf(ev lead.Event) detail {
@@ -68,6 +81,13 @@ func Email(lang string, ev lead.Event) (subject, text string) {
 	}
 	if isDispute(ev) {
 		return disputeEmail(lang, ev)
+	}
+	if ev.Type == lead.EventLeadTouched {
+		how := touchWords[lang][d.Channel] + ", " + touchWords[lang][d.Outcome]
+		if lang == En {
+			return "Lead " + ev.LeadID + ": a contact attempt", fmt.Sprintf("Hello,\n\nour team logged an attempt to reach the contact of lead %s (%s; attempt %d).\n", ev.LeadID, how, d.Touches)
+		}
+		return "Lead " + ev.LeadID + ": tentativa de contato", fmt.Sprintf("Olá,\n\nnossa equipe registrou uma tentativa de contato com o lead %s (%s; tentativa %d).\n", ev.LeadID, how, d.Touches)
 	}
 	switch lang {
 	case En:

@@ -38,7 +38,7 @@ type Secret struct {
 var ErrNoWebhook = fault.New(fault.NotFound, "not-found", "Not found", "no such webhook")
 
 // EventTypes a webhook can subscribe to.
-var EventTypes = []string{lead.EventLeadCreated, lead.EventLeadAssigned, lead.EventLeadStatusChanged,
+var EventTypes = []string{lead.EventLeadCreated, lead.EventLeadAssigned, lead.EventLeadStatusChanged, lead.EventLeadTouched,
 	lead.EventDisputeFiled, lead.EventDisputeAnswered}
 
 func newSecret(now time.Time) Secret {

@@ -36,6 +36,13 @@ const (
 	ExNotSelected = "" // eligible, not chosen
 )
 
+// Exclusions are the reasons a candidate can be left out, for the app's
+// catalogue.
+var Exclusions = []string{ExUnknown, ExInactive, ExAway, ExHours, ExTerritory, ExIndustry, ExSize, ExProduct, ExAtCapacity, ExDailyCap, ExTier, ExRecalled}
+
+// Paths are the ways a decision can end.
+var Paths = []string{PathRule, PathOnCall, PathFallback}
+
 // Load is a rep's current load.
 type Load struct {
 	Open     int    `json:"open"`

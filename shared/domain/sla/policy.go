@@ -38,7 +38,10 @@ type Policy struct {
 	Hours   routing.WorkingHours `json:"workingHours"`
 	Stages  []Stage              `json:"stages"`
 	// EscalateTo are the managers' addresses escalations go to. Never logged.
-	EscalateTo []string  `json:"escalateTo,omitempty"`
+	EscalateTo []string `json:"escalateTo,omitempty"`
+	// MinTouches is how many logged touches a lead needs before it may be
+	// given up as unreachable (the agreed attempts per lead); 0: none.
+	MinTouches int       `json:"minTouchesBeforeUnreachable,omitempty"`
 	UpdatedAt  time.Time `json:"updatedAt"`
 }
 
@@ -94,6 +97,9 @@ var programPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
 // ValidProgram reports whether p is a well-formed program name.
 func ValidProgram(p string) bool { return programPattern.MatchString(p) }
 
+// MaxMinTouches bounds the touches a policy may ask for.
+const MaxMinTouches = 20
+
 // Validate checks a policy field by field and prepares its clock.
 func (p *Policy) Validate() error {
 	var ve validation.Error
@@ -102,6 +108,9 @@ func (p *Policy) Validate() error {
 	}
 	if err := p.Hours.Prepare(nil); err != nil {
 		ve.Add("workingHours", "invalid", "%s", err.Error())
+	}
+	if p.MinTouches < 0 || p.MinTouches > MaxMinTouches {
+		ve.Add("minTouchesBeforeUnreachable", "out_of_range", "must be from 0 to %d", MaxMinTouches)
 	}
 	seen := map[lead.Status]bool{}
 	for i, st := range p.Stages {

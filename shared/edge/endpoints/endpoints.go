@@ -51,6 +51,7 @@ var All = []Endpoint{
 	{"GET", "/v1/leads/{id}/routing", Intake, managers},
 	{"POST", "/v1/leads/{id}/assign", Intake, managers},
 	{"POST", "/v1/leads/{id}/status", Intake, sales},
+	{"POST", "/v1/leads/{id}/touches", Intake, sales},
 	{"GET", "/v1/leads/{id}/history", Intake, anyLeadReader},
 	{"GET", "/v1/events", Intake, partner},
 	// The simulator parses lead submissions as intake does, so it runs where
@@ -69,6 +70,7 @@ var All = []Endpoint{
 	{"PUT", "/v1/admin/channels/{id}", Admin, admin},
 	{"GET", "/v1/admin/crm/{crm}/mapping", Admin, managers},
 	{"PUT", "/v1/admin/crm/{crm}/mapping", Admin, admin},
+	{"GET", "/v1/admin/partners", Admin, managers},
 	{"POST", "/v1/admin/partners", Admin, admin},
 	{"PUT", "/v1/admin/partners/{id}/program", Admin, admin},
 	{"PUT", "/v1/admin/partners/{id}/rate-limit", Admin, admin},

@@ -46,7 +46,7 @@ func TestTheAuthorizersClaimsAreThePrincipal(t *testing.T) {
 			seen = r.Principal
 			return JSON(http.StatusOK, map[string]string{}), nil
 		}}},
-		Auth: tokens{"plk_ignored": {Role: auth.RoleAdmin, KeyID: "k"}},
+		Auth: tokens{"plk_ignored": {Role: auth.RoleAdmin, KeyID: "k"}, "removed:u9": {}},
 		Log:  slog.New(slog.NewJSONHandler(io.Discard, nil)),
 	}
 	call := func(claims string) int {
@@ -55,6 +55,9 @@ func TestTheAuthorizersClaimsAreThePrincipal(t *testing.T) {
 			t.Fatal(err)
 		}
 		return r.StatusCode
+	}
+	if got := call(`{"token_use":"id","sub":"u9","cognito:groups":["partner"],"custom:partnerId":"p1"}`); got != 401 {
+		t.Fatalf("a removed partner user: status %d, want 401", got)
 	}
 	if got := call(`{"token_use":"id","sub":"u1","cognito:groups":["partner"],"custom:partnerId":"p1"}`); got != 200 || seen.UserID != "u1" || seen.KeyID != "" {
 		t.Fatalf("partner user: status %d, principal %+v", got, seen)

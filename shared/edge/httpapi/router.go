@@ -120,6 +120,7 @@ type Route struct {
 // Authenticator checks the Authorization header.
 type Authenticator interface {
 	Authenticate(ctx context.Context, header string) (auth.Principal, error)
+	Person(ctx context.Context, claims map[string]string) (auth.Principal, error)
 }
 
 // Limiter bounds a partner's request rate (ratelimit.Limiter).
@@ -164,7 +165,10 @@ func (rt Router) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest) 
 // checked (the app's API), or else the holder of an API key.
 func (rt Router) principal(ctx context.Context, req *Request) (auth.Principal, error) {
 	if a := req.Event.RequestContext.Authorizer; a != nil && a.JWT != nil {
-		return auth.FromClaims(a.JWT.Claims)
+		if rt.Auth == nil {
+			return auth.Principal{}, auth.ErrUnauthenticated // no way to check removals: refuse
+		}
+		return rt.Auth.Person(ctx, a.JWT.Claims)
 	}
 	return rt.Auth.Authenticate(ctx, req.Header("Authorization"))
 }

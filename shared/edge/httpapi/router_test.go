@@ -25,6 +25,14 @@ func (t tokens) Authenticate(_ context.Context, header string) (auth.Principal, 
 	return p, nil
 }
 
+// Person refuses the users listed as "removed:<sub>".
+func (t tokens) Person(_ context.Context, claims map[string]string) (auth.Principal, error) {
+	if _, gone := t["removed:"+claims[auth.ClaimUser]]; gone {
+		return auth.Principal{}, auth.ErrPersonRemoved
+	}
+	return auth.FromClaims(claims)
+}
+
 // full refuses every partner after its first request.
 type full map[string]int
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/partnerleads/pipeline/shared/domain/commission"
+	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/notify"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 )
@@ -39,11 +40,27 @@ func TestEnumsMatchTheRegistries(t *testing.T) {
 		{"notify.ChannelKindNames", notify.ChannelKindNames(), []string{
 			"/components/schemas/Channel/properties/kind",
 		}},
+		{"lead.TouchChannels", lead.TouchChannels, []string{
+			"/components/schemas/HistoryEntry/properties/touch/properties/channel",
+			"/paths/~1v1~1leads~1{id}~1touches/post/requestBody/content/application~1json/schema/properties/channel",
+		}},
+		{"lead.TouchOutcomes", lead.TouchOutcomes, []string{
+			"/components/schemas/HistoryEntry/properties/touch/properties/outcome",
+			"/paths/~1v1~1leads~1{id}~1touches/post/requestBody/content/application~1json/schema/properties/outcome",
+		}},
 	}
 	for _, r := range registries {
 		var found []string
 		for at, values := range enums {
-			if !slices.ContainsFunc(values, func(v string) bool { return slices.Contains(r.names, v) }) {
+			// An enum is the registry's when it shares most of its names (a
+			// lead's source and a touch's channel share only "whatsapp").
+			shared := 0
+			for _, v := range values {
+				if slices.Contains(r.names, v) {
+					shared++
+				}
+			}
+			if 2*shared <= min(len(values), len(r.names)) {
 				continue
 			}
 			found = append(found, at)

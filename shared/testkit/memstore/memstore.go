@@ -29,6 +29,7 @@ type Store struct {
 	idem     map[[2]string]intake.IdempotencyRecord
 	keys     map[string]auth.Key
 	partners map[string]admin.Partner
+	removed  map[string]bool // people, by user id
 	// routing
 	open      map[string]int
 	days      map[[2]string]int // rep, day
@@ -55,7 +56,7 @@ func New() *Store {
 	return &Store{
 		leads: map[string]lead.Lead{}, history: map[string][]lead.Entry{},
 		claims: map[lead.IdentityKey]lead.Claim{}, idem: map[[2]string]intake.IdempotencyRecord{},
-		keys: map[string]auth.Key{}, partners: map[string]admin.Partner{},
+		keys: map[string]auth.Key{}, partners: map[string]admin.Partner{}, removed: map[string]bool{},
 		open: map[string]int{}, days: map[[2]string]int{}, pointers: map[string]int64{},
 		decisions: map[string][]routing.Decision{}, reps: map[string]routing.Rep{},
 		calendars: map[string]routing.CalendarDef{}, teams: map[string]routing.Team{},
@@ -256,6 +257,26 @@ func (s *Store) GetPartner(_ context.Context, id string) (admin.Partner, error) 
 		return admin.Partner{}, admin.ErrPartnerNotFound
 	}
 	return p, nil
+}
+
+func (s *Store) RemovePerson(_ context.Context, userID string, _ time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.removed[userID] = true
+	return nil
+}
+
+func (s *Store) RestorePerson(_ context.Context, userID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.removed, userID)
+	return nil
+}
+
+func (s *Store) PersonRemoved(_ context.Context, userID string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.removed[userID], nil
 }
 
 // ListPartners returns every partner.

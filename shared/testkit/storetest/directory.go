@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -14,6 +15,9 @@ import (
 type DirectoryStore interface {
 	auth.KeyStore
 	admin.PartnerStore
+	auth.PeopleStore
+	RemovePerson(ctx context.Context, userID string, at time.Time) error
+	RestorePerson(ctx context.Context, userID string) error
 }
 
 // RunDirectoryStore runs the key and partner suite.
@@ -65,6 +69,31 @@ func RunDirectoryStore(t *testing.T, newStore func(t *testing.T) DirectoryStore)
 		}
 	})
 
+	t.Run("a removed person is refused until restored", func(t *testing.T) {
+		t.Parallel()
+		st := newStore(t)
+		ana, bia := Unique("user-"), Unique("user-")
+		if err := st.RemovePerson(ctx, ana, t0); err != nil {
+			t.Fatal(err)
+		}
+		authn := auth.Authenticator{Keys: st, People: st}
+		claims := func(user string) map[string]string {
+			return map[string]string{auth.ClaimUser: user, auth.ClaimTokenUse: "id", auth.ClaimGroups: "[manager]"}
+		}
+		if _, err := authn.Person(ctx, claims(ana)); !errors.Is(err, auth.ErrPersonRemoved) {
+			t.Fatalf("the removed person: %v, want refused", err)
+		}
+		if p, err := authn.Person(ctx, claims(bia)); err != nil || p.UserID != bia {
+			t.Fatalf("another person: %+v, %v", p, err)
+		}
+		if err := st.RestorePerson(ctx, ana); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := authn.Person(ctx, claims(ana)); err != nil || p.UserID != ana {
+			t.Fatalf("the restored person: %+v, %v", p, err)
+		}
+	})
+
 	t.Run("partners round-trip", func(t *testing.T) {
 		t.Parallel()
 		st := newStore(t)
@@ -77,6 +106,10 @@ func RunDirectoryStore(t *testing.T, newStore func(t *testing.T) DirectoryStore)
 		}
 		if _, err := st.GetPartner(ctx, Unique("ptn_")); !errors.Is(err, admin.ErrPartnerNotFound) {
 			t.Fatalf("unknown partner: %v", err)
+		}
+		all, err := st.ListPartners(ctx)
+		if err != nil || !slices.Contains(all, p) {
+			t.Fatalf("ListPartners = %+v, %v; want it to hold %+v", all, err, p)
 		}
 	})
 }

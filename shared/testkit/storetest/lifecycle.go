@@ -83,6 +83,28 @@ func RunLifecycle(t *testing.T, st LifecycleStore) {
 		}
 	})
 
+	t.Run("a touch keeps the status and stores its count, entry and event", func(t *testing.T) {
+		l, _ := assigned(t, Unique("p"), Unique("e")+"@x.com")
+		at := tuesday10.Add(-2 * time.Hour)
+		got, err := svc.LogTouch(ctx, mgr, l.ID, lifecycle.TouchRequest{Touch: lead.Touch{Channel: "meeting", Outcome: "scheduled", At: at}, Note: "n"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		read, err := st.Get(ctx, l.ID)
+		if err != nil || read.Touches != 1 || read.Status != l.Status || read.Version != l.Version+1 || read.Version != got.Version {
+			t.Fatalf("after a touch the lead reads %+v, %v; want 1 touch, status %s, version %d", read, err, l.Status, l.Version+1)
+		}
+		h, _ := st.History(ctx, l.ID)
+		last := h[len(h)-1]
+		if last.Change != lead.ChangeTouched || last.Touch == nil || last.Touch.Channel != "meeting" || !last.Touch.At.Equal(at) || lead.VerifyChain(h) != -1 {
+			t.Fatalf("the touch's entry reads %+v (chain check %d)", last, lead.VerifyChain(h))
+		}
+		feed, err := st.Feed(ctx, l.PartnerID, "", 10)
+		if err != nil || len(feed.Events) == 0 || feed.Events[len(feed.Events)-1].Type != lead.EventLeadTouched {
+			t.Fatalf("the feed after a touch: %+v, %v; want lead.touched last", feed, err)
+		}
+	})
+
 	t.Run("closing frees the owner's capacity and the identity", func(t *testing.T) {
 		p, email := Unique("p"), Unique("e")+"@x.com"
 		l, rep := assigned(t, p, email)

@@ -23,7 +23,7 @@ type Gate struct {
 func NewGate(db *dynamodb.Client, directoryTable, ratesTable string, perMinute int, ttl time.Duration) Gate {
 	keys := New(db, directoryTable)
 	return Gate{
-		Auth:    auth.Authenticator{Keys: keys, Misses: auth.NewMissCache(time.Minute, 10_000, time.Now)},
+		Auth:    auth.Authenticator{Keys: keys, Misses: auth.NewMissCache(time.Minute, 10_000, time.Now), People: keys},
 		Limiter: &ratelimit.Limiter{Counter: NewRateCounter(db, ratesTable), Limits: keys, Default: perMinute, Now: time.Now, TTL: ttl},
 	}
 }
