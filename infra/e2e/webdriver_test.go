@@ -118,8 +118,22 @@ func (b *browser) typeInto(css, text string) {
 	b.do("POST", "/session/"+b.session+"/element/"+b.mustFind(css)+"/value", map[string]string{"text": text}, nil)
 }
 
+// click clicks the element; when the page re-rendered it between finding
+// and clicking (a stale element, as a person's click would land on the new
+// one), it finds it again.
 func (b *browser) click(css string) {
-	b.do("POST", "/session/"+b.session+"/element/"+b.mustFind(css)+"/click", map[string]any{}, nil)
+	b.t.Helper()
+	for try := 0; ; try++ {
+		status, msg := b.send("POST", "/session/"+b.session+"/element/"+b.mustFind(css)+"/click", map[string]any{}, nil)
+		switch {
+		case status == 200:
+			return
+		case try < 3 && strings.Contains(msg, "stale element reference"):
+			time.Sleep(200 * time.Millisecond)
+		default:
+			b.t.Fatalf("webdriver click %s: %d %s", css, status, msg)
+		}
+	}
 }
 
 // text is the rendered text of the element, as a person reads it.
