@@ -10,6 +10,7 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/metrics"
+	"github.com/partnerleads/pipeline/shared/edge/apiref"
 	"github.com/partnerleads/pipeline/shared/edge/endpoints"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 )
@@ -33,7 +34,19 @@ func routes(h handler) []httpapi.Route {
 		"GET /dashboard":                 httpapi.Static(page, "index.html"),
 		"GET /dashboard/app.js":          httpapi.Static(page, "app.js"),
 		"GET /dashboard/app.css":         httpapi.Static(page, "app.css"),
+		"GET /v1/docs":                   reference,
 	})
+}
+
+// reference is the API's reference page (package apiref renders it).
+func reference(context.Context, httpapi.Request) (httpapi.Response, error) {
+	page, csp := apiref.Reference()
+	return httpapi.Response{
+		StatusCode: http.StatusOK,
+		Headers: map[string]string{"Content-Type": "text/html; charset=utf-8", "Cache-Control": "max-age=300",
+			"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"},
+		Body: string(page),
+	}, nil
 }
 
 func (h handler) indicators(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {

@@ -16,7 +16,9 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/aws/cognito"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/commission"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/notify"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
 	"github.com/partnerleads/pipeline/shared/edge/httpapi"
 )
@@ -140,6 +142,37 @@ func TestCataloguesCoverThePage(t *testing.T) {
 	}
 	for _, c := range []string{lead.ChangeCreated, lead.ChangeStatusChanged, lead.ChangeAssigned, lead.ChangeReassigned, lead.ChangeStale, lead.ChangeRecalled, lead.ChangeTouched} {
 		used["change."+c] = true
+	}
+	for _, k := range commission.EntryKinds {
+		used["kind."+string(k)] = true
+	}
+	for _, s := range commission.States {
+		used["lineState."+string(s)] = true
+	}
+	for _, s := range commission.PayoutStates {
+		used["payoutState."+string(s)] = true
+	}
+	for _, p := range commission.PlanTypeNames() {
+		used["planType."+p] = true
+	}
+	for _, s := range commission.DisputeStates {
+		used["disputeState."+string(s)] = true
+	}
+	for _, s := range []string{"open", "answered", "all"} {
+		used["dispute.filter."+s] = true
+	}
+	for _, e := range notify.EventTypes {
+		used["event."+e] = true
+	}
+	for _, s := range []string{"immediate", "digest", "off"} {
+		used["prefs.mode."+s] = true
+	}
+	for _, s := range auth.KeyStatuses {
+		used["keyState."+s] = true
+	}
+	used["secret.once"] = true
+	for _, w := range []string{"countries", "states", "industries", "sizes", "products", "grades", "partners"} {
+		used["rules.when."+w] = true
 	}
 	for k := range used {
 		if _, ok := pt[k]; !ok {

@@ -5,13 +5,15 @@ import (
 	"io/fs"
 
 	"github.com/partnerleads/pipeline/shared/domain/lead"
+	"github.com/partnerleads/pipeline/shared/domain/notify"
 )
 
 // lifecycleFile is the lifecycle as the app reads it (app/lifecycle.json):
 // the moves from each status, the statuses a move into must explain and
 // those in which a lead holds its owner (and so can be reassigned or
-// touched) and the words a touch is logged with, from the one definition in
-// package lead, so the page offers what the API accepts.
+// touched), the words a touch is logged with and the event types a partner
+// may subscribe to, from their one definition in packages lead and notify,
+// so the page offers what the API accepts.
 func lifecycleFile() []byte {
 	next := map[lead.Status][]lead.Status{}
 	reason, owned := []lead.Status{}, []lead.Status{}
@@ -25,7 +27,7 @@ func lifecycleFile() []byte {
 		}
 	}
 	b, err := json.Marshal(map[string]any{"next": next, "reasonRequired": reason, "reassignable": owned,
-		"touch": map[string][]string{"channels": lead.TouchChannels, "outcomes": lead.TouchOutcomes}})
+		"touch": map[string][]string{"channels": lead.TouchChannels, "outcomes": lead.TouchOutcomes}, "events": notify.EventTypes})
 	if err != nil {
 		panic(err) // maps of strings always marshal
 	}

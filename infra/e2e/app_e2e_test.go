@@ -13,6 +13,7 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/aws/cognito"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/commission"
 	"github.com/partnerleads/pipeline/shared/testkit/seed"
 	"github.com/partnerleads/pipeline/shared/testkit/storetest"
 )
@@ -146,10 +147,7 @@ func TestE2EApp(t *testing.T) {
 		}
 
 		machines.waitAssigned(t, id, machines.admin)
-		b.click("#signout")
-		b.waitText("h1", "Entrar", 10*time.Second)
-		signIn(b, repEmail, repPassword)
-		b.waitText("h1", "Minha fila", 20*time.Second)
+		switchTo(b, repEmail, repPassword, "Minha fila")
 		row := `#queue tr[data-id="` + id + `"]`
 		eventually(t, 30*time.Second, time.Second, "the rep's queue listing the lead", func() (bool, string) {
 			if b.displayed(row) {
@@ -196,10 +194,7 @@ func TestE2EApp(t *testing.T) {
 		b.click("#move button[type=submit]")
 		b.waitText("#lead-status", "Em contato", 20*time.Second)
 		b.audit("lead-rep")
-		b.click("#signout")
-		b.waitText("h1", "Entrar", 10*time.Second)
-		signIn(b, partnerEmail, partnerPassword)
-		b.waitText("h1", "Enviar um lead", 20*time.Second)
+		switchTo(b, partnerEmail, partnerPassword, "Enviar um lead")
 		b.click(`#nav a[href="#/leads"]`)
 		b.waitContains("#leads tbody", "Empresa "+tag, 20*time.Second)
 		if got := b.text(`#leads tr[data-id="` + id + `"]`); !strings.Contains(got, "Em contato") {
@@ -224,10 +219,7 @@ func TestE2EApp(t *testing.T) {
 
 		// A manager picks the partner, opens the lead and hands it to
 		// another rep, with a reason.
-		b.click("#signout")
-		b.waitText("h1", "Entrar", 10*time.Second)
-		signIn(b, emails[auth.RoleManager], passwords[auth.RoleManager])
-		b.waitText("h1", "Leads", 20*time.Second)
+		switchTo(b, emails[auth.RoleManager], passwords[auth.RoleManager], "Leads")
 		b.waitContains("label[for=f-partner]", "Parceiro", 20*time.Second)
 		b.selectOption("#f-partner", partnerA)
 		b.click("#filter button[type=submit]")
@@ -266,10 +258,7 @@ func TestE2EApp(t *testing.T) {
 		b.audit("stale")
 
 		// An admin registers a partner and gets its first key, once.
-		b.click("#signout")
-		b.waitText("h1", "Entrar", 10*time.Second)
-		signIn(b, emails[auth.RoleAdmin], passwords[auth.RoleAdmin])
-		b.waitText("h1", "Leads", 20*time.Second)
+		switchTo(b, emails[auth.RoleAdmin], passwords[auth.RoleAdmin], "Leads")
 		b.click(`#nav a[href="#/parceiros"]`)
 		b.waitText("h1", "Parceiros", 20*time.Second)
 		b.typeInto("#f-name", "Parceiro "+tag)
@@ -287,6 +276,314 @@ func TestE2EApp(t *testing.T) {
 		b.click("#signout")
 		b.waitText("h1", "Sign in", 10*time.Second)
 	})
+
+	t.Run("a partner disputes a line; finance approves, pays, exports and answers", func(t *testing.T) {
+		// A plan for partner A and a won deal of R$ 10.000,00: a line of
+		// R$ 1.000,00 on the partner's statement.
+		fin := machines.key(t, "finance", "fin-app")
+		plan := fmt.Sprintf(`{"name":"App 10%%","partnerId":%q,"currency":"BRL","type":"percent_of_deal","rateBps":1000,"clawbackDays":90,"clawbackMode":"full","minPayout":1000}`, partnerA)
+		planID := strings.ToLower(storetest.Unique("app-"))
+		machines.call(t, "PUT", "/v1/commission-plans/"+planID, fin, plan, nil, true).expect(t, 201)
+		id := machines.createLead(t, keyA, lead(storetest.Unique("app-money")))
+		machines.waitAssigned(t, id, machines.admin)
+		for _, s := range []string{"contacted", "qualified", "proposal"} {
+			machines.call(t, "POST", "/v1/leads/"+id+"/status", machines.admin, `{"status":"`+s+`"}`, nil, true).expect(t, 200)
+		}
+		today := commission.DateOf(time.Now())
+		machines.call(t, "POST", "/v1/leads/"+id+"/status", machines.admin, `{"status":"won","deal":{"value":{"amount":1000000,"currency":"BRL"},"contractStart":"`+today+`"}}`, nil, true).expect(t, 200)
+		line := machines.waitLine(t, keyA, "period="+commission.PeriodOf(time.Now()), id, "accrual")
+		period, lineID := line.str(t, "period"), line.str(t, "id")
+		row := `tr[data-line="` + lineID + `"]`
+		plain := func(s string) string { return strings.ReplaceAll(s, "\u00a0", " ") }
+
+		b := openApp(t, app, partnerEmail, partnerPassword, "Enviar um lead")
+		b.click(`#nav a[href="#/comissoes"]`)
+		b.waitText("h1", "Comissões", 20*time.Second)
+		if p := b.property("#f-periodo", "value"); p != period {
+			t.Errorf("the statement opens on %q, want the line's month %s", p, period)
+		}
+		got := plain(b.waitContains("#statement "+row, "R$ 1.000,00", 20*time.Second))
+		if !strings.Contains(got, "Comissão") || !strings.Contains(got, "Acumulada") || !strings.Contains(got, "10.00% of the deal value") {
+			t.Errorf("the partner's line reads %q, want its kind, state and explanation", got)
+		}
+		b.audit("commissions-partner")
+		b.click(row + " button.dispute")
+		b.typeInto("#f-dispute-message", "Faltou o bônus de faixa deste mês.")
+		b.typeInto("#f-dispute-claimed-amount", "1.500,00")
+		b.click("#dispute-form button[type=submit]")
+		m := regexp.MustCompile(`Contestação registrada \((\S+)\)`).FindStringSubmatch(b.waitContains("#dispute-result", "Contestação registrada", 20*time.Second))
+		if m == nil {
+			t.Fatalf("the filing reads %q, without the dispute's id", b.text("#dispute-result"))
+		}
+		dispute := m[1]
+		b.audit("dispute-filed")
+
+		switchTo(b, emails[auth.RoleFinance], passwords[auth.RoleFinance], "Comissões")
+		if period != b.property("#f-periodo", "value") {
+			b.clear("#f-periodo")
+			b.typeInto("#f-periodo", period)
+			b.click("#period-filter button[type=submit]")
+		}
+		section := `#statement section[data-partner="` + partnerA + `"]`
+		b.waitContains(section+" "+row, "Acumulada", 20*time.Second)
+		b.click(section + " button.approve")
+		b.waitContains(section+" .line-result", "1 linha(s) aprovada(s)", 20*time.Second)
+		b.click(section + " button.pay")
+		if got := plain(b.waitContains(section+" .line-result", "Pago:", 20*time.Second)); !strings.Contains(got, "Pago: R$ 1.000,00 (1 linha(s))") {
+			t.Errorf("the payment reads %q, want R$ 1.000,00 for one line", got)
+		}
+		b.click(section + " .line-result button")
+		b.waitContains(section+" "+row, "Paga", 20*time.Second)
+		if got := plain(b.text(section + " .payout")); !strings.Contains(got, "R$ 1.000,00 (1 linha(s)), pago") {
+			t.Errorf("the statement's payout reads %q", got)
+		}
+		b.audit("commissions-finance")
+		b.click("#export")
+		b.waitContains("#desk-result", "prontos", 150*time.Second)
+		if csv := string(download(t, b.property("#export-links a", "href"))); !strings.Contains(csv, lineID) {
+			t.Errorf("the exported statement has no line %s:\n%s", lineID, clip([]byte(csv)))
+		}
+		b.audit("export")
+
+		b.click(`#nav a[href="#/contestacoes"]`)
+		b.waitText("h1", "Contestações", 20*time.Second)
+		card := `#disputes article[data-id="` + dispute + `"]`
+		if got := plain(b.waitContains(card, "Faltou o bônus", 20*time.Second)); !strings.Contains(got, "R$ 1.500,00") || !strings.Contains(got, "Aberta") {
+			t.Errorf("finance's queue shows the dispute as %q", got)
+		}
+		b.audit("disputes-finance")
+		b.click(card + " form.answer button[type=submit]")
+		b.waitContains(card+" form.answer .field-error", "Escolha um valor da lista.", 20*time.Second)
+		b.click(card + ` select[name="decision"] option[value="partly_accepted"]`)
+		b.typeInto(card+` input[name="amount.amount"]`, "500,00")
+		b.typeInto(card+` textarea[name="reason"]`, "O bônus de faixa vale a partir do mês que vem; pagamos a diferença.")
+		b.click(card + " form.answer button[type=submit]")
+		eventually(t, 20*time.Second, 250*time.Millisecond, "the answered dispute leaving the open queue", func() (bool, string) {
+			return !b.displayed(card) && b.text("#disputes") != "" && !strings.Contains(b.text("#disputes"), "Carregando"), "the queue reads " + b.text("#disputes")
+		})
+		if r := machines.call(t, "GET", "/v1/commission-disputes/"+dispute, keyA, "", nil, true); r.str(t, "state") != "partly_accepted" || r.body["answer"].(map[string]any)["amount"].(map[string]any)["amount"] != 50000.0 {
+			t.Errorf("after finance's answer the partner reads %s, want partly accepted with R$ 500,00", r)
+		}
+
+		// Finance raises the plan to 12 %: a refused version first, then
+		// version 2, with version 1 kept in the history.
+		b.click(`#nav a[href="#/planos"]`)
+		b.waitText("h1", "Planos de comissão", 20*time.Second)
+		planRow := `#plans-table tr[data-plan="` + planID + `"]`
+		if got := b.waitContains(planRow, "versão 1", 20*time.Second); !strings.Contains(got, "10%") || !strings.Contains(got, partnerA) {
+			t.Errorf("the plan's row reads %q, want 10%% for partner A", got)
+		}
+		b.selectOption("#f-plan-plan", planID)
+		rewrite := func(rate int) {
+			t.Helper()
+			var p map[string]any
+			if err := json.Unmarshal([]byte(b.property("#f-document", "value")), &p); err != nil {
+				t.Fatalf("the plan editor holds no JSON: %v", err)
+			}
+			p["rateBps"] = rate
+			text, _ := json.Marshal(p)
+			b.clear("#f-document")
+			b.typeInto("#f-document", string(text))
+		}
+		rewrite(0)
+		b.click("#save-plan")
+		if got := b.waitContains("#plan-result", "A API recusou", 20*time.Second); !strings.Contains(got, "rateBps") {
+			t.Errorf("the refused plan reads %q, without the field", got)
+		}
+		rewrite(1200)
+		b.click("#save-plan")
+		b.waitContains("#plan-result", "salvo como versão 2", 20*time.Second)
+		b.click("#plan-result button")
+		if got := b.waitContains(planRow, "versão 2", 20*time.Second); !strings.Contains(got, "12%") {
+			t.Errorf("the plan's row after the save reads %q, want 12%%", got)
+		}
+		b.audit("plans")
+
+		switchTo(b, partnerEmail, partnerPassword, "Enviar um lead")
+		b.click(`#nav a[href="#/contestacoes"]`)
+		if got := plain(b.waitContains(card, "Aceita em parte", 20*time.Second)); !strings.Contains(got, "pagamos a diferença") || !strings.Contains(got, "R$ 500,00") {
+			t.Errorf("the partner's dispute reads %q, want finance's reason and the adjustment", got)
+		}
+		b.audit("disputes-partner")
+	})
+
+	t.Run("a partner sets its e-mails and a webhook; an admin makes and revokes a key", func(t *testing.T) {
+		b := openApp(t, app, partnerEmail, partnerPassword, "Enviar um lead")
+		b.click(`#nav a[href="#/integracoes"]`)
+		b.waitText("h1", "Integrações", 20*time.Second)
+		b.waitContains("#prefs-form", "Quando avisar", 20*time.Second)
+		inbox := email("app-inbox-")
+		b.selectOption("#f-prefs-mode", "immediate")
+		b.clear("#f-prefs-email")
+		b.typeInto("#f-prefs-email", inbox)
+		b.click(`#prefs-form input[value="lead.touched"]`)
+		b.click("#prefs-form button[type=submit]")
+		b.waitText("#prefs-result", "Avisos salvos.", 20*time.Second)
+		if r := machines.call(t, "GET", "/v1/notification-preferences", keyA, "", nil, true); r.body["email"] != inbox || fmt.Sprint(r.body["events"]) != "[lead.touched]" || r.body["mode"] != "immediate" {
+			t.Errorf("the preferences saved in the browser read %s", r)
+		}
+
+		b.typeInto("#f-hook-url", "ftp://crm.example.com/hook")
+		b.click("#hook-form button[type=submit]")
+		b.waitContains("#f-hook-url-error", "Endereço não aceito", 20*time.Second)
+		b.clear("#f-hook-url")
+		hook := "http://127.0.0.1:9/" + storetest.Unique("hook")
+		b.typeInto("#f-hook-url", hook)
+		b.click(`#hook-form input[value="lead.status_changed"]`)
+		b.click("#hook-form button[type=submit]")
+		b.waitContains("#new-secret", "whsec_", 20*time.Second)
+		b.audit("integrations")
+		b.click("#hook-result .once button")
+		row := b.waitContains("#webhooks tbody", hook, 20*time.Second)
+		if !strings.Contains(row, "Mudança de situação") {
+			t.Errorf("the webhook's row reads %q, want its event", row)
+		}
+		b.click("#webhooks tbody button.rotate")
+		b.waitContains("#hook-result", "Segredo novo criado", 20*time.Second)
+		if !strings.HasPrefix(b.text("#new-secret"), "whsec_") {
+			t.Errorf("the rotated secret reads %q", b.text("#new-secret"))
+		}
+		b.click("#hook-result .once button")
+		b.waitContains("#webhooks tbody", hook, 20*time.Second)
+		b.click("#webhooks tbody button.danger")
+		b.waitText("#webhooks tbody button.danger", "Confirmar remoção", 10*time.Second)
+		b.click("#webhooks tbody button.danger")
+		b.waitText("#webhooks p.status", "Nenhum webhook cadastrado.", 20*time.Second)
+		if r := machines.call(t, "GET", "/v1/webhooks", keyA, "", nil, true); strings.Contains(string(r.raw), hook) {
+			t.Errorf("the removed webhook is still listed: %s", r)
+		}
+
+		switchTo(b, emails[auth.RoleAdmin], passwords[auth.RoleAdmin], "Leads")
+		b.click(`#nav a[href="#/chaves"]`)
+		b.waitText("h1", "Chaves de API", 20*time.Second)
+		b.waitContains("label[for=f-key-partnerId]", "Parceiro", 20*time.Second)
+		b.selectOption("#f-key-role", "partner")
+		b.click("#key-form button[type=submit]")
+		b.waitContains("#f-key-partnerId-error", "Obrigatório.", 20*time.Second)
+		name := storetest.Unique("crm-")
+		b.selectOption("#f-key-partnerId", partnerA)
+		b.typeInto("#f-key-name", name)
+		b.click("#key-form button[type=submit]")
+		key := b.waitContains("#new-secret", "plk_", 20*time.Second)
+		machines.call(t, "GET", "/v1/leads", key, "", nil, true).expect(t, 200)
+		b.audit("keys")
+		b.click("#new-key-result .once button")
+		var keyID string
+		for _, k := range machines.call(t, "GET", "/v1/admin/keys", machines.admin, "", nil, true).expect(t, 200).items(t, "items") {
+			if k.get("name") == name {
+				keyID = k.str(t, "id")
+			}
+		}
+		keyRow := `#keys tr[data-id="` + keyID + `"]`
+		if got := b.waitContains(keyRow, name, 20*time.Second); !strings.Contains(got, "Ativa") || !strings.Contains(got, partnerA) {
+			t.Errorf("the new key's row reads %q", got)
+		}
+		b.click(keyRow + " button.danger")
+		b.waitText(keyRow+" button.danger", "Confirmar: revogar para sempre", 10*time.Second)
+		b.click(keyRow + " button.danger")
+		b.waitContains(keyRow, "Revogada", 20*time.Second)
+		if r := machines.call(t, "GET", "/v1/leads", key, "", nil, true); r.status != 401 {
+			t.Errorf("the key revoked in the browser: GET /v1/leads answers %s, want 401", r)
+		}
+	})
+
+	t.Run("a manager edits the rules, simulates and publishes; a stale publish is refused", func(t *testing.T) {
+		b := openApp(t, app, emails[auth.RoleManager], passwords[auth.RoleManager], "Leads")
+		b.click(`#nav a[href="#/roteamento"]`)
+		b.waitText("h1", "Regras de roteamento", 20*time.Second)
+		if got := b.waitContains("#rules-table", "e2e-"+partnerA, 20*time.Second); !strings.Contains(got, "parceiros: "+partnerA) {
+			t.Errorf("the rules read %q, want partner A's rule in words", got)
+		}
+		b.audit("rules")
+		// edit adds a rule for a partner nobody else uses to what the
+		// editor holds, as a person would type it; strategy picks its way.
+		ruleID := storetest.Unique("app-rule-")
+		published := b.property("#f-rules", "value")
+		edit := func(strategy string) {
+			t.Helper()
+			var set map[string]any
+			if err := json.Unmarshal([]byte(published), &set); err != nil {
+				t.Fatalf("the editor holds no JSON: %v", err)
+			}
+			rules, _ := set["rules"].([]any)
+			set["rules"] = append(rules, map[string]any{"id": ruleID, "when": map[string]any{"partners": []string{storetest.Unique("ptn-nobody-")}}, "pool": []string{second}, "strategy": strategy})
+			text, _ := json.Marshal(set)
+			b.clear("#f-rules")
+			b.typeInto("#f-rules", string(text))
+		}
+		edit("fastest")
+		b.click("#simulate")
+		b.waitContains("#rules-result", "A API recusou o que você escreveu", 30*time.Second)
+		if got := b.text("#rules-result"); !strings.Contains(got, "strategy") {
+			t.Errorf("the refusal reads %q, without the field", got)
+		}
+		edit("least_loaded")
+		b.click("#simulate")
+		b.waitContains("#simulation", "leads simulados", 60*time.Second)
+		b.audit("rules-simulated")
+
+		// Another manager publishes meanwhile: this page's publish is refused.
+		bump := func() {
+			eventually(t, 30*time.Second, 500*time.Millisecond, "another manager's publish", func() (bool, string) {
+				cur := machines.call(t, "GET", "/v1/admin/routing/rules", machines.admin, "", nil, true).expect(t, 200)
+				r := machines.call(t, "PUT", "/v1/admin/routing/rules", machines.admin, string(cur.raw), map[string]string{"If-Match": fmt.Sprintf(`"%v"`, cur.body["version"])}, true)
+				return r.status == 201, r.String()
+			})
+		}
+		bump()
+		b.click("#publish")
+		b.waitContains("#rules-result", "Outra pessoa publicou regras", 20*time.Second)
+		done := false
+		for try := 0; try < 3 && !done; try++ { // other tests publish rules too
+			b.click("#refresh")
+			b.waitContains("#rules-table", "e2e-"+partnerA, 20*time.Second)
+			published = b.property("#f-rules", "value")
+			edit("least_loaded")
+			b.click("#publish")
+			eventually(t, 20*time.Second, 250*time.Millisecond, "the publish answered", func() (bool, string) {
+				got := b.text("#rules-result")
+				done = strings.Contains(got, "Publicadas como versão")
+				return done || strings.Contains(got, "Outra pessoa publicou"), "the page reads " + got
+			})
+		}
+		if !done {
+			t.Fatalf("three publishes refused; the page reads %q", b.text("#rules-result"))
+		}
+		b.click("#rules-result button")
+		b.waitContains("#rules-table", ruleID, 20*time.Second)
+		if r := machines.call(t, "GET", "/v1/admin/routing/rules", machines.admin, "", nil, true); !strings.Contains(string(r.raw), ruleID) {
+			t.Errorf("the published rules lack %s: %s", ruleID, r)
+		}
+
+		// The API reference, linked from every page.
+		b.click(`footer a[href="v1/docs"]`)
+		b.waitContains("h1", "Partner lead pipeline API", 20*time.Second)
+		if got := b.text("#putRules"); !strings.Contains(got, "PUT /v1/admin/routing/rules") || !strings.Contains(got, "manager") {
+			t.Errorf("the reference's rule publishing reads %q", got)
+		}
+		b.audit("api-reference")
+	})
+}
+
+// openApp opens the app in a new browser and signs in, on the page that
+// opens with the heading home.
+func openApp(t *testing.T, app *api, email, password, home string) *browser {
+	t.Helper()
+	b := newBrowser(t)
+	b.open(app.base + "/app")
+	b.waitText("h1", "Entrar", 20*time.Second)
+	signIn(b, email, password)
+	b.waitText("h1", home, 20*time.Second)
+	return b
+}
+
+// switchTo signs out and in as someone else.
+func switchTo(b *browser, email, password, home string) {
+	b.t.Helper()
+	b.click("#signout")
+	b.waitText("h1", "Entrar", 10*time.Second)
+	signIn(b, email, password)
+	b.waitText("h1", home, 20*time.Second)
 }
 
 func signIn(b *browser, email, password string) {

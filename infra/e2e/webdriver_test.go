@@ -151,6 +151,13 @@ func (b *browser) text(css string) string {
 	return s
 }
 
+// property is a DOM property of the element (an anchor's absolute href).
+func (b *browser) property(css, name string) string {
+	var v string
+	b.do("GET", "/session/"+b.session+"/element/"+b.mustFind(css)+"/property/"+name, nil, &v)
+	return v
+}
+
 func (b *browser) displayed(css string) bool {
 	id := b.find(css)
 	if id == "" {

@@ -2,8 +2,11 @@
 // catalogue of the chosen language, every value written as text (never as
 // HTML). Tokens live in this tab's memory only: a reload signs out.
 import { h, field, formData, showErrors, clearErrors } from "./dom.js";
-import { partnersView, partnerPicker, reassignForm, routingWhy, staleView } from "./team.js";
-import { touchForm, touchText } from "./touch.js";
+
+// A role's screens load when first opened, so the sign-in page fetches only
+// this file and dom.js.
+const lazy = (file, name) => (main, args) => import("./" + file).then((m) => m[name](main, args))
+  .catch((e) => main.append(status(e instanceof Problem ? problemText(e) : t("error.network"), "error")));
 
 const root = location.pathname.replace(/\/app\/?[^/]*$/, "");
 const $ = (id) => document.getElementById(id);
@@ -114,8 +117,14 @@ const views = {
   "leads/novo": { roles: ["partner"], render: newLeadView, nav: "nav.newLead" },
   fila: { roles: ["rep"], render: queueView, nav: "nav.queue" },
   leads: { roles: ["partner", "manager", "admin"], render: leadsView, nav: "nav.leads" },
-  parados: { roles: ["partner", "manager", "admin"], render: staleView, nav: "nav.stale" },
-  parceiros: { roles: ["manager", "admin"], render: partnersView, nav: "nav.partners" },
+  parados: { roles: ["partner", "manager", "admin"], render: lazy("team.js", "staleView"), nav: "nav.stale" },
+  parceiros: { roles: ["manager", "admin"], render: lazy("team.js", "partnersView"), nav: "nav.partners" },
+  comissoes: { roles: ["partner", "finance", "admin"], render: lazy("money.js", "statementView"), nav: "nav.commissions" },
+  planos: { roles: ["finance", "admin"], render: lazy("plans.js", "plansView"), nav: "nav.plans" },
+  contestacoes: { roles: ["partner", "finance", "admin"], render: lazy("money.js", "disputesView"), nav: "nav.disputes" },
+  integracoes: { roles: ["partner"], render: lazy("integrations.js", "integrationsView"), nav: "nav.integrations" },
+  roteamento: { roles: ["manager", "admin"], render: lazy("routing.js", "rulesView"), nav: "nav.rules" },
+  chaves: { roles: ["admin"], render: lazy("keys.js", "keysView"), nav: "nav.keys" },
   lead: { roles: ["partner", "rep", "manager", "admin"], render: leadView },
 };
 
@@ -123,6 +132,7 @@ function home() {
   const role = roleOf(session.claims);
   if (role === "partner") return "#/leads/novo";
   if (role === "rep") return "#/fila";
+  if (role === "finance") return "#/comissoes";
   return views.leads.roles.includes(role) ? "#/leads" : "#/inicio";
 }
 
@@ -270,7 +280,7 @@ function leadsView(main, { query }) {
   });
   main.append(h("h1", {}, t("leads.title")), filter, list);
   // The team lists one partner's leads at a time; a partner, its own.
-  const partner = roleOf(session.claims) === "partner" ? Promise.resolve(null) : partnerPicker(filter, query.get("partner"));
+  const partner = roleOf(session.claims) === "partner" ? Promise.resolve(null) : import("./team.js").then((m) => m.partnerPicker(filter, query.get("partner")));
   partner.then((id) => {
     if (id === "") { list.replaceChildren(status(t("leads.noPartners"))); return null; }
     const q = new URLSearchParams({ limit: "50" });
@@ -298,8 +308,8 @@ function leadView(main, { id }) {
   const role = roleOf(session.claims);
   const back = role === "rep" ? h("a", { href: "#/fila" }, t("queue.back")) : h("a", { href: "#/leads" }, t("lead.back"));
   main.append(h("p", { class: "bar" }, back, again), body);
-  Promise.all([call("GET", "/v1/leads/" + encodeURIComponent(id)), call("GET", "/v1/leads/" + encodeURIComponent(id) + "/history")])
-    .then(([l, hist]) => {
+  Promise.all([call("GET", "/v1/leads/" + encodeURIComponent(id)), call("GET", "/v1/leads/" + encodeURIComponent(id) + "/history"), import("./touch.js")])
+    .then(([l, hist, { touchForm, touchText }]) => {
       const dl = h("dl", {});
       const add = (k, v) => { if (v) dl.append(h("dt", {}, t(k)), h("dd", {}, v)); };
       add("lead.contactName", l.contact.name);
@@ -334,7 +344,7 @@ function leadView(main, { id }) {
         if (worked) touchForm(body, l, reload, lifecycle.touch);
         moveForm(body, l, reload);
         if (role === "rep") return;
-        return (worked ? reassignForm(body, l, reload) : Promise.resolve()).then(() => routingWhy(body, l));
+        return import("./team.js").then(({ reassignForm, routingWhy }) => (worked ? reassignForm(body, l, reload) : Promise.resolve()).then(() => routingWhy(body, l)));
       }).catch((e) => body.append(status(problemText(e), "error")));
     })
     .catch((e) => body.replaceChildren(h("h1", {}, t(e.status === 404 ? "lead.notFound" : "lead.error")), status(problemText(e), "error")));
@@ -378,6 +388,12 @@ async function loadLifecycle() {
   const res = await fetch(root + "/app/lifecycle.json");
   if (!res.ok) throw new Problem(res.status, {});
   lifecycle = await res.json();
+}
+
+// events are the event types a partner's webhooks and e-mails may name.
+export async function events() {
+  await loadLifecycle();
+  return lifecycle.events;
 }
 
 // moveForm offers the lead's next statuses; the API checks the move again.
@@ -436,7 +452,7 @@ export function fromLocalTime(v) {
 
 // cents reads "1.234,56" (or "1234.56") as minor units; 0 when unreadable,
 // which the API refuses next to the field.
-function cents(text = "") {
+export function cents(text = "") {
   const s = text.replace(/[^\d,.]/g, "");
   const normal = s.includes(",") ? s.replace(/\./g, "").replace(",", ".") : s;
   const n = Math.round(parseFloat(normal) * 100);

@@ -48,14 +48,27 @@ export function formData(form) {
   const out = {};
   for (const el of form.elements) {
     if (!el.name) continue;
-    const v = el.type === "checkbox" ? el.checked : el.value.trim();
+    const group = el.type === "checkbox" && el.hasAttribute("value"); // one of a group: the checked values
+    const v = group ? null : el.type === "checkbox" ? el.checked : el.value.trim();
     if (v === "") continue;
     const path = el.name.split(".");
     let o = out;
     for (const p of path.slice(0, -1)) o = o[p] ??= {};
-    o[path.at(-1)] = v;
+    if (!group) o[path.at(-1)] = v;
+    else if ((o[path.at(-1)] ??= []) && el.checked) o[path.at(-1)].push(el.value);
   }
   return out;
+}
+
+// checkGroup is a set of checkboxes whose checked values formData gives as
+// one list under name, with one place for the list's error.
+export function checkGroup(name, legend, values, labelOf, checked = [], opts = {}) {
+  const base = idOf(opts.form ? opts.form + "." + name : name);
+  const boxes = values.map((v, i) => h("div", { class: "field check" },
+    h("input", { type: "checkbox", name, value: v, id: base + "-" + i, checked: checked.includes(v), "aria-describedby": base + "-0-error" }),
+    h("label", { for: base + "-" + i }, labelOf(v))));
+  return h("fieldset", { class: "checks" }, h("legend", {}, legend), opts.hint ? h("p", { class: "hint" }, opts.hint) : "", ...boxes,
+    h("p", { class: "field-error", id: base + "-0-error", hidden: true }));
 }
 
 export function clearErrors(form) {

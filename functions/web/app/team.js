@@ -2,6 +2,7 @@
 // reassignment of a lead. The API checks every call again.
 import { h, field, formData, showErrors, clearErrors } from "./dom.js";
 import { t, call, status, when, problemText, fieldMessage, session, roleOf } from "./app.js";
+import { secretOnce } from "./widgets.js";
 
 // partnersView lists the partners, each with a link to its leads; an admin
 // also registers one here and sees its first API key once.
@@ -36,10 +37,8 @@ function newPartnerForm(done) {
     try {
       const r = await call("POST", "/v1/admin/partners", formData(form));
       // The key is shown once and never again: the store keeps its hash.
-      const again = h("button", { type: "button", class: "secondary" }, t("partners.done"));
-      again.addEventListener("click", done);
       out.replaceChildren(status(t("partners.createdOk", { name: r.partner.name }), "ok"),
-        h("p", {}, t("partners.keyOnce")), h("p", {}, h("code", { id: "new-key", class: "secret" }, r.apiKey)), again);
+        secretOnce(r.apiKey, done, { id: "new-key", note: "partners.keyOnce" }));
       form.reset();
     } catch (e) {
       out.replaceChildren();

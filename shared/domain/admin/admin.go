@@ -101,6 +101,9 @@ func (s Service) CreateKey(ctx context.Context, role auth.Role, partnerID, subje
 		return Issued{}, validation.Field("role", "invalid", "%s", err.Error())
 	}
 	if role == auth.RolePartner {
+		if strings.TrimSpace(partnerID) == "" {
+			return Issued{}, validation.Field("partnerId", "required", "a partner key names its partner")
+		}
 		if _, err := s.Partners.GetPartner(ctx, partnerID); err != nil {
 			if errors.Is(err, ErrPartnerNotFound) {
 				return Issued{}, validation.Field("partnerId", "invalid", "no such partner")

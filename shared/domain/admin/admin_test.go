@@ -8,8 +8,23 @@ import (
 
 	"github.com/partnerleads/pipeline/shared/domain/admin"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
+	"github.com/partnerleads/pipeline/shared/domain/validation"
 	"github.com/partnerleads/pipeline/shared/testkit/memstore"
 )
+
+// A partner key names an existing partner; the field says which is wrong.
+func TestAPartnerKeyNamesItsPartner(t *testing.T) {
+	t.Parallel()
+	st := memstore.New()
+	svc := admin.Service{Partners: st, Keys: st, Now: time.Now}
+	for _, c := range []struct{ partnerID, code string }{{"", "required"}, {"  ", "required"}, {"p-nobody", "invalid"}} {
+		_, err := svc.CreateKey(context.Background(), auth.RolePartner, c.partnerID, "", "crm")
+		var ve *validation.Error
+		if !errors.As(err, &ve) || len(ve.Fields) != 1 || ve.Fields[0].Field != "partnerId" || ve.Fields[0].Code != c.code {
+			t.Errorf("a partner key for %q: %v, want partnerId %s", c.partnerID, err, c.code)
+		}
+	}
+}
 
 // The API can never lock itself out: the last active admin key can be
 // neither disabled nor revoked (by itself or another), while one of two can.

@@ -24,6 +24,8 @@ const (
 	KeyRevoked  = "revoked"
 )
 
+var KeyStatuses = []string{KeyActive, KeyDisabled, KeyRevoked}
+
 const tokenPrefix = "plk_"
 
 var (

@@ -25,6 +25,8 @@ const (
 	DisputeRejected       DisputeState = "rejected"
 )
 
+var DisputeStates = []DisputeState{DisputeOpen, DisputeAccepted, DisputePartlyAccepted, DisputeRejected}
+
 // DefaultDisputeWindowDays is how long after a period closes its partner
 // may still dispute it, unless the deployment says otherwise.
 const DefaultDisputeWindowDays = 60
@@ -238,8 +240,11 @@ func (s Service) AnswerDispute(ctx context.Context, p auth.Principal, id string,
 	default:
 		ve.Add("decision", "invalid_enum", "one of accepted, partly_accepted, rejected")
 	}
-	if in.Reason == "" || len(in.Reason) > 500 {
-		ve.Add("reason", "invalid", "is required, at most 500 characters; the partner reads it")
+	switch {
+	case in.Reason == "":
+		ve.Add("reason", "required", "the partner reads it")
+	case len(in.Reason) > 500:
+		ve.Add("reason", "too_long", "at most 500 characters")
 	}
 	if err := ve.OrNil(); err != nil {
 		return Dispute{}, err

@@ -60,6 +60,9 @@ const (
 	KindCapHold   EntryKind = "cap_hold"   // held back to the period cap (≤ 0 in all)
 )
 
+// EntryKinds are every kind of line, for those who name them (the app).
+var EntryKinds = []EntryKind{KindAccrual, KindRecurring, KindClawback, KindReversal, KindTierBonus, KindCapHold, KindAdjustment}
+
 // State is where a line is in finance's process; it only moves forward.
 type State string
 
@@ -68,6 +71,8 @@ const (
 	StateApproved State = "approved"
 	StatePaid     State = "paid"
 )
+
+var States = []State{StateAccrued, StateApproved, StatePaid}
 
 // Entry is one ledger line. Its amount never changes after it is written;
 // only State moves forward.

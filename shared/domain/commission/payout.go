@@ -24,6 +24,8 @@ const (
 	PayoutFailed  PayoutState = "failed"
 )
 
+var PayoutStates = []PayoutState{PayoutCreated, PayoutPaid, PayoutFailed}
+
 // MaxPayoutLines is the most lines one batch pays; more approved lines are
 // left for the next batch (MoreApproved).
 const MaxPayoutLines = 2000

@@ -42,6 +42,7 @@ var (
 // All is every endpoint.
 var All = []Endpoint{
 	{"GET", "/v1/openapi.json", Intake, nil},
+	{"GET", "/v1/docs", Metrics, nil}, // the reference page, beside the dashboard
 	{"POST", "/v1/leads", Intake, partner},
 	{"GET", "/v1/leads", Intake, listers},
 	{"GET", "/v1/queue", Intake, sales},
@@ -65,7 +66,7 @@ var All = []Endpoint{
 	{"GET", "/v1/admin/calendars", Admin, managers},
 	{"PUT", "/v1/admin/calendars/{name}", Admin, admin},
 	{"GET", "/v1/admin/routing/rules", Admin, managers},
-	{"PUT", "/v1/admin/routing/rules", Admin, admin},
+	{"PUT", "/v1/admin/routing/rules", Admin, managers},
 	{"GET", "/v1/admin/channels", Admin, managers},
 	{"PUT", "/v1/admin/channels/{id}", Admin, admin},
 	{"GET", "/v1/admin/crm/{crm}/mapping", Admin, managers},
