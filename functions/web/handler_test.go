@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -171,6 +172,20 @@ func TestCataloguesCoverThePage(t *testing.T) {
 		used["keyState."+s] = true
 	}
 	used["secret.once"] = true
+	for _, prefix := range []string{"plans", "reps", "sla", "channels"} { // the document editors' words (widgets.js docEditor)
+		for _, k := range []string{"pick", "new", "newID", "document", "save", "needID", "reload", "edit", "editHint"} {
+			used[prefix+"."+k] = true
+		}
+	}
+	for d := range 7 {
+		used[fmt.Sprintf("weekday.%d", d)] = true
+	}
+	for _, k := range notify.ChannelKindNames() {
+		used["channels.kind."+k] = true
+	}
+	for _, a := range []string{"remind", "escalate", "recall"} {
+		used["sla.step."+a] = true
+	}
 	for _, w := range []string{"countries", "states", "industries", "sizes", "products", "grades", "partners"} {
 		used["rules.when."+w] = true
 	}

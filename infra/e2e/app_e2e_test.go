@@ -373,17 +373,17 @@ func TestE2EApp(t *testing.T) {
 		if got := b.waitContains(planRow, "versão 1", 20*time.Second); !strings.Contains(got, "10%") || !strings.Contains(got, partnerA) {
 			t.Errorf("the plan's row reads %q, want 10%% for partner A", got)
 		}
-		b.selectOption("#f-plan-plan", planID)
+		b.selectOption("#f-plan-pick", planID)
 		rewrite := func(rate int) {
 			t.Helper()
 			var p map[string]any
-			if err := json.Unmarshal([]byte(b.property("#f-document", "value")), &p); err != nil {
+			if err := json.Unmarshal([]byte(b.property("#f-plandoc", "value")), &p); err != nil {
 				t.Fatalf("the plan editor holds no JSON: %v", err)
 			}
 			p["rateBps"] = rate
 			text, _ := json.Marshal(p)
-			b.clear("#f-document")
-			b.typeInto("#f-document", string(text))
+			b.clear("#f-plandoc")
+			b.typeInto("#f-plandoc", string(text))
 		}
 		rewrite(0)
 		b.click("#save-plan")
@@ -562,6 +562,73 @@ func TestE2EApp(t *testing.T) {
 			t.Errorf("the reference's rule publishing reads %q", got)
 		}
 		b.audit("api-reference")
+	})
+
+	t.Run("an admin changes a rep and a program's SLA policy; a manager reads them", func(t *testing.T) {
+		b := openApp(t, app, emails[auth.RoleAdmin], passwords[auth.RoleAdmin], "Leads")
+		b.click(`#nav a[href="#/vendedores"]`)
+		b.waitText("h1", "Vendedores e times", 20*time.Second)
+		repRow := `#reps-table tr[data-rep="` + second + `"]`
+		b.waitContains(repRow, "até 100 abertos", 20*time.Second)
+		b.selectOption("#f-rep-pick", second)
+		rewrite := func(css string, change func(map[string]any)) {
+			t.Helper()
+			var doc map[string]any
+			if err := json.Unmarshal([]byte(b.property(css, "value")), &doc); err != nil {
+				t.Fatalf("%s holds no JSON: %v", css, err)
+			}
+			change(doc)
+			text, _ := json.Marshal(doc)
+			b.clear(css)
+			b.typeInto(css, string(text))
+		}
+		from, to := time.Now().Add(48*time.Hour).UTC(), time.Now().Add(96*time.Hour).UTC()
+		rewrite("#f-repdoc", func(r map[string]any) {
+			r["capacity"] = map[string]any{"maxOpen": 120, "dailyCap": 0}
+			r["outOfOffice"] = []map[string]string{{"from": from.Format(time.RFC3339), "to": to.Format(time.RFC3339)}}
+		})
+		b.click("#save-rep")
+		b.waitContains("#rep-result", "salvo", 20*time.Second)
+		b.click("#rep-result button")
+		if got := b.waitContains(repRow, "até 120 abertos", 20*time.Second); !strings.Contains(got, "seg ter qua qui sex, 09:00–18:00") || !strings.Contains(got, "de "+from.In(time.FixedZone("BRT", -3*3600)).Format("02/01/2006")) {
+			t.Errorf("the changed rep's row reads %q, want its hours and its time off", got)
+		}
+		b.audit("reps")
+
+		b.click(`#nav a[href="#/sla"]`)
+		b.waitText("h1", "Prazos de acompanhamento (SLA)", 20*time.Second)
+		b.waitContains("#sla-table", "default", 20*time.Second)
+		program := strings.ToLower(storetest.Unique("app-"))
+		b.typeInto("#f-sla-id", program)
+		rewrite("#f-sladoc", func(p map[string]any) { p["minTouchesBeforeUnreachable"] = 3 })
+		b.click("#save-sla")
+		b.waitContains("#sla-result", "salva como versão 1", 20*time.Second)
+		b.click("#sla-result button")
+		if got := b.waitContains(`#sla-table tr[data-program="`+program+`"]`, program, 20*time.Second); !strings.Contains(got, "3") {
+			t.Errorf("the new program's policy reads %q, want 3 attempts before unreachable", got)
+		}
+		b.audit("sla")
+
+		b.click(`#nav a[href="#/canais"]`)
+		b.waitText("h1", "Canais da equipe (Slack, Teams)", 20*time.Second)
+		b.waitContains("#channel-editor", "Cadastrar ou mudar um canal", 20*time.Second)
+		channel := storetest.Unique("app-chat-")
+		b.typeInto("#f-channel-id", channel)
+		rewrite("#f-channeldoc", func(c map[string]any) { c["url"] = "http://127.0.0.1:9/" + channel })
+		b.click("#save-channel")
+		b.waitContains("#channel-result", "salvo", 20*time.Second)
+		b.click("#channel-result button")
+		if got := b.waitContains(`#channels-table tr[data-channel="`+channel+`"]`, "Slack", 20*time.Second); !strings.Contains(got, "127.0.0.1:9") || strings.Contains(got, "/"+channel) {
+			t.Errorf("the new channel's row reads %q, want its host and not its secret path", got)
+		}
+		b.audit("channels")
+
+		switchTo(b, emails[auth.RoleManager], passwords[auth.RoleManager], "Leads")
+		b.click(`#nav a[href="#/vendedores"]`)
+		b.waitContains(repRow, "até 120 abertos", 20*time.Second)
+		if b.displayed("#save-rep") {
+			t.Error("a manager is offered the rep editor, which only admins may use")
+		}
 	})
 }
 

@@ -124,6 +124,9 @@ const views = {
   contestacoes: { roles: ["partner", "finance", "admin"], render: lazy("money.js", "disputesView"), nav: "nav.disputes" },
   integracoes: { roles: ["partner"], render: lazy("integrations.js", "integrationsView"), nav: "nav.integrations" },
   roteamento: { roles: ["manager", "admin"], render: lazy("routing.js", "rulesView"), nav: "nav.rules" },
+  vendedores: { roles: ["manager", "admin"], render: lazy("setup.js", "repsView"), nav: "nav.reps" },
+  sla: { roles: ["manager", "admin"], render: lazy("setup.js", "slaView"), nav: "nav.sla" },
+  canais: { roles: ["manager", "admin"], render: lazy("setup.js", "channelsView"), nav: "nav.channels" },
   chaves: { roles: ["admin"], render: lazy("keys.js", "keysView"), nav: "nav.keys" },
   lead: { roles: ["partner", "rep", "manager", "admin"], render: leadView },
 };

@@ -1,10 +1,10 @@
 // Commission plans for finance: each plan's current version in words with
 // its history, and the next version written whole. Versions are never
 // rewritten; the API validates each one and checks every call again.
-import { h, field } from "./dom.js";
+import { h } from "./dom.js";
 import { t, call, status, when, problemText } from "./app.js";
 import { money } from "./money.js";
-import { jsonEditor, refusal } from "./widgets.js";
+import { docEditor } from "./widgets.js";
 
 // What a saved version carries that the next one does not send.
 const stamped = ["id", "version", "createdAt", "createdBy", "effectiveFrom"];
@@ -45,35 +45,12 @@ function terms(p) {
 
 // editor writes the next version of a plan, or a new plan's first.
 function editor(latest, again) {
-  const out = h("div", { id: "plan-result", "aria-live": "polite" });
-  const template = { name: "", partnerId: "", currency: "BRL", type: "percent_of_deal", rateBps: 1000, clawbackDays: 90, clawbackMode: "full", minPayout: 0 };
-  const pick = field("plan", t("plans.pick"), { form: "plan", options: [["", t("plans.new")], ...latest.map((p) => [p.id, p.id + " — " + p.name])] });
-  const id = field("id", t("plans.newID"), { form: "plan", required: true });
-  const body = (p) => Object.fromEntries(Object.entries(p).filter(([k]) => !stamped.includes(k)));
-  let doc = jsonEditor("document", t("plans.document"), template, out);
-  const slot = h("div", {}, doc.el);
-  pick.querySelector("select").addEventListener("change", (ev) => {
-    const chosen = latest.find((p) => p.id === ev.target.value);
-    id.hidden = Boolean(chosen);
-    doc = jsonEditor("document", t("plans.document"), chosen ? body(chosen) : template, out);
-    slot.replaceChildren(doc.el);
+  return docEditor({
+    name: "plan", prefix: "plans", items: latest, idOf: (p) => p.id, labelOf: (p) => p.id + " — " + p.name, strip: stamped, again,
+    template: { name: "", partnerId: "", currency: "BRL", type: "percent_of_deal", rateBps: 1000, clawbackDays: 90, clawbackMode: "full", minPayout: 0 },
+    save: async (id, plan) => {
+      const saved = await call("PUT", "/v1/commission-plans/" + encodeURIComponent(id), plan);
+      return t("plans.saved", { id: saved.id, n: saved.version, from: saved.effectiveFrom });
+    },
   });
-  const save = h("button", { type: "button", id: "save-plan" }, t("plans.save"));
-  save.addEventListener("click", async () => {
-    const plan = doc.read();
-    if (!plan) return;
-    const planID = pick.querySelector("select").value || id.querySelector("input").value.trim();
-    if (!planID) { out.replaceChildren(status(t("plans.needID"), "error")); return; }
-    out.replaceChildren(status(t("move.sending")));
-    try {
-      const saved = await call("PUT", "/v1/commission-plans/" + encodeURIComponent(planID), plan);
-      const done = h("button", { type: "button", class: "secondary" }, t("plans.reload"));
-      done.addEventListener("click", again);
-      out.replaceChildren(status(t("plans.saved", { id: saved.id, n: saved.version, from: saved.effectiveFrom }), "ok"), done);
-    } catch (e) {
-      refusal(out, e);
-    }
-  });
-  return h("section", { "aria-labelledby": "plan-editor" }, h("h2", { id: "plan-editor" }, t("plans.edit")),
-    h("p", { class: "hint" }, t("plans.editHint")), pick, id, slot, h("p", { class: "bar" }, save), out);
 }

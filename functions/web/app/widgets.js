@@ -68,3 +68,41 @@ export function refusal(out, e, conflictKey) {
   out.replaceChildren(status(errs.length ? t("doc.invalid") : e.status === 409 && conflictKey ? t(conflictKey) : problemText(e), "error"));
   if (errs.length) out.append(h("ul", { class: "errors" }, ...errs.map((x) => h("li", {}, h("code", {}, x.field), " ", fieldMessage(x), " (", x.message, ")"))));
 }
+
+// docEditor edits one document of a list whole: pick one (or a new one,
+// named in a field), change its JSON, save it. Its words are the keys
+// under prefix (pick, new, newID, document, save, needID, reload, edit,
+// editHint); save(id, doc) answers the sentence that says it is saved.
+export function docEditor({ name, prefix, items, idOf, labelOf, template, strip = [], save, again }) {
+  const out = h("div", { id: name + "-result", "aria-live": "polite" });
+  const body = (d) => Object.fromEntries(Object.entries(d).filter(([k]) => !strip.includes(k)));
+  const pick = field("pick", t(prefix + ".pick"), { form: name, options: [["", t(prefix + ".new")], ...items.map((d) => [idOf(d), labelOf(d)])] });
+  const id = field("id", t(prefix + ".newID"), { form: name, required: true });
+  let doc = jsonEditor(name + "doc", t(prefix + ".document"), template, out);
+  const slot = h("div", {}, doc.el);
+  const chosenID = () => pick.querySelector("select").value;
+  pick.querySelector("select").addEventListener("change", () => {
+    const chosen = items.find((d) => idOf(d) === chosenID());
+    id.hidden = Boolean(chosen);
+    doc = jsonEditor(name + "doc", t(prefix + ".document"), chosen ? body(chosen) : template, out);
+    slot.replaceChildren(doc.el);
+  });
+  const button = h("button", { type: "button", id: "save-" + name }, t(prefix + ".save"));
+  button.addEventListener("click", async () => {
+    const value = doc.read();
+    if (!value) return;
+    const docID = chosenID() || id.querySelector("input").value.trim();
+    if (!docID) { out.replaceChildren(status(t(prefix + ".needID"), "error")); return; }
+    out.replaceChildren(status(t("move.sending")));
+    try {
+      const said = await save(docID, value);
+      const done = h("button", { type: "button", class: "secondary" }, t(prefix + ".reload"));
+      done.addEventListener("click", again);
+      out.replaceChildren(status(said, "ok"), done);
+    } catch (e) {
+      refusal(out, e);
+    }
+  });
+  return h("section", { "aria-labelledby": name + "-editor" }, h("h2", { id: name + "-editor" }, t(prefix + ".edit")),
+    h("p", { class: "hint" }, t(prefix + ".editHint")), pick, id, slot, h("p", { class: "bar" }, button), out);
+}
