@@ -42,7 +42,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 		"PARTNER_SEES_OWNER":     jsii.String(cfg.PartnerSeesOwner),
 		"RATE_LIMITS_TABLE":      rates.TableName(),
 		"RATE_LIMIT_PER_MINUTE":  jsii.String(cfg.RateLimitPerMinute),
-	})
+	}, timeout(29)) // a 1,000-row spreadsheet upload; the HTTP API waits 30 s
 	leads.GrantReadWriteData(intakeFn)
 	rates.GrantReadWriteData(intakeFn)
 	directory.GrantReadData(intakeFn)
@@ -103,6 +103,7 @@ func NewPipelineStack(scope constructs.Construct, id string, props *PipelineStac
 	out("UserPoolClientId", app.client.UserPoolClientId())
 	out("LeadsTableName", leads.TableName())
 	out("DirectoryTableName", directory.TableName())
+	out("RateLimitsTableName", rates.TableName())
 	out("EventBusName", bus.EventBusName())
 	out("NotificationQueueUrl", queue.QueueUrl())
 	return stack

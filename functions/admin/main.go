@@ -33,7 +33,7 @@ func main() {
 	db := dynamodb.NewFromConfig(awsCfg)
 	keys, rules := directorydb.New(db, directoryTable), routingdb.NewConfig(db, directoryTable)
 	h := handler{
-		admin:      admin.Service{Partners: keys, Keys: keys, Now: time.Now},
+		admin:      admin.Service{Partners: keys, Keys: keys, Uses: directorydb.NewKeyUses(db, ratesTable), Now: time.Now},
 		routing:    routing.Admin{Store: rules},
 		mappings:   lifecycledb.NewMappings(db, directoryTable),
 		notify:     notify.Admin{Store: notifydb.NewConfig(db, directoryTable), Targets: notify.Targets{LocalMode: localMode}, Now: time.Now},

@@ -39,6 +39,7 @@ func routes(h handler) []httpapi.Route {
 		"GET /v1/leads":                      h.list,
 		"GET /v1/queue":                      h.queue,
 		"POST /v1/leads/bulk-status":         h.bulkStatus,
+		"POST /v1/leads/upload":              h.upload,
 		"POST /v1/integrations/{crm}/status": h.crmSync,
 		"GET /v1/leads/{id}":                 h.get,
 		"GET /v1/leads/{id}/routing":         h.routingExplanation,

@@ -62,3 +62,21 @@ func acceptedLeads(b *testing.B) (lambda.Handler, [][]byte) {
 	}
 	return lambda.NewHandler(f.router.Handle), payloads
 }
+
+// BenchmarkUploadInvoke sends a 1,000-row spreadsheet (10% repeats, 5%
+// invalid) to a fresh store; `make bench` compares it with 1,000
+// BenchmarkIntakeCreateInvoke calls.
+func BenchmarkUploadInvoke(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		f := newFixture(b)
+		payload, _ := json.Marshal(f.request(b, "POST", "/v1/leads/upload", "a", sheetCSV(1000, "bench.com.br"), map[string]string{"content-type": "text/csv"}))
+		h := lambda.NewHandler(f.router.Handle)
+		b.StartTimer()
+		out, err := h.Invoke(context.Background(), payload)
+		if err != nil || !strings.Contains(string(out), `"statusCode":200`) || !strings.Contains(string(out), `\"accepted\":850`) {
+			b.Fatalf("upload: %v %.300s", err, out)
+		}
+	}
+}

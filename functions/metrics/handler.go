@@ -41,12 +41,7 @@ func routes(h handler) []httpapi.Route {
 // reference is the API's reference page (package apiref renders it).
 func reference(context.Context, httpapi.Request) (httpapi.Response, error) {
 	page, csp := apiref.Reference()
-	return httpapi.Response{
-		StatusCode: http.StatusOK,
-		Headers: map[string]string{"Content-Type": "text/html; charset=utf-8", "Cache-Control": "max-age=300",
-			"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"},
-		Body: string(page),
-	}, nil
+	return httpapi.Page("text/html; charset=utf-8", "max-age=300", csp, page), nil
 }
 
 func (h handler) indicators(ctx context.Context, r httpapi.Request) (httpapi.Response, error) {

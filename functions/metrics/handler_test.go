@@ -34,6 +34,7 @@ func TestMetricsRoutes(t *testing.T) {
 		{"the page is public", "/dashboard", "", 200, `<svg id="funnel"`},
 		{"its script", "/dashboard/app.js", "", 200, `fetch(path`},
 		{"its style", "/dashboard/app.css", "", 200, `.tiles`},
+		{"the API reference is public", "/v1/docs", "", 200, `id="putRules"`},
 		{"numbers need a key", "/v1/metrics", "", 401, ""},
 		{"a partner's own numbers", "/v1/metrics", pToken, 200, `"partnerId":"p1"`},
 		{"not another partner's", "/v1/metrics?partnerId=p2", pToken, 403, ""},
@@ -60,6 +61,10 @@ func TestMetricsRoutes(t *testing.T) {
 			}
 			if strings.HasPrefix(path, "/dashboard") && !strings.Contains(resp.Headers["Content-Security-Policy"], "script-src 'self'") {
 				t.Fatalf("no strict CSP: %v", resp.Headers)
+			}
+			if resp.StatusCode == 200 && resp.Headers["Content-Security-Policy"] != "" &&
+				(resp.Headers["Strict-Transport-Security"] == "" || resp.Headers["X-Content-Type-Options"] != "nosniff") {
+				t.Fatalf("a page without the security headers: %v", resp.Headers)
 			}
 		})
 	}

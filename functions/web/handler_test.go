@@ -18,6 +18,7 @@ import (
 	"github.com/partnerleads/pipeline/shared/aws/cognito"
 	"github.com/partnerleads/pipeline/shared/domain/auth"
 	"github.com/partnerleads/pipeline/shared/domain/commission"
+	"github.com/partnerleads/pipeline/shared/domain/intake"
 	"github.com/partnerleads/pipeline/shared/domain/lead"
 	"github.com/partnerleads/pipeline/shared/domain/notify"
 	"github.com/partnerleads/pipeline/shared/domain/routing"
@@ -120,78 +121,46 @@ func TestCataloguesCoverThePage(t *testing.T) {
 	if len(used) < 40 {
 		t.Fatalf("found only %d keys in the page: the pattern no longer matches it", len(used))
 	}
-	for _, s := range lead.Statuses {
-		used["status."+string(s)] = true
-	}
-	for _, x := range routing.Exclusions {
-		used["why.excluded."+x] = true
-	}
-	for _, x := range routing.Paths {
-		used["why.path."+x] = true
-	}
-	for _, x := range routing.StrategyNames() {
-		used["strategy."+x] = true
-	}
-	for _, c := range lead.TouchChannels {
-		used["channel."+c] = true
-	}
-	for _, o := range lead.TouchOutcomes {
-		used["outcome."+o] = true
-	}
-	for _, r := range auth.Roles {
-		used["role."+string(r)] = true
-	}
-	for _, c := range []string{lead.ChangeCreated, lead.ChangeStatusChanged, lead.ChangeAssigned, lead.ChangeReassigned, lead.ChangeStale, lead.ChangeRecalled, lead.ChangeTouched} {
-		used["change."+c] = true
-	}
-	for _, k := range commission.EntryKinds {
-		used["kind."+string(k)] = true
-	}
-	for _, s := range commission.States {
-		used["lineState."+string(s)] = true
-	}
-	for _, s := range commission.PayoutStates {
-		used["payoutState."+string(s)] = true
-	}
-	for _, p := range commission.PlanTypeNames() {
-		used["planType."+p] = true
-	}
-	for _, s := range commission.DisputeStates {
-		used["disputeState."+string(s)] = true
-	}
-	for _, s := range []string{"open", "answered", "all"} {
-		used["dispute.filter."+s] = true
-	}
-	for _, e := range notify.EventTypes {
-		used["event."+e] = true
-	}
-	for _, s := range []string{"immediate", "digest", "off"} {
-		used["prefs.mode."+s] = true
-	}
-	for _, s := range auth.KeyStatuses {
-		used["keyState."+s] = true
-	}
+	mark(used, "status.", lead.Statuses)
+	mark(used, "why.excluded.", routing.Exclusions)
+	mark(used, "why.path.", routing.Paths)
+	mark(used, "strategy.", routing.StrategyNames())
+	mark(used, "channel.", lead.TouchChannels)
+	mark(used, "outcome.", lead.TouchOutcomes)
+	mark(used, "role.", auth.Roles)
+	mark(used, "change.", []string{lead.ChangeCreated, lead.ChangeStatusChanged, lead.ChangeAssigned, lead.ChangeReassigned, lead.ChangeStale, lead.ChangeRecalled, lead.ChangeTouched})
+	mark(used, "kind.", commission.EntryKinds)
+	mark(used, "lineState.", commission.States)
+	mark(used, "payoutState.", commission.PayoutStates)
+	mark(used, "planType.", commission.PlanTypeNames())
+	mark(used, "disputeState.", commission.DisputeStates)
+	mark(used, "dispute.filter.", []string{"open", "answered", "all"})
+	mark(used, "event.", notify.EventTypes)
+	mark(used, "prefs.mode.", []string{"immediate", "digest", "off"})
+	mark(used, "keyState.", auth.KeyStatuses)
+	mark(used, "column.", intake.SheetColumns())
+	mark(used, "upload.outcome.", intake.RowOutcomes)
+	mark(used, "upload.count.", intake.RowOutcomes[1:]) // accepted rows are counted apart from replayed ones
 	used["secret.once"] = true
 	for _, prefix := range []string{"plans", "reps", "sla", "channels"} { // the document editors' words (widgets.js docEditor)
-		for _, k := range []string{"pick", "new", "newID", "document", "save", "needID", "reload", "edit", "editHint"} {
-			used[prefix+"."+k] = true
-		}
+		mark(used, prefix+".", []string{"pick", "new", "newID", "document", "save", "needID", "reload", "edit", "editHint"})
 	}
 	for d := range 7 {
 		used[fmt.Sprintf("weekday.%d", d)] = true
 	}
-	for _, k := range notify.ChannelKindNames() {
-		used["channels.kind."+k] = true
-	}
-	for _, a := range []string{"remind", "escalate", "recall"} {
-		used["sla.step."+a] = true
-	}
-	for _, w := range []string{"countries", "states", "industries", "sizes", "products", "grades", "partners"} {
-		used["rules.when."+w] = true
-	}
+	mark(used, "channels.kind.", notify.ChannelKindNames())
+	mark(used, "sla.step.", []string{"remind", "escalate", "recall"})
+	mark(used, "rules.when.", []string{"countries", "states", "industries", "sizes", "products", "grades", "partners"})
 	for k := range used {
 		if _, ok := pt[k]; !ok {
 			t.Errorf("%q is shown but not in the catalogues", k)
 		}
+	}
+}
+
+// mark counts every value of a registry as shown under prefix.
+func mark[S ~string](used map[string]bool, prefix string, values []S) {
+	for _, v := range values {
+		used[prefix+string(v)] = true
 	}
 }

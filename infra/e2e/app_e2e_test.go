@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -271,10 +273,109 @@ func TestE2EApp(t *testing.T) {
 		b.click("#partner-result button")
 		b.waitContains("#partners tbody", "Parceiro "+tag, 20*time.Second)
 
+		// A new language keeps what the person was typing.
+		b.typeInto("#f-name", "Meio digitado")
 		b.selectOption("#lang", "en")
 		b.waitText("h1", "Partners", 10*time.Second)
+		if got := b.property("#f-name", "value"); got != "Meio digitado" {
+			t.Errorf("after the language changed the partner's name reads %q, want what was typed", got)
+		}
 		b.click("#signout")
 		b.waitText("h1", "Sign in", 10*time.Second)
+	})
+
+	t.Run("a partner uploads a spreadsheet, maps its columns and reads what each row became", func(t *testing.T) {
+		tag := storetest.Unique("sheet")
+		// As Excel in Portuguese saves it: semicolons, Portuguese headings,
+		// a column of its own; line 4 repeats line 2, line 5 has a bad e-mail.
+		file := filepath.Join(t.TempDir(), "leads.csv")
+		rows := "Empresa;Contato;E-mail;País;LGPD;Vendedor interno\n" +
+			"Alfa " + tag + ";Ana;ana-" + tag + "@example.com.br;BR;sim;Zé\n" +
+			"Beta " + tag + ";Bia;bia-" + tag + "@example.com.br;BR;sim;Zé\n" +
+			"Alfa " + tag + ";Ana;ana-" + tag + "@example.com.br;BR;sim;Zé\n" +
+			"Gama " + tag + ";Gil;gil-sem-arroba;BR;sim;Zé\n"
+		if err := os.WriteFile(file, []byte(rows), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		b := openApp(t, app, partnerEmail, partnerPassword, "Enviar um lead")
+		b.click(`#nav a[href="#/planilha"]`)
+		b.waitText("h1", "Enviar uma planilha de leads", 20*time.Second)
+		b.audit("upload")
+		b.typeInto("#f-sheet", file)
+		b.waitContains("#upload", "4 linhas", 20*time.Second)
+		for col, want := range map[string]string{"0": "company.name", "2": "contact.email", "5": ""} {
+			if got := b.property("#f-col-"+col, "value"); got != want {
+				t.Errorf("column %s is mapped to %q, want %q", col, got, want)
+			}
+		}
+		b.audit("upload-mapping")
+		b.click("#send-sheet")
+		got := b.waitContains("#upload-counts", "Leads novos recebidos: 2", 30*time.Second)
+		for _, want := range []string{"Repetidos (leads que você já enviou, ou linhas iguais): 1", "Com dados a corrigir: 1"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("the report's counts read %q, want %q", got, want)
+			}
+		}
+		if got := b.text(`#upload-rows tr[data-line="4"]`); !strings.Contains(got, "Igual à linha 2.") {
+			t.Errorf("line 4 reads %q, want a repeat of line 2", got)
+		}
+		if got := b.text(`#upload-rows tr[data-line="5"]`); !strings.Contains(got, "E-mail do contato: E-mail inválido.") {
+			t.Errorf("line 5 reads %q, want its e-mail refused", got)
+		}
+		b.audit("upload-report")
+
+		// The same file again makes no new lead.
+		b.click(`#nav a[href="#/leads/novo"]`)
+		b.waitText("h1", "Enviar um lead", 20*time.Second)
+		b.click(`#nav a[href="#/planilha"]`)
+		b.waitText("h1", "Enviar uma planilha de leads", 20*time.Second)
+		b.typeInto("#f-sheet", file)
+		b.waitContains("#upload", "4 linhas", 20*time.Second)
+		b.click("#send-sheet")
+		b.waitContains("#upload-counts", "Já recebidos num envio anterior deste arquivo: 2", 30*time.Second)
+		list := machines.call(t, "GET", "/v1/leads?limit=100", keyA, "", nil, true).expect(t, 200)
+		sent := 0
+		for _, l := range list.body["items"].([]any) {
+			if c, _ := l.(map[string]any)["company"].(map[string]any); strings.HasSuffix(fmt.Sprint(c["name"]), tag) {
+				sent++
+				if src := l.(map[string]any)["source"]; src != "spreadsheet" {
+					t.Errorf("an uploaded lead's source is %v, want spreadsheet", src)
+				}
+			}
+		}
+		if sent != 2 {
+			t.Fatalf("partner A holds %d leads of the file after two uploads, want 2", sent)
+		}
+	})
+
+	t.Run("a partner's API upload of 40 rows counts each outcome; a broken file stores nothing", func(t *testing.T) {
+		tag := storetest.Unique("api-sheet")
+		var csv strings.Builder
+		csv.WriteString("externalRef,contact.name,contact.email,company.name,location.country,consent.lgpd\n")
+		for i := range 40 {
+			k, mail := i, fmt.Sprintf("%s-%d@example.com.br", tag, i)
+			switch {
+			case i%20 == 4 || i%20 == 14: // 10% repeat the row before
+				k, mail = i-1, fmt.Sprintf("%s-%d@example.com.br", tag, i-1)
+			case i%20 == 19: // 5% invalid
+				mail = "sem-arroba"
+			}
+			fmt.Fprintf(&csv, "%s-%d,Contato %d,%s,Empresa %s %d,BR,sim\n", tag, k, k, mail, tag, k)
+		}
+		h := map[string]string{"Content-Type": "text/csv"}
+		r := machines.call(t, "POST", "/v1/leads/upload", keyA, csv.String(), h, true).expect(t, 200)
+		if got := fmt.Sprint(r.body["counts"]); got != "map[accepted:34 conflict:0 duplicate:4 failed:0 invalid:2]" {
+			t.Fatalf("40 rows with 4 repeats and 2 bad e-mails counted %s", got)
+		}
+		// Two good rows, then broken quoting: nothing of the file is stored.
+		broken := fmt.Sprintf("externalRef,contact.name,contact.email,company.name,location.country,consent.lgpd\n"+
+			"%[1]s-x,Ana,%[1]s-x@example.com.br,Xis %[1]s,BR,sim\n%[1]s-y,Bia,%[1]s-y@example.com.br,Ypsilon %[1]s,BR,sim\n\"%[1]s-z,Caio\n", tag)
+		machines.call(t, "POST", "/v1/leads/upload", keyA, broken, h, false).expect(t, 422) // not CSV, so no valid request
+		for _, ref := range []string{"-x", "-y"} {
+			// The partner's own duplicate would name the lead if the row had been stored.
+			body := fmt.Sprintf(`{"externalRef":"%[1]s%[2]s","contact":{"name":"Ana","email":"%[1]s%[2]s@example.com.br"},"company":{"name":"Xis"},"location":{"country":"BR"},"consent":{"lgpd":true}}`, tag, ref)
+			machines.call(t, "POST", "/v1/leads", keyA, body, nil, true).expect(t, 201)
+		}
 	})
 
 	t.Run("a partner disputes a line; finance approves, pays, exports and answers", func(t *testing.T) {
@@ -475,8 +576,9 @@ func TestE2EApp(t *testing.T) {
 			}
 		}
 		keyRow := `#keys tr[data-id="` + keyID + `"]`
-		if got := b.waitContains(keyRow, name, 20*time.Second); !strings.Contains(got, "Ativa") || !strings.Contains(got, partnerA) {
-			t.Errorf("the new key's row reads %q", got)
+		// The key was used above: its row says when, not "never".
+		if got := b.waitContains(keyRow, name, 20*time.Second); !strings.Contains(got, "Ativa") || !strings.Contains(got, partnerA) || strings.Contains(got, "nunca") {
+			t.Errorf("the new key's row reads %q, want it active, partner A's and used", got)
 		}
 		b.click(keyRow + " button.danger")
 		b.waitText(keyRow+" button.danger", "Confirmar: revogar para sempre", 10*time.Second)

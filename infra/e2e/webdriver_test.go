@@ -224,6 +224,9 @@ func (b *browser) audit(name string) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.t.Fatal(err)
 	}
+	// axe on a long page (finance's month of every partner on a stack many
+	// runs have filled) can pass WebDriver's default 30 s script timeout.
+	b.do("POST", "/session/"+b.session+"/timeouts", map[string]int{"script": 120_000}, nil)
 	for _, v := range viewports {
 		b.do("POST", "/session/"+b.session+"/window/rect", map[string]int{"width": v[0], "height": v[1]}, nil)
 		var shot string

@@ -90,7 +90,9 @@ export class Problem extends Error {
 
 export async function call(method, path, body, authenticated = true, headers = {}) {
   const init = { method, headers: { ...headers } };
-  if (body !== undefined) {
+  if (body instanceof ArrayBuffer) {
+    init.body = body; // a file, its Content-Type in headers
+  } else if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
@@ -115,6 +117,7 @@ export async function call(method, path, body, authenticated = true, headers = {
 const views = {
   entrar: { roles: null, render: signInView },
   "leads/novo": { roles: ["partner"], render: newLeadView, nav: "nav.newLead" },
+  planilha: { roles: ["partner"], render: lazy("upload.js", "uploadView"), nav: "nav.upload" },
   fila: { roles: ["rep"], render: queueView, nav: "nav.queue" },
   leads: { roles: ["partner", "manager", "admin"], render: leadsView, nav: "nav.leads" },
   parados: { roles: ["partner", "manager", "admin"], render: lazy("team.js", "staleView"), nav: "nav.stale" },
@@ -158,8 +161,22 @@ function render(hash) {
     main.append(h("h1", {}, t("forbidden.title")), h("p", {}, t("forbidden.body")));
     return;
   }
-  view.render(main, { id: parts[1], query: new URLSearchParams(query || "") });
-  main.focus();
+  return Promise.resolve(view.render(main, { id: parts[1], query: new URLSearchParams(query || "") })).finally(() => main.focus());
+}
+
+// typed is what the person has entered in the view's fields, by id, so a
+// new language can show it again (restore).
+function typed() {
+  return [...$("view").querySelectorAll("input[id], select[id], textarea[id]")].filter((el) => el.type !== "file")
+    .map((el) => [el.id, el.type === "checkbox" ? el.checked : el.value]);
+}
+
+function restore(kept) {
+  for (const [id, v] of kept) {
+    const el = document.getElementById(id);
+    if (el && el.type === "checkbox") el.checked = v;
+    else if (el) el.value = v;
+  }
 }
 
 function nav() {
@@ -453,12 +470,13 @@ export function fromLocalTime(v) {
   return new Date(v + ":00" + zoneOffset).toISOString();
 }
 
-// cents reads "1.234,56" (or "1234.56") as minor units; 0 when unreadable,
-// which the API refuses next to the field.
-export function cents(text = "") {
+// cents reads "1.234,56" (or "1234.56") as the currency's minor units; 0
+// when unreadable, which the API refuses next to the field.
+export function cents(text = "", currency = "BRL") {
   const s = text.replace(/[^\d,.]/g, "");
   const normal = s.includes(",") ? s.replace(/\./g, "").replace(",", ".") : s;
-  const n = Math.round(parseFloat(normal) * 100);
+  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
+  const n = Math.round(parseFloat(normal) * 10 ** digits);
   return Number.isFinite(n) ? n : 0;
 }
 
@@ -476,8 +494,10 @@ async function start() {
   }
   $("lang").addEventListener("change", async () => {
     document.cookie = "lang=" + $("lang").value + "; path=/; max-age=31536000; SameSite=Strict";
+    const kept = typed();
     await loadLanguage($("lang").value);
-    render();
+    await render();
+    restore(kept);
   });
   $("signout").addEventListener("click", async () => {
     const token = session?.refreshToken;

@@ -24,12 +24,13 @@ export function keysView(main) {
         h("td", {}, k.partnerId || k.subjectId || "—"),
         h("td", {}, h("span", { class: "badge " + k.status }, t("keyState." + k.status))),
         h("td", {}, when(k.createdAt)),
+        h("td", {}, k.lastUsedAt ? when(k.lastUsedAt) : t("keys.neverUsed")),
         h("td", {}, k.status === "revoked" ? "" : confirming(t("keys.revoke"), t("keys.confirmRevoke"), async () => {
           await call("POST", "/v1/admin/keys/" + encodeURIComponent(k.id) + "/revoke");
           again();
         }, out))));
     list.replaceChildren(out, h("table", {},
-      h("thead", {}, h("tr", {}, ...["keys.name", "keys.role", "keys.for", "keys.state", "partners.created", "partners.actions"].map((c) => h("th", { scope: "col" }, t(c))))),
+      h("thead", {}, h("tr", {}, ...["keys.name", "keys.role", "keys.for", "keys.state", "partners.created", "keys.lastUsed", "partners.actions"].map((c) => h("th", { scope: "col" }, t(c))))),
       h("tbody", {}, ...rows)));
   }).catch((e) => list.replaceChildren(status(problemText(e), "error")));
 }

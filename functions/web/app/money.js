@@ -151,7 +151,7 @@ function disputeForm(out, l) {
   const result = h("div", { id: "dispute-result", "aria-live": "polite" });
   saving(form, result, async (f) => {
     const body = { period: l.period, lineId: l.id, message: f.message || "" };
-    if (f.claimed?.amount) body.claimed = { amount: cents(f.claimed.amount), currency: l.currency };
+    if (f.claimed?.amount) body.claimed = { amount: cents(f.claimed.amount, l.currency), currency: l.currency };
     const d = await call("POST", "/v1/commission-disputes", body);
     form.remove();
     result.replaceChildren(status(t("dispute.filed", { id: d.id }), "ok"), h("a", { href: "#/contestacoes" }, t("dispute.see")));
@@ -209,7 +209,7 @@ function answerForm(d, again) {
   const out = h("div", { "aria-live": "polite" });
   saving(form, out, async (f) => {
     const body = { decision: f.decision || "", reason: f.reason || "" };
-    if (f.amount?.amount) body.amount = { amount: cents(f.amount.amount), currency: d.claimed?.currency || "BRL" };
+    if (f.amount?.amount) body.amount = { amount: cents(f.amount.amount, d.claimed?.currency || "BRL"), currency: d.claimed?.currency || "BRL" };
     await call("POST", "/v1/commission-disputes/" + encodeURIComponent(d.id) + "/answer", body);
     again();
   });

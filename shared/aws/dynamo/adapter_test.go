@@ -26,6 +26,11 @@ func TestEmulatorDirectoryStore(t *testing.T) {
 	storetest.RunDirectoryStore(t, func(*testing.T) storetest.DirectoryStore { return st })
 }
 
+func TestEmulatorKeyUses(t *testing.T) {
+	db, outs := dynamotest.Connect(t)
+	storetest.RunKeyUses(t, directorydb.NewKeyUses(db, dynamotest.Output(t, outs, "RateLimitsTableName")))
+}
+
 // 8 concurrent router workers, 500 leads, each delivered twice: no double
 // assignment, no capacity overflow, a fair pointer.
 func TestEmulatorRouter(t *testing.T) {

@@ -32,17 +32,8 @@ func emulatorLatency(ctx context.Context, n int) ([]row, error) {
 	}
 	client := &http.Client{Timeout: 30 * time.Second}
 	post := func(url, token, body string) (time.Duration, int, error) {
-		req, _ := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+token)
-		start := time.Now()
-		resp, err := client.Do(req)
-		if err != nil {
-			return 0, 0, err
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return time.Since(start), resp.StatusCode, nil
+		d, code, _, err := timedPost(ctx, client, url, token, "application/json", body)
+		return d, code, err
 	}
 	run := fmt.Sprintf("%d", time.Now().UnixNano())
 	var li, lh []time.Duration
@@ -123,4 +114,21 @@ func helloAPI(ctx context.Context, st *deployed.Stack) (string, error) {
 		return "", err
 	}
 	return bench.APIBase()
+}
+
+// timedPost sends body and times the whole answer.
+func timedPost(ctx context.Context, client *http.Client, url, token, contentType, body string) (time.Duration, int, []byte, error) {
+	req, _ := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return time.Since(start), resp.StatusCode, b, nil
 }

@@ -43,6 +43,7 @@ func run(ctx context.Context, build, reportFile string, samples, cold int, only 
 		{"in-process handler benchmarks", func() ([]row, error) { return goBenchmarks(ctx) }},
 		{"binary size and cold init", func() ([]row, error) { return binaries(ctx, build, cold) }},
 		{"POST latency on the emulator", func() ([]row, error) { return emulatorLatency(ctx, samples) }},
+		{"spreadsheet upload on the emulator", func() ([]row, error) { return uploadBench(ctx, 30) }},
 		{"POST latency with 20 partners at once", func() ([]row, error) { return concurrentLatency(ctx, 25) }},
 		{"web app first page on the emulator", func() ([]row, error) { return appFirstPage(ctx, 30) }},
 		{"accepted → assigned on the emulator", func() ([]row, error) { return routingLatency(ctx, 10) }},

@@ -44,6 +44,7 @@ type PartnerStore interface {
 type Service struct {
 	Partners PartnerStore
 	Keys     auth.KeyStore
+	Uses     auth.KeyUses // optional: each key's last use in listings
 	Now      func() time.Time
 }
 
@@ -121,8 +122,14 @@ func (s Service) CreateKey(ctx context.Context, role auth.Role, partnerID, subje
 	return Issued{Key: k, Token: token}, nil
 }
 
-// ListKeys returns every key, without secrets.
-func (s Service) ListKeys(ctx context.Context) ([]auth.Key, error) { return s.Keys.ListKeys(ctx) }
+// ListKeys returns every key, without secrets, with its last use.
+func (s Service) ListKeys(ctx context.Context) ([]auth.Key, error) {
+	keys, err := s.Keys.ListKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return auth.WithLastUse(ctx, s.Uses, keys)
+}
 
 // SetKeyStatus disables, enables or revokes a key; it takes effect on the
 // next request, since every request reads the key.

@@ -138,3 +138,59 @@ func TestUnknownKeysAreCheap(t *testing.T) {
 		t.Fatalf("a real key is read on every request: %d reads, want 5", keys.reads)
 	}
 }
+
+type countingUses struct {
+	memstore.KeyUses
+	marks int
+}
+
+func (c *countingUses) MarkKeyUsed(ctx context.Context, id string, at, since time.Time) error {
+	c.marks++
+	return c.KeyUses.MarkKeyUsed(ctx, id, at, since)
+}
+
+// A key's last use is written once an hour, not on every request.
+func TestAKeysLastUseIsMarkedHourly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	k, token, _ := auth.NewKey(auth.RolePartner, "p1", "", "p", now)
+	mem := memstore.New()
+	_ = mem.PutKey(ctx, k)
+	uses := &countingUses{}
+	a := auth.Authenticator{Keys: mem, Uses: &auth.UseMarker{Store: uses, Now: func() time.Time { return now }}}
+	use := func(tok string) error {
+		_, err := a.Authenticate(ctx, "Bearer "+tok)
+		return err
+	}
+	last := func() any {
+		keys, _ := auth.WithLastUse(ctx, uses, []auth.Key{k})
+		if keys[0].LastUsedAt == nil {
+			return nil
+		}
+		return *keys[0].LastUsedAt
+	}
+	for range 5 {
+		if err := use(token); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if uses.marks != 1 || last() != now {
+		t.Fatalf("after 5 requests: %d marks, last use %v; want 1 mark at %v", uses.marks, last(), now)
+	}
+	first := now
+	now = now.Add(59 * time.Minute)
+	_ = use(token)
+	if uses.marks != 1 || last() != first {
+		t.Fatalf("59 minutes on: %d marks, last use %v; want still 1 at %v", uses.marks, last(), first)
+	}
+	now = now.Add(2 * time.Minute)
+	_ = use(token)
+	if uses.marks != 2 || last() != now {
+		t.Fatalf("61 minutes on: %d marks, last use %v; want 2 marks, the last at %v", uses.marks, last(), now)
+	}
+	now = now.Add(2 * time.Hour)
+	if err := use(token + "x"); err == nil || uses.marks != 2 {
+		t.Fatalf("a wrong token: %v, %d marks; want refused and unmarked", err, uses.marks)
+	}
+}

@@ -45,8 +45,15 @@ type Key struct {
 	Status    string    `json:"status"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
-	Hash      string    `json:"-"`
+	// LastUsedAt is when the key last authenticated a request, to the
+	// hour (KeyUseGranularity); nil if never.
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	Hash       string     `json:"-"`
 }
+
+// KeyUseGranularity is how stale a key's LastUsedAt may be: a key is
+// marked used at most once per period, not on every request.
+const KeyUseGranularity = time.Hour
 
 // NewKey mints a key. The returned token is shown once and never stored.
 // Tokens are 256-bit random secrets, so a plain SHA-256 is a sound hash:
@@ -98,13 +105,24 @@ type KeyStore interface {
 	SetKeyStatus(ctx context.Context, id, status string, at time.Time) (Key, error)
 }
 
+// KeyUses records when keys authenticate requests. They are kept apart
+// from the keys, where every function serving the API may write.
+type KeyUses interface {
+	// MarkKeyUsed records a use at at, unless one at or after since is
+	// recorded already (another instance marked it meanwhile).
+	MarkKeyUsed(ctx context.Context, id string, at, since time.Time) error
+	// LastUses are the keys' last recorded uses; a key never used is absent.
+	LastUses(ctx context.Context, ids []string) (map[string]time.Time, error)
+}
+
 // Authenticator checks bearer tokens against the key store on every request.
 // Misses, when set, remembers key ids that do not exist. People, when set,
-// refuses removed people (Person).
+// refuses removed people (Person). Uses, when set, records each key's use.
 type Authenticator struct {
 	Keys   KeyStore
 	Misses *MissCache
 	People PeopleStore
+	Uses   *UseMarker
 }
 
 // Authenticate returns the principal for an Authorization header value.
@@ -131,5 +149,6 @@ func (a Authenticator) Authenticate(ctx context.Context, header string) (Princip
 	if subtle.ConstantTimeCompare([]byte(hashToken(strings.TrimSpace(token))), []byte(k.Hash)) != 1 || k.Status != KeyActive {
 		return Principal{}, ErrUnauthenticated
 	}
+	a.Uses.mark(ctx, k.ID)
 	return Principal{KeyID: k.ID, Role: k.Role, PartnerID: k.PartnerID, SubjectID: k.SubjectID}, nil
 }

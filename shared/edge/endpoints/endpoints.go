@@ -47,6 +47,7 @@ var All = []Endpoint{
 	{"GET", "/v1/leads", Intake, listers},
 	{"GET", "/v1/queue", Intake, sales},
 	{"POST", "/v1/leads/bulk-status", Intake, sales},
+	{"POST", "/v1/leads/upload", Intake, partner},
 	{"POST", "/v1/integrations/{crm}/status", Intake, managers},
 	{"GET", "/v1/leads/{id}", Intake, anyLeadReader},
 	{"GET", "/v1/leads/{id}/routing", Intake, managers},

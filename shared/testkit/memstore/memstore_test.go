@@ -15,6 +15,11 @@ func TestDirectoryStore(t *testing.T) {
 	storetest.RunDirectoryStore(t, func(*testing.T) storetest.DirectoryStore { return memstore.New() })
 }
 
+func TestKeyUses(t *testing.T) {
+	t.Parallel()
+	storetest.RunKeyUses(t, &memstore.KeyUses{})
+}
+
 func TestRouter(t *testing.T) {
 	storetest.RunRouter(t, memstore.New(), 200)
 }

@@ -23,7 +23,8 @@ type Gate struct {
 func NewGate(db *dynamodb.Client, directoryTable, ratesTable string, perMinute int, ttl time.Duration) Gate {
 	keys := New(db, directoryTable)
 	return Gate{
-		Auth:    auth.Authenticator{Keys: keys, Misses: auth.NewMissCache(time.Minute, 10_000, time.Now), People: keys},
+		Auth: auth.Authenticator{Keys: keys, Misses: auth.NewMissCache(time.Minute, 10_000, time.Now), People: keys,
+			Uses: &auth.UseMarker{Store: NewKeyUses(db, ratesTable), Now: time.Now}},
 		Limiter: &ratelimit.Limiter{Counter: NewRateCounter(db, ratesTable), Limits: keys, Default: perMinute, Now: time.Now, TTL: ttl},
 	}
 }
